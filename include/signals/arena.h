@@ -1,0 +1,58 @@
+/* arena.h: one region allocator per compilation.
+ *
+ * Every AST node, string and model object of a compilation lives in the
+ * compilation's arena and is released at once by sig_arena_free(). Nothing
+ * allocated from an arena is freed on its own.
+ *
+ * Allocation failure is not reported to callers: the arena prints
+ * "signalsc: out of memory" to stderr and calls abort(), as nftables'
+ * xmalloc does, so that no code path has to unwind a half-built AST. */
+#ifndef SIGNALS_ARENA_H
+#define SIGNALS_ARENA_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct sig_arena sig_arena;
+
+/* A new, empty arena. Free it with sig_arena_free(). Never returns NULL. */
+sig_arena *sig_arena_new(void);
+
+/* Releases every block of the arena and the arena itself. NULL is allowed. */
+void sig_arena_free(sig_arena *arena);
+
+/* `size` bytes, zero-filled, aligned for any C object. Never returns NULL.
+ * The memory is owned by the arena. size 0 returns a valid unique pointer. */
+void *sig_arena_alloc(sig_arena *arena, size_t size);
+
+/* Allocates `count` zeroed objects of `type` from `arena`. */
+#define SIG_NEW(arena, type) ((type *)sig_arena_alloc((arena), sizeof(type)))
+#define SIG_NEW_ARRAY(arena, type, count) \
+    ((type *)sig_arena_alloc((arena), sizeof(type) * (size_t)(count)))
+
+/* A NUL-terminated copy of `s` (`len` bytes for the n-variant; the copy may
+ * contain no NUL before `len`). Owned by the arena. s == NULL gives NULL. */
+char *sig_arena_strdup(sig_arena *arena, const char *s);
+char *sig_arena_strndup(sig_arena *arena, const char *s, size_t len);
+
+/* printf into an arena string. Owned by the arena. */
+char *sig_arena_printf(sig_arena *arena, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+char *sig_arena_vprintf(sig_arena *arena, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+/* Total bytes handed out so far (for benchmarks and tests). */
+size_t sig_arena_used(const sig_arena *arena);
+
+/* A growable array of pointers whose storage comes from an arena. Old
+ * storage is abandoned to the arena on growth (amortised O(1) pushes).
+ * Zero-initialise a sig_ptrvec to get an empty vector. */
+typedef struct sig_ptrvec {
+    void **items;
+    size_t len;
+    size_t cap;
+} sig_ptrvec;
+
+void sig_ptrvec_push(sig_arena *arena, sig_ptrvec *vec, void *item);
+
+#endif

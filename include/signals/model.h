@@ -1,0 +1,348 @@
+/* model.h: the resolved, type-checked Signals model of a spec.
+ *
+ * This is what the checker produces from the AST and what every backend
+ * consumes. It follows the Signals API's objects (reference: the Python SDK's
+ * models, shared/reference/signals-api.md section 5): attribute keys,
+ * events, attributes, attribute groups (views), batch sources, fields and
+ * services. Every pointer here is owned by the compilation's arena and lives
+ * until sig_ctx_free(); backends never modify the model.
+ *
+ * Arrays are (pointer, count) pairs. Order is declaration order across the
+ * spec's files, imports first in the order they are imported, so that every
+ * backend's output is deterministic. */
+#ifndef SIGNALS_MODEL_H
+#define SIGNALS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "signals/diag.h"
+
+/* ---------------------------------------------------------------- types */
+
+/* The scalar element of the 16 Signals Field types (signals-api.md 5.1). */
+typedef enum sig_scalar {
+    SIG_BYTES,
+    SIG_STRING,
+    SIG_INT32,
+    SIG_INT64,
+    SIG_DOUBLE,
+    SIG_FLOAT,
+    SIG_BOOL,
+    SIG_UNIX_TIMESTAMP
+} sig_scalar;
+
+/* A Field type: a scalar, or a list of a scalar (`string_list`). */
+typedef struct sig_type {
+    sig_scalar scalar;
+    bool list;
+} sig_type;
+
+/* "int32", "string_list", ...: the API spelling. Static storage. */
+const char *sig_type_name(sig_type t);
+/* Parses an API type name. Returns false if `name` is not one of the 16. */
+bool sig_type_parse(const char *name, sig_type *out);
+/* The 16 type names, NULL-terminated, for did-you-mean. */
+extern const char *const sig_type_names[];
+bool sig_type_is_numeric(sig_type t); /* int32 int64 double float, not lists */
+bool sig_type_equal(sig_type a, sig_type b);
+
+/* --------------------------------------------------------- aggregations */
+
+/* The Signals aggregations (signals-api.md 5.1). SIG_AGG__COUNT ends it. */
+typedef enum sig_agg {
+    SIG_AGG_COUNTER,
+    SIG_AGG_SUM,
+    SIG_AGG_MIN,
+    SIG_AGG_MAX,
+    SIG_AGG_MEAN,
+    SIG_AGG_FIRST,
+    SIG_AGG_LAST,
+    SIG_AGG_UNIQUE_LIST,
+    SIG_AGG__COUNT
+} sig_agg;
+
+/* One row of the aggregation rules table (src/aggregations.c): the single
+ * place that says what each aggregation takes and yields, so that new
+ * aggregations slot in without touching the checker's logic. */
+typedef struct sig_agg_info {
+    sig_agg agg;
+    const char *name;          /* API spelling: "unique_list" */
+    bool needs_property;       /* counter: false */
+    bool property_must_be_numeric;
+    bool yields_list;          /* unique_list */
+    /* The type when the spec leaves it out and the property type is not
+     * known (a field of JSON): counter int64, sum/mean double, others string. */
+    sig_type default_type;
+    const char *meaning;       /* one line, for docs and `explain` */
+} sig_agg_info;
+
+const sig_agg_info *sig_agg_lookup(const char *name); /* NULL if unknown */
+const sig_agg_info *sig_agg_get(sig_agg agg);
+extern const char *const sig_agg_names[]; /* NULL-terminated */
+
+/* ------------------------------------------------------------ schemas */
+
+/* An Iglu schema reference `iglu:VENDOR/NAME/FORMAT/M-R-A`. A version part
+ * may be `*` (Snowplow's schema-criterion form, `1-*-*`): then it is -1.
+ * With no version at all, has_version is false and all three are -1. */
+typedef struct sig_schema_ref {
+    const char *vendor;        /* "com.snowplowanalytics.snowplow" */
+    const char *name;          /* "page_view" */
+    const char *format;        /* "jsonschema" */
+    bool has_version;
+    int model, revision, addition; /* -1 = any */
+    const char *uri;           /* as written */
+} sig_schema_ref;
+
+/* "1-0-2" when the version is exact, NULL otherwise (static or arena). */
+const char *sig_schema_exact_version(const struct sig_schema_ref *ref);
+
+/* `event NAME = iglu:...`: a self-describing (or built-in) event. */
+typedef struct sig_event {
+    const char *name;
+    sig_schema_ref schema;
+    sig_loc loc;
+} sig_event;
+
+/* `context NAME = iglu:...`: an entity attached to events. */
+typedef struct sig_context {
+    const char *name;
+    sig_schema_ref schema;
+    sig_loc loc;
+} sig_context;
+
+/* --------------------------------------------------------- properties */
+
+typedef enum sig_prop_kind {
+    SIG_PROP_ATOMIC,  /* an atomic column: mkt_source */
+    SIG_PROP_EVENT,   /* a field of the event's own data: unstruct_event */
+    SIG_PROP_ENTITY   /* a field of an attached context: contexts */
+} sig_prop_kind;
+
+typedef enum sig_step_kind { SIG_STEP_FIELD, SIG_STEP_INDEX } sig_step_kind;
+
+/* One step of a path into JSON: `.name` or `[3]`. */
+typedef struct sig_path_step {
+    sig_step_kind kind;
+    const char *field;   /* SIG_STEP_FIELD */
+    uint32_t index;      /* SIG_STEP_INDEX, 0-based */
+} sig_path_step;
+
+typedef struct sig_property {
+    sig_prop_kind kind;
+    /* ATOMIC: the column name ("mkt_source"). */
+    const char *atomic;
+    /* EVENT: the event whose data is read; ENTITY: the context. The schema
+     * has at least a model (major) version: the warehouse column needs it. */
+    const sig_event *event;
+    const sig_context *context;
+    /* ENTITY: which entity of that type on the event, 0-based (`[i]`). */
+    uint32_t index;
+    /* EVENT/ENTITY: the path inside the event's or entity's JSON object,
+     * at least one step, first step a field. */
+    const sig_path_step *steps;
+    size_t nsteps;
+    /* EVENT/ENTITY: the API's JSONPath subset for `steps`: "$.a.b[0].c". */
+    const char *json_path;
+    /* The warehouse column holding the value, in Snowflake naming (the
+     * names the language refers to): the atomic name, or
+     * "unstruct_event_<vendor>_<name>_<model>" / "contexts_<vendor>_<name>_<model>"
+     * with '.' and '-' in vendor and name turned into '_'. */
+    const char *column;
+    /* The value's type when it is known (atomic columns); for JSON fields
+     * type_known is false and the attribute's declared type is used. */
+    bool type_known;
+    sig_type type;
+    const char *text;    /* as written in the spec */
+    sig_loc loc;
+} sig_property;
+
+/* ----------------------------------------------------------- literals */
+
+typedef enum sig_lit_kind {
+    SIG_LIT_STRING,
+    SIG_LIT_INT,
+    SIG_LIT_DECIMAL,
+    SIG_LIT_BOOL,
+    SIG_LIT_LIST
+} sig_lit_kind;
+
+typedef struct sig_literal {
+    sig_lit_kind kind;
+    const char *str;     /* STRING: the value, unescaped (may contain any byte
+                          * but NUL); DECIMAL/INT: the digits as written */
+    int64_t i;           /* INT */
+    double d;            /* DECIMAL (and INT, converted) */
+    bool b;              /* BOOL */
+    const struct sig_literal *items; /* LIST: items (scalars only) */
+    size_t nitems;
+    sig_loc loc;
+} sig_literal;
+
+/* ----------------------------------------------------------- criteria */
+
+typedef enum sig_op {
+    SIG_OP_EQ,    /* = */
+    SIG_OP_NE,    /* != (also true when the property is absent) */
+    SIG_OP_LT,
+    SIG_OP_GT,
+    SIG_OP_LE,
+    SIG_OP_GE,
+    SIG_OP_LIKE,  /* SQL LIKE, pattern as written */
+    SIG_OP_IN     /* value is a list */
+} sig_op;
+
+const char *sig_op_name(sig_op op); /* "=", "!=", ..., "like", "in" */
+
+typedef struct sig_criterion {
+    sig_property property;
+    sig_op op;
+    sig_literal value;
+    sig_loc loc;
+} sig_criterion;
+
+/* The API's Criteria: every `all` criterion holds AND (no `any` criterion
+ * or at least one `any` criterion holds). Both empty: no criteria. */
+typedef struct sig_criteria {
+    const sig_criterion *all;
+    size_t nall;
+    const sig_criterion *any;
+    size_t nany;
+} sig_criteria;
+
+/* --------------------------------------------------------------- tags */
+
+typedef struct sig_tag {
+    const char *key;
+    const char *value;
+} sig_tag;
+
+/* --------------------------------------------------------- attributes */
+
+typedef struct sig_attribute {
+    const char *name;
+    const char *description;       /* NULL if none */
+    sig_type type;                 /* declared, or inferred (type_inferred) */
+    bool type_inferred;
+    sig_agg agg;
+    const sig_event *const *events; /* at least one */
+    size_t nevents;
+    const sig_property *property;  /* NULL for counter */
+    sig_criteria criteria;
+    /* Window length in seconds; 0 = lifetime (no `over`). */
+    int64_t period_seconds;
+    const sig_literal *default_value; /* NULL if none; checked against type */
+    const sig_tag *tags;
+    size_t ntags;
+    sig_loc loc;                   /* the attribute's name */
+} sig_attribute;
+
+/* ------------------------------------------------ attribute keys (entities) */
+
+typedef struct sig_attribute_key {
+    const char *name;
+    const char *key;          /* deprecated API `key`, NULL if none */
+    const char *description;
+    const char *owner;
+    int64_t ttl_seconds;      /* -1: none */
+    bool builtin;             /* domain_userid, domain_sessionid, user_id,
+                               * network_userid, user, session */
+    bool property_explicit;   /* `property` was written in the spec */
+    /* Where the key's value is read from, always set: the explicit property,
+     * or the atomic column named by `key` or else `name`. */
+    const sig_property *property;
+    sig_loc loc;
+} sig_attribute_key;
+
+/* ------------------------------------------------------ batch sources */
+
+typedef struct sig_batch_source {
+    const char *name;
+    const char *database, *schema, *table;
+    const char *timestamp_field;
+    const char *created_timestamp_column;  /* NULL if none */
+    const char *date_partition_column;     /* NULL if none */
+    const char *owner, *description;
+    const sig_tag *tags;
+    size_t ntags;
+    sig_loc loc;
+} sig_batch_source;
+
+/* A column of an external batch table. */
+typedef struct sig_field {
+    const char *name;
+    sig_type type;
+    const char *description;
+    sig_loc loc;
+} sig_field;
+
+/* ------------------------------------------------------------- views */
+
+/* A view (API: attribute group). Either it has attributes (stream or
+ * batch computed) or fields and a batch source (external batch). */
+typedef struct sig_view {
+    const char *name;
+    int version;                     /* >= 1; default 1 */
+    const sig_attribute_key *key;    /* `entity` */
+    int64_t ttl_seconds;             /* -1: none */
+    bool online;                     /* default true (API default) */
+    bool offline_set;                /* `offline` was written */
+    bool offline;                    /* default false */
+    const char *owner, *description;
+    const sig_tag *tags;
+    size_t ntags;
+    const sig_batch_source *source;  /* NULL if none */
+    const sig_field *fields;
+    size_t nfields;
+    const sig_attribute *const *attributes;
+    size_t nattributes;
+    sig_loc loc;
+} sig_view;
+
+typedef struct sig_view_ref {
+    const sig_view *view;
+    int version;
+} sig_view_ref;
+
+typedef struct sig_service {
+    const char *name;
+    const char *owner, *description;
+    const sig_view_ref *views;
+    size_t nviews;
+    const sig_tag *tags;
+    size_t ntags;
+    sig_loc loc;
+} sig_service;
+
+/* ------------------------------------------------------------- model */
+
+typedef struct sig_model {
+    const sig_event *const *events;          size_t nevents;
+    const sig_context *const *contexts;      size_t ncontexts;
+    /* Keys the spec uses or declares (built-ins only when used). */
+    const sig_attribute_key *const *keys;    size_t nkeys;
+    /* Every attribute, top-level and view-inline, declaration order. */
+    const sig_attribute *const *attributes;  size_t nattributes;
+    const sig_view *const *views;            size_t nviews;
+    const sig_batch_source *const *sources;  size_t nsources;
+    const sig_service *const *services;      size_t nservices;
+} sig_model;
+
+/* --------------------------------------------------- atomic columns */
+
+/* One of Snowplow's atomic columns (the 131 of signals-api.md 5.1, plus
+ * load_tstamp, which the API list lacks but the warehouse has). */
+typedef struct sig_atomic_column {
+    const char *name;
+    sig_type type;
+} sig_atomic_column;
+
+const sig_atomic_column *sig_atomic_lookup(const char *name); /* NULL if unknown */
+extern const sig_atomic_column sig_atomic_columns[];
+extern const size_t sig_atomic_column_count;
+/* The names, NULL-terminated, for did-you-mean. */
+extern const char *const sig_atomic_names[];
+
+#endif

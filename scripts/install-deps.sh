@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs the system packages signalsc needs to build and test, if missing:
+# a C compiler, make, flex, bison, cJSON, libcurl, python3 with venv, and
+# valgrind (the test suite runs the CLI under it).
+# Debian/Ubuntu only (apt-get); run as root or with sudo available.
+set -eu
+need=""
+command -v cc >/dev/null 2>&1    || need="$need gcc libc6-dev"
+command -v make >/dev/null 2>&1  || need="$need make"
+command -v flex >/dev/null 2>&1  || need="$need flex"
+command -v bison >/dev/null 2>&1 || need="$need bison"
+[ -f /usr/include/cjson/cJSON.h ]        || need="$need libcjson-dev"
+[ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need="$need libcurl4-openssl-dev"
+command -v python3 >/dev/null 2>&1 || need="$need python3"
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv"
+command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
+if [ -n "$need" ]; then
+    echo "install-deps: installing$need"
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $need >/dev/null
+fi

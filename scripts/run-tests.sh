@@ -1,0 +1,42 @@
+#!/bin/sh
+# The whole test suite, as `make test` runs it (after deps and the venv):
+#   1. build with the strict warning set;
+#   2. unit tests (tests/unit), golden tests (tests/golden);
+#   3. unit and golden tests again under AddressSanitizer + UBSan;
+#   4. valgrind over the CLI on the examples (no leaks, no errors);
+#   5. integration tests (tests/integration, pytest): generated dbt projects
+#      run on DuckDB over real Snowplow events, compared with an independent
+#      computation.
+set -eu
+cd "$(dirname "$0")/.."
+MAKE="${MAKE:-make}"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build"
+$MAKE --no-print-directory build build/unit_tests
+
+step "unit tests"
+build/unit_tests
+
+step "golden tests"
+.venv/bin/python tests/golden/run.py --signalsc build/signalsc
+
+step "sanitizers (ASan + UBSan): unit and golden tests"
+$MAKE --no-print-directory test-sanitize PYTHON=.venv/bin/python
+
+if command -v valgrind >/dev/null 2>&1; then
+    step "valgrind: signalsc on every example and golden input"
+    for f in examples/*.signals tests/golden/*/*.signals; do
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            build/signalsc check --color never "$f" >/dev/null 2>/tmp/signalsc-valgrind.$$ || {
+            rc=$?
+            if [ "$rc" = 99 ]; then cat /tmp/signalsc-valgrind.$$; echo "valgrind: errors in $f"; exit 1; fi
+        }
+    done
+    rm -f /tmp/signalsc-valgrind.$$
+    echo "valgrind: clean"
+fi
+
+step "integration tests (dbt + DuckDB)"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/integration

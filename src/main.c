@@ -1,0 +1,288 @@
+/* main.c: the signalsc command line, a thin layer over libsignals.
+ *
+ * Exit status: 0 success, 1 errors in the input (or the output could not be
+ * written), 2 usage errors. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "signals/signals.h"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: signalsc <command> [options] FILE...\n"
+    "\n"
+    "Commands:\n"
+    "  check FILE...            parse and check specs; print diagnostics\n"
+    "  compile -o OUT FILE...   check, then generate code with a backend\n"
+    "  explain CODE             explain a diagnostic code (E0301)\n"
+    "  codes                    list every diagnostic code\n"
+    "  debug model FILE...      print the resolved model as JSON\n"
+    "\n"
+    "Options:\n"
+    "  -b, --backend NAME       backend for compile (default: dbt)\n"
+    "  -t, --target NAME        backend target (default: the backend's first)\n"
+    "  -o, --output PATH        output directory (or file, for one-file backends)\n"
+    "      --project-name NAME  name of the generated project (default: from the first FILE)\n"
+    "      --format text|json   diagnostics as text (default) or JSON lines\n"
+    "      --color auto|always|never\n"
+    "      --stdin-filename NAME  name shown for '-' (standard input)\n"
+    "  -h, --help               show this help\n"
+    "  -V, --version            show the version\n"
+    "\n"
+    "FILE '-' reads standard input. Exit status: 0 ok, 1 errors in the input,\n"
+    "2 usage errors.\n";
+
+typedef struct cli {
+    const char *command;
+    const char *backend, *target, *output, *project_name, *stdin_name;
+    sig_diag_format format;
+    int color; /* -1 auto, 0 never, 1 always */
+    const char **files;
+    size_t nfiles;
+} cli;
+
+static void print_backends(FILE *out)
+{
+    fputs("\nBackends and targets:\n", out);
+    for (size_t i = 0; sig_backend_names[i]; i++) {
+        const char *const *t = sig_backend_targets(sig_backend_names[i]);
+        fprintf(out, "  %-8s %s\n           targets:", sig_backend_names[i],
+                sig_backend_summary(sig_backend_names[i]));
+        for (size_t j = 0; t && t[j]; j++) fprintf(out, " %s%s", t[j], j == 0 ? " (default)" : "");
+        fputc('\n', out);
+    }
+}
+
+__attribute__((format(printf, 1, 2)))
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fputs("signalsc: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\nTry 'signalsc --help'.\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* Takes the value of option `opt` from "--opt=value" or the next argument. */
+static const char *option_value(int argc, char **argv, int *i, const char *eq)
+{
+    if (eq) return eq + 1;
+    if (*i + 1 >= argc) return NULL;
+    return argv[++*i];
+}
+
+static int parse_args(int argc, char **argv, cli *c)
+{
+    c->files = calloc((size_t)argc, sizeof *c->files);
+    if (!c->files) return usage_error("%s", "out of memory");
+    bool only_files = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || strcmp(a, "-") == 0) {
+            if (!c->command) c->command = a;
+            else c->files[c->nfiles++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) { only_files = true; continue; }
+        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        size_t n = eq ? (size_t)(eq - a) : strlen(a);
+#define IS(s) (strlen(s) == n && strncmp(a, s, n) == 0)
+        const char **slot = NULL;
+        if (IS("-h") || IS("--help")) { c->command = "help"; return -1; }
+        if (IS("-V") || IS("--version")) { c->command = "version"; return -1; }
+        if (IS("-b") || IS("--backend")) slot = &c->backend;
+        else if (IS("-t") || IS("--target")) slot = &c->target;
+        else if (IS("-o") || IS("--output")) slot = &c->output;
+        else if (IS("--project-name")) slot = &c->project_name;
+        else if (IS("--stdin-filename")) slot = &c->stdin_name;
+        else if (IS("--format") || IS("--color")) {
+            const char *v = option_value(argc, argv, &i, eq);
+            if (!v) return usage_error("option '%s' needs a value", a);
+            if (IS("--format")) {
+                if (strcmp(v, "text") == 0) c->format = SIG_DIAG_TEXT;
+                else if (strcmp(v, "json") == 0) c->format = SIG_DIAG_JSON;
+                else return usage_error("--format takes text or json, not '%s'", v);
+            } else {
+                if (strcmp(v, "auto") == 0) c->color = -1;
+                else if (strcmp(v, "always") == 0) c->color = 1;
+                else if (strcmp(v, "never") == 0) c->color = 0;
+                else return usage_error("--color takes auto, always or never, not '%s'", v);
+            }
+            continue;
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+#undef IS
+        const char *v = option_value(argc, argv, &i, eq);
+        if (!v) return usage_error("option '%s' needs a value", a);
+        *slot = v;
+    }
+    return 0;
+}
+
+static bool want_color(const cli *c)
+{
+    if (c->color >= 0) return c->color == 1;
+    const char *nc = getenv("NO_COLOR");
+    return isatty(STDERR_FILENO) && !(nc && *nc) && c->format == SIG_DIAG_TEXT;
+}
+
+/* "specs/ecommerce.signals" -> "ecommerce": lower-case [a-z0-9_], not
+ * starting with a digit. */
+static char *project_name_from(sig_arena *a, const char *path)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    if (strcmp(path, "-") == 0) base = "signals";
+    size_t n = strcspn(base, ".");
+    char *s = sig_arena_alloc(a, n + 2);
+    size_t k = 0;
+    if (n == 0 || (base[0] >= '0' && base[0] <= '9')) s[k++] = 'p';
+    for (size_t i = 0; i < n; i++) {
+        char ch = base[i];
+        if (ch >= 'A' && ch <= 'Z') ch = (char)(ch - 'A' + 'a');
+        s[k++] = ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) ? ch : '_';
+    }
+    s[k] = '\0';
+    return s;
+}
+
+static int finish(sig_ctx *ctx, const cli *c, int status)
+{
+    sig_diags_render(ctx, stderr, c->format, want_color(c));
+    if (status == EXIT_OK && sig_error_count(ctx)) status = EXIT_INPUT;
+    sig_ctx_free(ctx);
+    return status;
+}
+
+static const sig_model *load_and_check(sig_ctx *ctx, const cli *c)
+{
+    for (size_t i = 0; i < c->nfiles; i++)
+        sig_ctx_add_file(ctx, c->files[i], strcmp(c->files[i], "-") == 0 ? c->stdin_name : NULL);
+    return sig_ctx_check(ctx);
+}
+
+static int cmd_check(const cli *c)
+{
+    if (c->nfiles == 0) return usage_error("%s", "check needs at least one FILE ('-' for standard input)");
+    sig_ctx *ctx = sig_ctx_new();
+    load_and_check(ctx, c);
+    return finish(ctx, c, EXIT_OK);
+}
+
+static int cmd_compile(const cli *c)
+{
+    if (c->nfiles == 0) return usage_error("%s", "compile needs at least one FILE ('-' for standard input)");
+    if (!c->output) return usage_error("%s", "compile needs an output path: -o PATH");
+    const char *backend = c->backend ? c->backend : "dbt";
+    const char *const *targets = sig_backend_targets(backend);
+    if (!targets) return usage_error("unknown backend '%s' (see signalsc --help)", backend);
+    if (c->target) {
+        bool ok = false;
+        for (size_t i = 0; targets[i]; i++) ok |= strcmp(targets[i], c->target) == 0;
+        if (!ok) {
+            fprintf(stderr, "signalsc: error: the %s backend has no target '%s'; its targets are:", backend, c->target);
+            for (size_t i = 0; targets[i]; i++) fprintf(stderr, " %s", targets[i]);
+            fputs("\n", stderr);
+            return EXIT_USAGE;
+        }
+    }
+    sig_ctx *ctx = sig_ctx_new();
+    const sig_model *m = load_and_check(ctx, c);
+    if (!m) return finish(ctx, c, EXIT_INPUT);
+    sig_output out;
+    sig_output_init(&out, sig_ctx_arena(ctx));
+    sig_compile_options opts = {
+        .backend = backend,
+        .target = c->target,
+        .project_name = c->project_name ? c->project_name
+                                        : project_name_from(sig_ctx_arena(ctx), c->files[0]),
+    };
+    if (!sig_compile(ctx, m, &opts, &out)) return finish(ctx, c, EXIT_INPUT);
+    const char *err = NULL;
+    if (!sig_output_write(&out, c->output, &err)) {
+        sig_error(ctx, SIG_NOLOC, "E0903", "%s", err);
+        return finish(ctx, c, EXIT_INPUT);
+    }
+    return finish(ctx, c, EXIT_OK);
+}
+
+static int cmd_debug(const cli *c)
+{
+    if (c->nfiles == 0 || strcmp(c->files[0], "model") != 0)
+        return usage_error("%s", "usage: signalsc debug model FILE...");
+    cli rest = *c;
+    rest.files = c->files + 1;
+    rest.nfiles = c->nfiles - 1;
+    if (rest.nfiles == 0) return usage_error("%s", "debug model needs at least one FILE");
+    sig_ctx *ctx = sig_ctx_new();
+    const sig_model *m = load_and_check(ctx, &rest);
+    if (m) {
+        char *json = sig_model_json(m);
+        if (json) {
+            puts(json);
+            free(json);
+        }
+    }
+    return finish(ctx, c, m ? EXIT_OK : EXIT_INPUT);
+}
+
+static int cmd_explain(const cli *c)
+{
+    if (c->nfiles != 1) return usage_error("%s", "usage: signalsc explain CODE");
+    const char *code = c->files[0];
+    char upper[16];
+    size_t n = strlen(code);
+    if (n >= sizeof upper) n = sizeof upper - 1;
+    for (size_t i = 0; i < n; i++) upper[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
+    upper[n] = '\0';
+    const char *title = sig_code_title(upper);
+    if (!title) {
+        fprintf(stderr, "signalsc: error: no diagnostic code '%s' (signalsc codes lists them)\n", code);
+        return EXIT_USAGE;
+    }
+    printf("%s: %s\n\n%s\n", upper, title, sig_code_explanation(upper));
+    return EXIT_OK;
+}
+
+static void print_code(const char *code, const char *title, void *data)
+{
+    (void)data;
+    printf("%s  %s\n", code, title);
+}
+
+int main(int argc, char **argv)
+{
+    cli c = {.format = SIG_DIAG_TEXT, .color = -1};
+    int rc = parse_args(argc, argv, &c);
+    int status;
+    if (rc > 0) status = rc;
+    else if (!c.command || strcmp(c.command, "help") == 0) {
+        FILE *out = c.command ? stdout : stderr;
+        fputs(usage_text, out);
+        print_backends(out);
+        status = c.command ? EXIT_OK : EXIT_USAGE;
+    } else if (strcmp(c.command, "version") == 0) {
+        printf("signalsc %s\n", SIGNALS_VERSION);
+        status = EXIT_OK;
+    } else if (strcmp(c.command, "check") == 0) status = cmd_check(&c);
+    else if (strcmp(c.command, "compile") == 0) status = cmd_compile(&c);
+    else if (strcmp(c.command, "explain") == 0) status = cmd_explain(&c);
+    else if (strcmp(c.command, "codes") == 0) { sig_codes_foreach(print_code, NULL); status = EXIT_OK; }
+    else if (strcmp(c.command, "debug") == 0) status = cmd_debug(&c);
+    else {
+        static const char *const commands[] = {"check", "compile", "explain", "codes", "debug", NULL};
+        const char *s = sig_did_you_mean(c.command, commands, 0);
+        fprintf(stderr, "signalsc: error: unknown command '%s'%s%s%s\nTry 'signalsc --help'.\n",
+                c.command, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
+        status = EXIT_USAGE;
+    }
+    free(c.files);
+    return status;
+}
