@@ -1,0 +1,210 @@
+/* Unit tests of the core runtime: arena, did-you-mean, diagnostics
+ * rendering, source validation and atomic output. */
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "signals/signals.h"
+#include "unit.h"
+
+static char *render(sig_ctx *ctx, sig_diag_format fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    sig_diags_render(ctx, f, fmt, false);
+    fclose(f);
+    return buf;
+}
+
+static sig_loc span(unsigned file, uint32_t start, uint32_t end, uint32_t line, uint32_t col)
+{
+    return (sig_loc){file, start, end, line, col, line, col + (end - start)};
+}
+
+TEST(arena_alloc_is_zeroed_and_aligned)
+{
+    sig_arena *a = sig_arena_new();
+    for (int i = 0; i < 10000; i++) {
+        char *p = sig_arena_alloc(a, (size_t)(i % 97) + 1);
+        CHECK(((uintptr_t)p % _Alignof(max_align_t)) == 0);
+        CHECK(p[0] == 0);
+        p[0] = 'x';
+    }
+    char *big = sig_arena_alloc(a, 1 << 20); /* larger than a block */
+    CHECK(big[(1 << 20) - 1] == 0);
+    CHECK_STR(sig_arena_printf(a, "%s-%d", "v", 7), "v-7");
+    CHECK_STR(sig_arena_strndup(a, "abcdef", 3), "abc");
+    CHECK(sig_arena_strdup(a, NULL) == NULL);
+    sig_ptrvec v = {0};
+    for (intptr_t i = 0; i < 100; i++) sig_ptrvec_push(a, &v, (void *)i);
+    CHECK_INT(v.len, 100);
+    CHECK((intptr_t)v.items[99] == 99);
+    sig_arena_free(a);
+}
+
+TEST(did_you_mean_finds_close_words_only)
+{
+    static const char *const words[] = {"counter", "sum", "min", "max", "mean",
+                                        "first", "last", "unique_list", NULL};
+    CHECK_STR(sig_did_you_mean("countr", words, 0), "counter");
+    CHECK_STR(sig_did_you_mean("uniqe_list", words, 0), "unique_list");
+    CHECK_STR(sig_did_you_mean("frist", words, 0), "first"); /* transposition */
+    CHECK_STR(sig_did_you_mean("COUNTER", words, 0), "counter"); /* keywords are case-sensitive */
+    CHECK(sig_did_you_mean("counter", words, 0) == NULL);          /* the word itself */
+    CHECK(sig_did_you_mean("average", words, 0) == NULL);
+    CHECK(sig_did_you_mean("", words, 0) == NULL);
+}
+
+TEST(text_diagnostic_has_header_excerpt_underline_help)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    const char *text = "event pv = iglu:a/b\nattribute x = countr() from pv\n";
+    unsigned id = sig_ctx_add_buffer(ctx, "spec.signals", text, strlen(text));
+    CHECK(id == 1);
+    /* `countr` at line 2, col 15 (offset 20 + 14) */
+    sig_diag *d = sig_error(ctx, span(id, 34, 40, 2, 15), "E0001", "unknown aggregation `%s`", "countr");
+    sig_diag_label(ctx, d, "not an aggregation");
+    sig_diag_suggest(ctx, d, "counter");
+    sig_diag_note(ctx, d, span(id, 6, 8, 1, 7), "`pv` declared here");
+    char *out = render(ctx, SIG_DIAG_TEXT);
+    CHECK_STR(out,
+              "spec.signals:2:15: error[E0001]: unknown aggregation `countr`\n"
+              " 2 | attribute x = countr() from pv\n"
+              "   |               ^~~~~~ not an aggregation\n"
+              "spec.signals:1:7: note: `pv` declared here\n"
+              " 1 | event pv = iglu:a/b\n"
+              "   |       ^~\n"
+              "   = help: did you mean `counter`?\n"
+              "1 error, 0 warnings\n");
+    free(out);
+    CHECK_INT(sig_error_count(ctx), 1);
+    sig_ctx_free(ctx);
+}
+
+TEST(diagnostics_are_sorted_by_position_and_json_is_one_line_each)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    const char *text = "a\nb\n";
+    unsigned id = sig_ctx_add_buffer(ctx, "s.signals", text, strlen(text));
+    sig_error(ctx, span(id, 2, 3, 2, 1), "E0001", "second");
+    sig_warning(ctx, span(id, 0, 1, 1, 1), "E0002", "first \"quoted\"");
+    char *out = render(ctx, SIG_DIAG_JSON);
+    char *nl = strchr(out, '\n');
+    CHECK(nl != NULL);
+    CHECK(strstr(out, "\"message\":\"first \\\"quoted\\\"\"") != NULL);
+    CHECK(strstr(out, "\"severity\":\"warning\"") < nl); /* first line is the warning */
+    CHECK(strstr(nl + 1, "\"code\":\"E0001\"") != NULL);
+    CHECK(strstr(out, "\"line_start\":2") != NULL);
+    free(out);
+    sig_ctx_free(ctx);
+}
+
+TEST(tabs_in_the_source_keep_the_underline_aligned)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    const char *text = "\tfoo bar\n";
+    unsigned id = sig_ctx_add_buffer(ctx, "t.signals", text, strlen(text));
+    sig_error(ctx, span(id, 5, 8, 1, 6), "E0001", "m");
+    char *out = render(ctx, SIG_DIAG_TEXT);
+    CHECK(strstr(out, "   | \t    ^~~\n") != NULL);
+    free(out);
+    sig_ctx_free(ctx);
+}
+
+TEST(invalid_utf8_and_nul_bytes_are_rejected_with_a_location)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    const char bad[] = "ok\nx\xff y";
+    CHECK(sig_ctx_add_buffer(ctx, "bad.signals", bad, sizeof bad - 1) == 0);
+    const sig_diag *d = sig_diags_first(ctx);
+    CHECK(d != NULL);
+    CHECK_STR(d->code, "E0002");
+    CHECK_INT(d->loc.line, 2);
+    CHECK_INT(d->loc.col, 2);
+    const char nul[] = "a\0b";
+    CHECK(sig_ctx_add_buffer(ctx, "nul.signals", nul, 3) == 0);
+    const char overlong[] = "\xc0\xaf";
+    CHECK(sig_ctx_add_buffer(ctx, "o.signals", overlong, 2) == 0);
+    const char ok[] = "caf\xc3\xa9 \xf0\x9f\x98\x80";
+    CHECK(sig_ctx_add_buffer(ctx, "ok.signals", ok, sizeof ok - 1) != 0);
+    CHECK_INT(sig_error_count(ctx), 3);
+    sig_ctx_free(ctx);
+}
+
+TEST(missing_file_is_E0001)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    CHECK(sig_ctx_add_file(ctx, "/nonexistent/x.signals", NULL) == 0);
+    CHECK_STR(sig_diags_first(ctx)->code, "E0001");
+    CHECK(strstr(sig_diags_first(ctx)->message, "No such file") != NULL);
+    sig_ctx_free(ctx);
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    static char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+TEST(output_is_written_atomically_and_only_replaces_its_own_directories)
+{
+    char root[] = "/tmp/signals-unit-XXXXXX";
+    CHECK(mkdtemp(root) != NULL);
+    sig_arena *a = sig_arena_new();
+    char *dest = sig_arena_printf(a, "%s/out", root);
+    const char *err = NULL;
+
+    sig_output out;
+    sig_output_init(&out, a);
+    sig_output_add(&out, "models/b.sql", "select 2", 8);
+    sig_output_add(&out, "a.yml", "x: 1\n", 5);
+    sig_output_add(&out, "models/b.sql", "select 3", 8); /* replaces */
+    CHECK_INT(out.nfiles, 2);
+    CHECK_STR(out.files[0].path, "a.yml"); /* sorted */
+    CHECK(sig_output_write(&out, dest, &err));
+    CHECK_STR(read_all(sig_arena_printf(a, "%s/models/b.sql", dest)), "select 3");
+
+    /* A second write replaces the first completely. */
+    sig_output out2;
+    sig_output_init(&out2, a);
+    sig_output_add(&out2, "c.txt", "c", 1);
+    CHECK(sig_output_write(&out2, dest, &err));
+    CHECK(access(sig_arena_printf(a, "%s/a.yml", dest), F_OK) != 0);
+    CHECK_STR(read_all(sig_arena_printf(a, "%s/c.txt", dest)), "c");
+
+    /* A directory that signalsc did not write is never replaced. */
+    char *user = sig_arena_printf(a, "%s/user", root);
+    mkdir(user, 0755);
+    FILE *f = fopen(sig_arena_printf(a, "%s/precious.txt", user), "w");
+    fputs("keep", f);
+    fclose(f);
+    CHECK(!sig_output_write(&out2, user, &err));
+    CHECK(err && strstr(err, "refusing") != NULL);
+    CHECK_STR(read_all(sig_arena_printf(a, "%s/precious.txt", user)), "keep");
+
+    /* Unsafe paths are refused and nothing is written. */
+    sig_output bad;
+    sig_output_init(&bad, a);
+    sig_output_add(&bad, "../escape", "x", 1);
+    CHECK(!sig_output_write(&bad, sig_arena_printf(a, "%s/bad", root), &err));
+    CHECK(access(sig_arena_printf(a, "%s/bad", root), F_OK) != 0);
+
+    /* Single-file mode. */
+    sig_output one;
+    sig_output_init(&one, a);
+    one.single_file = true;
+    sig_output_add(&one, "ignored", "create schema x;\n", 17);
+    char *file = sig_arena_printf(a, "%s/x.sql", root);
+    CHECK(sig_output_write(&one, file, &err));
+    CHECK_STR(read_all(file), "create schema x;\n");
+
+    char *cmd = sig_arena_printf(a, "rm -rf '%s'", root);
+    CHECK(system(cmd) == 0);
+    sig_arena_free(a);
+}
