@@ -7,12 +7,15 @@
 #include "signals/signals.h"
 #include "unit.h"
 
+/* The rendered diagnostics as a malloc'd string. */
 static char *render(sig_ctx *ctx, sig_diag_format fmt)
 {
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
+    FILE *f = tmpfile();
     sig_diags_render(ctx, f, fmt, false);
+    long len = ftell(f);
+    rewind(f);
+    char *buf = calloc(1, (size_t)len + 1);
+    if (fread(buf, 1, (size_t)len, f) != (size_t)len) buf[0] = '\0';
     fclose(f);
     return buf;
 }
