@@ -63,7 +63,7 @@ typedef enum sig_agg {
     SIG_AGG__COUNT
 } sig_agg;
 
-/* One row of the aggregation rules table (src/aggregations.c): the single
+/* One row of the aggregation rules table (src/types.c): the single
  * place that says what each aggregation takes and yields, so that new
  * aggregations slot in without touching the checker's logic. */
 typedef struct sig_agg_info {

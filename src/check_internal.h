@@ -1,0 +1,102 @@
+/* check_internal.h: state shared by the checker's files (check.c,
+ * check_expr.c). Not for the rest of libsignals: use check.h. */
+#ifndef SIGNALS_CHECK_INTERNAL_H
+#define SIGNALS_CHECK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "check.h"
+#include "signals/arena.h"
+#include "signals/diag.h"
+#include "signals/model.h"
+
+/* A string-keyed hash map in the arena, remembering insertion order. */
+typedef struct ck_map {
+    struct ck_slot { const char *key; void *val; } *slots;
+    size_t cap, len;
+    sig_ptrvec keys;        /* char *, insertion order (for did-you-mean) */
+} ck_map;
+
+void *ck_map_get(const ck_map *m, const char *key);
+void ck_map_put(sig_arena *a, ck_map *m, const char *key, void *val);
+
+typedef enum ck_kind {
+    CK_EVENT, CK_CONTEXT, CK_ENTITY, CK_ATTRIBUTE, CK_VIEW, CK_SOURCE, CK_SERVICE
+} ck_kind;
+
+/* One declared (or built-in) name. */
+typedef struct ck_sym {
+    ck_kind kind;
+    const char *name;
+    sig_loc loc;                     /* the name as declared */
+    const sig_ast_decl *decl;        /* NULL for built-ins and inline attrs */
+    const sig_ast_attribute *attr;   /* CK_ATTRIBUTE */
+    const sig_ast_decl *view_decl;   /* CK_ATTRIBUTE declared inside a view */
+    void *obj;                       /* the model object */
+    bool ok;                         /* usable without follow-on errors */
+    bool builtin;
+    bool used;
+    bool done;                       /* attributes: checked */
+    bool offline_reported;           /* attributes: E0340 already given */
+    int version;                     /* views */
+    struct ck_sym *next_version;     /* views: other versions, declaration order */
+    sig_ptrvec inline_attrs;         /* views: ck_sym of inline attributes, in order */
+    const char *column;              /* events/contexts with a model version */
+} ck_sym;
+
+typedef struct ck {
+    struct sig_ctx *ctx;
+    sig_arena *a;
+    /* Errors were queued before the checker ran (syntax errors): the parser
+     * may have dropped parts of declarations, so diagnostics about
+     * something missing (E0312, E0313, E0326) would be follow-on noise. */
+    bool partial;
+    ck_map evctx;       /* events and contexts: one namespace */
+    ck_map columns;     /* lower-cased warehouse column -> ck_sym (event/context) */
+    ck_map entities;
+    ck_map attributes;
+    ck_map views;       /* name -> first ck_sym; versions chained */
+    ck_map sources;
+    ck_map services;
+    sig_ptrvec event_syms, context_syms, entity_syms, attr_syms, view_syms,
+        source_syms, service_syms;
+    sig_ptrvec events, contexts, keys, attrs, views_out, sources_out, services_out;
+} ck;
+
+/* A sub-span of `l` (one-line token): `len` bytes from byte `off`. */
+sig_loc ck_subloc(sig_loc l, size_t off, size_t len);
+bool ck_has_loc(sig_loc l);
+/* "an" before int32/int64, else "a". */
+const char *ck_article(sig_type t);
+
+/* check_expr.c */
+/* Parses decl->uri into `out`; reports E0401-E0403. */
+bool ck_parse_schema(ck *c, const char *uri, sig_loc loc, sig_schema_ref *out);
+/* The warehouse column of an event ("unstruct_event_") or context
+ * ("contexts_") with a model version, or NULL. */
+const char *ck_schema_column(ck *c, const char *prefix, const sig_schema_ref *s);
+/* Resolves a property (E0404-E0409). Returns false after reporting, or
+ * silently when an earlier error (a bad declaration) makes it meaningless. */
+bool ck_resolve_property(ck *c, const sig_ast_property *p, sig_property *out);
+/* Sums a duration in seconds; reports E0341/E0342. */
+bool ck_duration(ck *c, const sig_ast_duration *d, int64_t *out);
+/* Converts a literal (lists one level deep; nested lists are reported by
+ * the callers' rules). */
+sig_literal ck_literal(ck *c, const sig_ast_literal *l);
+/* Checks `default` against type `t` (E0321). */
+bool ck_default_fits(ck *c, const sig_ast_literal *l, sig_type t, sig_loc type_loc,
+                     bool type_inferred);
+/* Resolves `where` into all/any (E0330) with every comparison checked
+ * (E0331, E0332). Appends every resolved property that reads an event's
+ * fields (const sig_property *, kind SIG_PROP_EVENT) to `read_props`. */
+bool ck_criteria(ck *c, const sig_ast_expr *where, sig_criteria *out,
+                 sig_ptrvec *read_props);
+
+/* check.c: reports an undefined name (E0301) with did-you-mean. */
+void ck_undefined(ck *c, const char *what, const char *name, sig_loc loc,
+                  const ck_map *candidates, const char *help_if_none);
+
+#endif
