@@ -514,3 +514,24 @@ TEST(check_tolerates_partial_ast)
         sig_ctx_free(ctx);
     }
 }
+
+/* Warehouse columns follow Snowplow's naming: vendor '.'/'-' to '_' and
+ * lower-cased; the schema name also camelCase to snake_case. */
+TEST(check_warehouse_column_naming_follows_snowplow)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    const sig_model *m = check_src(ctx,
+        "event e = iglu:com.Acme-x/myEvent/jsonschema/2-0-0\n"
+        "context c = iglu:com.acme/HTMLParser_ctx/jsonschema/1-0-0\n"
+        "attribute a: double = sum(e.total) from e\n"
+        "attribute b: double = sum(unstruct_event_com_acme_x_my_event_2:total) from e\n"
+        "attribute d = first(c.x) from e\n"
+        "view v { entity domain_userid\n attributes a, b, d }\n");
+    CHECK(m != NULL);
+    if (m) {
+        CHECK_STR(m->attributes[0]->property->column, "unstruct_event_com_acme_x_my_event_2");
+        CHECK(m->attributes[1]->property->event == m->attributes[0]->property->event);
+        CHECK_STR(m->attributes[2]->property->column, "contexts_com_acme_htmlparser_ctx_1");
+    }
+    sig_ctx_free(ctx);
+}
