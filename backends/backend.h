@@ -23,5 +23,6 @@ typedef struct sig_backend {
 } sig_backend;
 
 extern const sig_backend sig_backend_dbt;
+extern const sig_backend sig_backend_api;
 
 #endif

@@ -38,5 +38,9 @@ if command -v valgrind >/dev/null 2>&1; then
     echo "valgrind: clean"
 fi
 
+step "api payloads, validated with the real Signals SDK (0.4.x and 0.1.x)"
+sh tests/api/setup.sh
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/api
+
 step "integration tests (dbt + DuckDB)"
 .venv/bin/python -m pytest -q -p no:cacheprovider tests/integration

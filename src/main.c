@@ -2,6 +2,7 @@
  *
  * Exit status: 0 success, 1 errors in the input (or the output could not be
  * written), 2 usage errors. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "signals/signals.h"
+#include "api/import.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
 
@@ -20,6 +22,7 @@ static const char usage_text[] =
     "  compile -o OUT FILE...   check, then generate code with a backend\n"
     "  explain CODE             explain a diagnostic code (E0301)\n"
     "  codes                    list every diagnostic code\n"
+    "  import [-o OUT] FILE     Signals API JSON (views, attribute groups) to a .signals spec\n"
     "  debug model FILE...      print the resolved model as JSON\n"
     "\n"
     "Options:\n"
@@ -233,6 +236,62 @@ static int cmd_debug(const cli *c)
     return finish(ctx, c, m ? EXIT_OK : EXIT_INPUT);
 }
 
+/* Reads a whole file ("-": standard input) into a malloc'd buffer. */
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0) break;
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) { free(buf); buf = NULL; }
+            else buf = nb;
+        }
+    }
+    bool failed = ferror(f);
+    if (f != stdin) fclose(f);
+    if (failed) { free(buf); return NULL; }
+    *len = n;
+    return buf;
+}
+
+static int cmd_import(const cli *c)
+{
+    if (c->nfiles != 1) return usage_error("%s", "usage: signalsc import [-o OUT.signals] FILE.json");
+    const char *path = c->files[0];
+    size_t len = 0;
+    char *json = read_file(path, &len);
+    sig_ctx *ctx = sig_ctx_new();
+    const char *shown = strcmp(path, "-") == 0 ? (c->stdin_name ? c->stdin_name : "<stdin>") : path;
+    if (!json) {
+        sig_error(ctx, SIG_NOLOC, "E0001", "cannot read `%s`: %s", shown, strerror(errno));
+        return finish(ctx, c, EXIT_INPUT);
+    }
+    sig_buf spec = {.arena = sig_ctx_arena(ctx)};
+    bool ok = sig_import_json(ctx, json, len, shown, &spec);
+    free(json);
+    if (!ok) return finish(ctx, c, EXIT_INPUT);
+    if (!c->output) {
+        fwrite(sig_buf_str(&spec), 1, spec.len, stdout);
+        return finish(ctx, c, EXIT_OK);
+    }
+    sig_output out;
+    sig_output_init(&out, sig_ctx_arena(ctx));
+    out.single_file = true;
+    sig_output_add_buf(&out, "spec.signals", &spec);
+    const char *err = NULL;
+    if (!sig_output_write(&out, c->output, &err)) {
+        sig_error(ctx, SIG_NOLOC, "E0903", "%s", err);
+        return finish(ctx, c, EXIT_INPUT);
+    }
+    return finish(ctx, c, EXIT_OK);
+}
+
 static int cmd_explain(const cli *c)
 {
     if (c->nfiles != 1) return usage_error("%s", "usage: signalsc explain CODE");
@@ -276,8 +335,10 @@ int main(int argc, char **argv)
     else if (strcmp(c.command, "explain") == 0) status = cmd_explain(&c);
     else if (strcmp(c.command, "codes") == 0) { sig_codes_foreach(print_code, NULL); status = EXIT_OK; }
     else if (strcmp(c.command, "debug") == 0) status = cmd_debug(&c);
+    else if (strcmp(c.command, "import") == 0) status = cmd_import(&c);
     else {
-        static const char *const commands[] = {"check", "compile", "explain", "codes", "debug", NULL};
+        static const char *const commands[] = {"check", "compile", "explain", "codes", "debug",
+                                                "import", NULL};
         const char *s = sig_did_you_mean(c.command, commands, 0);
         fprintf(stderr, "signalsc: error: unknown command '%s'%s%s%s\nTry 'signalsc --help'.\n",
                 c.command, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");

@@ -12,6 +12,8 @@ Groups and the command each runs:
   syntax, check, cli   signalsc check --color never NAME.signals
   dbt                  signalsc compile --backend dbt --target duckdb -o TMP NAME.signals
   dbt-<target>         the same with --target <target>
+  api                  signalsc compile --backend api --target T -o TMP NAME.signals,
+                       T = views for names ending in _views, else attribute-groups
 
 --update rewrites the expectations from the current signalsc (review the diff).
 """
@@ -33,7 +35,16 @@ def command_for(group, rel_input, outdir):
         target = group.split("-", 1)[1] if "-" in group else "duckdb"
         return ["compile", "--color", "never", "--backend", "dbt", "--target", target,
                 "-o", outdir, rel_input]
+    if group == "api":
+        name = os.path.basename(rel_input)[:-len(".signals")]
+        target = "views" if name.endswith("_views") else "attribute-groups"
+        return ["compile", "--color", "never", "--backend", "api", "--target", target,
+                "-o", outdir, rel_input]
     return ["check", "--color", "never", rel_input]
+
+
+def compiles_files(group):
+    return group.startswith("dbt") or group == "api"
 
 
 def read_tree(path):
@@ -69,7 +80,7 @@ def run_case(signalsc, group, name, update):
         if update:
             with open(expected_path, "w") as f:
                 f.write(actual)
-            if group.startswith("dbt"):
+            if compiles_files(group):
                 shutil.rmtree(out_expected, ignore_errors=True)
                 if os.path.isdir(outdir):
                     shutil.copytree(outdir, out_expected, ignore=shutil.ignore_patterns(MARKER))
@@ -80,7 +91,7 @@ def run_case(signalsc, group, name, update):
             expected = f.read()
         if expected != actual:
             problems.append(diff_text(expected, actual, rel_input))
-        if group.startswith("dbt"):
+        if compiles_files(group):
             want = read_tree(out_expected) if os.path.isdir(out_expected) else {}
             got = read_tree(outdir) if os.path.isdir(outdir) else {}
             for path in sorted(set(want) | set(got)):

@@ -1,0 +1,1086 @@
+/* import.c: `signalsc import`: Signals API JSON (SDK definitions or API
+ * responses, both eras) to an equivalent .signals spec. See import.h. */
+#include "api/import.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "api/api.h"
+#include "api/json_out.h"
+
+/* A synthesized `event` or `context` declaration. */
+typedef struct im_schema {
+    const char *decl;     /* declared name */
+    const char *vendor, *name;
+    const char *version;  /* "1-0-2", "1-*-*", or NULL (any version) */
+    int major;            /* -1 when version is NULL */
+    bool is_context;
+} im_schema;
+
+/* An attribute of a view, rendered once to compare duplicates. */
+typedef struct im_attr {
+    const char *name;
+    const cJSON *json;
+    const char *where;    /* "views[0].attributes[2]" */
+    const char *text;     /* rendered with no indent */
+    size_t uses;          /* views that have an attribute of this name */
+    bool emitted;
+} im_attr;
+
+typedef struct im_view {
+    const cJSON *json;
+    const char *where;
+    sig_ptrvec attrs;     /* im_attr* (the first definition of each name) */
+} im_view;
+
+typedef struct im {
+    sig_ctx *ctx;
+    sig_arena *a;
+    const char *src;
+    bool ok;
+    sig_ptrvec schemas;   /* im_schema* */
+    sig_ptrvec known;     /* im_schema* of every input event: vendor/name */
+    sig_ptrvec used;      /* char*: declared event/context names */
+    sig_ptrvec entities;  /* char*: declared entity names */
+    sig_ptrvec sources;   /* char*: declared batch source names */
+    sig_ptrvec guessed;   /* char*: column names warned about (E0934) */
+    sig_ptrvec attrs;     /* im_attr*, first definition of each name */
+    sig_ptrvec views;     /* im_view* */
+    sig_ptrvec services;  /* const cJSON* */
+    sig_ptrvec service_where;
+    sig_ptrvec keys;      /* const cJSON* key objects */
+    sig_ptrvec key_where;
+    sig_buf entity_text, source_text;
+} im;
+
+static const char *const keywords[] = {
+    "import", "event", "context", "entity", "attribute", "view", "service", "batch_source",
+    "from", "where", "over", "last", "and", "or", "like", "in", "true", "false", "online",
+    "offline", "owner", "description", "ttl", "tags", "attributes", "source", "field",
+    "views", "database", "schema", "table", "timestamp_field", "created_timestamp_column",
+    "date_partition_column", "property", "key", "default", NULL};
+
+static bool is_keyword(const char *s)
+{
+    for (size_t i = 0; keywords[i]; i++)
+        if (strcmp(keywords[i], s) == 0) return true;
+    return false;
+}
+
+static bool is_name(const char *s)
+{
+    if (!s || !(isalpha((unsigned char)*s) || *s == '_')) return false;
+    for (const char *p = s; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_')) return false;
+    return true;
+}
+
+static bool contains(const sig_ptrvec *v, const char *s)
+{
+    for (size_t i = 0; i < v->len; i++)
+        if (strcmp(v->items[i], s) == 0) return true;
+    return false;
+}
+
+static void push(im *m, sig_ptrvec *v, const void *p)
+{
+    sig_ptrvec_push(m->a, v, (void *)(uintptr_t)p);
+}
+
+static sig_diag *err(im *m, const char *code, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static sig_diag *err(im *m, const char *code, const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = sig_arena_vprintf(m->a, fmt, ap);
+    va_end(ap);
+    m->ok = false;
+    return sig_error(m->ctx, SIG_NOLOC, code, "%s: %s%s%s", m->src, where ? where : "",
+                     where ? ": " : "", msg);
+}
+
+/* ------------------------------------------------------ JSON access */
+
+static const char *jstr(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const cJSON *jget(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNull(v) ? NULL : v;
+}
+
+/* -------------------------------------------------------- spec text */
+
+static void put_string(sig_buf *b, const char *s)
+{
+    sig_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': sig_buf_puts(b, "\\\""); break;
+        case '\\': sig_buf_puts(b, "\\\\"); break;
+        case '\n': sig_buf_puts(b, "\\n"); break;
+        case '\t': sig_buf_puts(b, "\\t"); break;
+        case '\r': sig_buf_puts(b, "\\r"); break;
+        default:
+            if (*p < 0x20) sig_buf_printf(b, "\\u%04x", *p);
+            else sig_buf_putc(b, (char)*p);
+        }
+    }
+    sig_buf_putc(b, '"');
+}
+
+/* A decimal the language accepts (`-?[0-9]+\.[0-9]+`) with the same value. */
+static void put_decimal(sig_buf *b, double d)
+{
+    char t[32];
+    api_py_float(d, t);
+    if (!strchr(t, 'e')) {
+        sig_buf_puts(b, t);
+        return;
+    }
+    char buf[400];
+    for (int prec = 1; prec < 340; prec++) {
+        snprintf(buf, sizeof buf, "%.*f", prec, d);
+        if (strtod(buf, NULL) == d) break;
+    }
+    sig_buf_puts(b, buf);
+}
+
+/* cJSON keeps no number text, and the API tells 0 (int) from 0.0 (float).
+ * attach_number_texts() stores each number's text in its (otherwise
+ * unused) valuestring; cJSON_Delete frees it. */
+static bool is_int_text(const cJSON *v)
+{
+    if (v->valuestring) return !strpbrk(v->valuestring, ".eE");
+    double d = v->valuedouble;
+    return d == floor(d) && fabs(d) < 9007199254740992.0;
+}
+
+static void attach(cJSON *v, const char **texts, size_t *lens, size_t n, size_t *next)
+{
+    for (; v; v = v->next) {
+        if (cJSON_IsNumber(v) && *next < n && !v->valuestring) {
+            char *t = malloc(lens[*next] + 1);
+            if (t) {
+                memcpy(t, texts[*next], lens[*next]);
+                t[lens[*next]] = '\0';
+                v->valuestring = t;
+            }
+            (*next)++;
+        }
+        if (v->child) attach(v->child, texts, lens, n, next);
+    }
+}
+
+static void attach_number_texts(im *m, cJSON *root, const char *json, size_t len)
+{
+    sig_ptrvec texts = {0}, lens = {0};
+    for (size_t i = 0; i < len; i++) {
+        char c = json[i];
+        if (c == '"') {
+            for (i++; i < len && json[i] != '"'; i++)
+                if (json[i] == '\\') i++;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t j = i;
+            while (j < len && strchr("+-0123456789.eE", json[j])) j++;
+            push(m, &texts, json + i);
+            sig_ptrvec_push(m->a, &lens, (void *)(uintptr_t)(j - i));
+            i = j - 1;
+        }
+    }
+    size_t next = 0;
+    const char **t = (const char **)(void *)texts.items;
+    size_t *l = SIG_NEW_ARRAY(m->a, size_t, lens.len + 1);
+    for (size_t i = 0; i < lens.len; i++) l[i] = (size_t)(uintptr_t)lens.items[i];
+    attach(root, t, l, texts.len, &next);
+}
+
+static bool put_literal(im *m, sig_buf *b, const cJSON *v, bool list_parens, const char *where)
+{
+    if (cJSON_IsString(v)) {
+        put_string(b, v->valuestring);
+    } else if (cJSON_IsBool(v)) {
+        sig_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
+    } else if (cJSON_IsNumber(v)) {
+        if (is_int_text(v) && v->valuestring) sig_buf_puts(b, v->valuestring);
+        else if (is_int_text(v)) sig_buf_printf(b, "%lld", (long long)v->valuedouble);
+        else put_decimal(b, v->valuedouble);
+    } else if (cJSON_IsArray(v)) {
+        sig_buf_putc(b, list_parens ? '(' : '[');
+        const cJSON *c;
+        bool first = true;
+        cJSON_ArrayForEach(c, v) {
+            if (!first) sig_buf_puts(b, ", ");
+            first = false;
+            if (cJSON_IsArray(c) || cJSON_IsObject(c)) {
+                err(m, "E0932", where, "a list value holds a list or an object");
+                return false;
+            }
+            if (!put_literal(m, b, c, false, where)) return false;
+        }
+        sig_buf_putc(b, list_parens ? ')' : ']');
+    } else {
+        err(m, "E0932", where, "a value must be a string, number, bool or list");
+        return false;
+    }
+    return true;
+}
+
+static void put_duration(sig_buf *b, int64_t secs)
+{
+    static const struct { int64_t n; const char *one, *many; } units[] = {
+        {86400, "day", "days"}, {3600, "hour", "hours"}, {60, "minute", "minutes"},
+        {1, "second", "seconds"}};
+    bool first = true;
+    for (size_t i = 0; i < 4; i++) {
+        int64_t q = secs / units[i].n;
+        secs %= units[i].n;
+        if (!q) continue;
+        sig_buf_printf(b, "%s%lld %s", first ? "" : " ", (long long)q,
+                       q == 1 ? units[i].one : units[i].many);
+        first = false;
+    }
+}
+
+static bool duration_of(im *m, const cJSON *v, const char *where, int64_t *secs)
+{
+    if (cJSON_IsNumber(v)) { /* pydantic also reads seconds */
+        *secs = (int64_t)v->valuedouble;
+        if ((double)*secs == v->valuedouble) return true;
+    } else if (cJSON_IsString(v) && api_parse_iso_duration(v->valuestring, secs)) {
+        return true;
+    }
+    err(m, "E0932", where, "not a duration in whole seconds (ISO 8601, such as \"P7D\")");
+    return false;
+}
+
+static void put_setting_str(sig_buf *b, const char *ind, const char *kw, const char *v)
+{
+    if (!v) return;
+    sig_buf_printf(b, "%s%s ", ind, kw);
+    put_string(b, v);
+    sig_buf_putc(b, '\n');
+}
+
+static bool put_tags(im *m, sig_buf *b, const char *ind, const cJSON *tags, const char *where)
+{
+    if (!tags) return true;
+    if (!cJSON_IsObject(tags)) {
+        err(m, "E0931", where, "`tags` is not an object");
+        return false;
+    }
+    if (!tags->child) return true;
+    sig_buf_printf(b, "%stags { ", ind);
+    const cJSON *t;
+    bool first = true;
+    cJSON_ArrayForEach(t, tags) {
+        if (!cJSON_IsString(t)) {
+            err(m, "E0931", where, "tag `%s` is not a string", t->string);
+            return false;
+        }
+        if (!first) sig_buf_puts(b, ", ");
+        first = false;
+        put_string(b, t->string);
+        sig_buf_puts(b, " = ");
+        put_string(b, t->valuestring);
+    }
+    sig_buf_puts(b, " }\n");
+    return true;
+}
+
+/* ----------------------------------------------- events and contexts */
+
+static const char *unique_decl(im *m, const char *base, const char *kind)
+{
+    char *name = sig_arena_strdup(m->a, base && *base ? base : kind);
+    for (char *p = name; *p; p++)
+        if (!(isalnum((unsigned char)*p) || *p == '_')) *p = '_';
+    if (isdigit((unsigned char)name[0])) name = sig_arena_printf(m->a, "_%s", name);
+    if (is_keyword(name) || sig_atomic_lookup(name) || api_builtin_key_lookup(name))
+        name = sig_arena_printf(m->a, "%s_%s", name, kind);
+    const char *cand = name;
+    for (int i = 2; contains(&m->used, cand); i++)
+        cand = sig_arena_printf(m->a, "%s_%d", name, i);
+    push(m, &m->used, cand);
+    return cand;
+}
+
+static int version_major(const char *v)
+{
+    return v && isdigit((unsigned char)v[0]) ? atoi(v) : -1;
+}
+
+/* The declaration for (vendor, name, version); declared on first use.
+ * `version` NULL means any version. */
+static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *name,
+                             const char *version)
+{
+    for (size_t i = 0; i < m->schemas.len; i++) {
+        im_schema *s = m->schemas.items[i];
+        if (s->is_context == ctx && strcmp(s->vendor, vendor) == 0 &&
+            strcmp(s->name, name) == 0 &&
+            ((!s->version && !version) || (s->version && version && strcmp(s->version, version) == 0)))
+            return s;
+    }
+    im_schema *s = SIG_NEW(m->a, im_schema);
+    s->vendor = vendor;
+    s->name = name;
+    s->version = version;
+    s->major = version_major(version);
+    s->is_context = ctx;
+    s->decl = unique_decl(m, name, ctx ? "context" : "event");
+    push(m, &m->schemas, s);
+    return s;
+}
+
+/* An event or context whose data a property reads, with model `major`:
+ * one of the attribute's `from` events if it matches, else any declared
+ * one, else a new `M-*-*` declaration. */
+static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const char *name,
+                                   int major, const sig_ptrvec *from)
+{
+    if (!ctx && from) {
+        for (size_t i = 0; i < from->len; i++) {
+            im_schema *s = from->items[i];
+            if (strcmp(s->vendor, vendor) == 0 && strcmp(s->name, name) == 0 && s->major == major)
+                return s;
+        }
+    }
+    for (size_t i = 0; i < m->schemas.len; i++) {
+        im_schema *s = m->schemas.items[i];
+        if (s->is_context == ctx && strcmp(s->vendor, vendor) == 0 &&
+            strcmp(s->name, name) == 0 && s->major == major)
+            return s;
+    }
+    return schema_for(m, ctx, vendor, name, sig_arena_printf(m->a, "%d-*-*", major));
+}
+
+/* ------------------------------------------------------- properties */
+
+/* Writes `path` (JSONPath subset, `$.` optional) as `.a.b[0].c`. */
+static bool put_path(im *m, sig_buf *b, const char *path, const char *where)
+{
+    const char *p = path;
+    if (*p == '$') p++;
+    if (*p == '.') p++;
+    bool first = true;
+    while (*p) {
+        if (*p == '[') {
+            if (first) break;
+            char *end;
+            long long n = strtoll(p + 1, &end, 10);
+            if (end == p + 1 || *end != ']' || n < 0 || n > UINT32_MAX) break;
+            sig_buf_printf(b, "[%lld]", n);
+            p = end + 1;
+        } else {
+            if (!first) {
+                if (*p != '.') break;
+                p++;
+            }
+            const char *s = p;
+            while (isalnum((unsigned char)*p) || *p == '_') p++;
+            if (p == s || isdigit((unsigned char)*s)) break;
+            sig_buf_printf(b, ".%.*s", (int)(p - s), s);
+        }
+        first = false;
+    }
+    if (*p || first) {
+        err(m, "E0932", where, "the path `%s` is not a path of names and indexes (`a.b[0].c`)",
+            path);
+        return false;
+    }
+    return true;
+}
+
+/* Finds vendor and name for a mangled `vendor_name` warehouse prefix. */
+static bool split_column(im *m, const char *mangled, int major, bool ctx, const char *where,
+                         const char **vendor, const char **name)
+{
+    for (size_t pass = 0; pass < 2; pass++) {
+        const sig_ptrvec *v = pass ? &m->schemas : &m->known;
+        for (size_t i = 0; i < v->len; i++) {
+            const im_schema *s = v->items[i];
+            const char *cv = api_clean_vendor(m->a, s->vendor);
+            const char *x = sig_arena_printf(m->a, "%s_%s", cv, api_snake_name(m->a, s->name));
+            const char *raw = sig_arena_printf(m->a, "%s_%s", cv, s->name);
+            if (strcmp(x, mangled) == 0 || strcmp(raw, mangled) == 0) {
+                *vendor = s->vendor;
+                *name = s->name;
+                return true;
+            }
+        }
+    }
+    static const char *const vendors[] = {
+        "com.snowplowanalytics.snowplow.ecommerce", "com.snowplowanalytics.snowplow.media",
+        "com.snowplowanalytics.snowplow.enrichments", "com.snowplowanalytics.snowplow",
+        "com.snowplowanalytics.mobile", "com.snowplowanalytics.console",
+        "com.snowplowanalytics.iglu", "com.snowplowanalytics", "com.google.analytics.enhanced-ecommerce",
+        "com.google.analytics.measurement-protocol", "com.google.analytics", "com.google.ga4",
+        "nl.basjes", "org.w3", "com.iab.snowplow", "com.youtube", "dev.amp.snowplow",
+        "org.ietf", "com.mparticle.snowplow", "io.snowplow.foundation", NULL};
+    for (size_t i = 0; vendors[i]; i++) {
+        const char *cv = api_clean_vendor(m->a, vendors[i]);
+        size_t n = strlen(cv);
+        if (strncmp(mangled, cv, n) == 0 && mangled[n] == '_' && mangled[n + 1]) {
+            *vendor = vendors[i];
+            *name = mangled + n + 1;
+            return true;
+        }
+    }
+    const char *us = strrchr(mangled, '_');
+    if (!us || us == mangled) {
+        err(m, "E0932", where, "`%s` does not name a vendor and a schema name", mangled);
+        *vendor = *name = mangled;
+        return false;
+    }
+    char *v = sig_arena_strndup(m->a, mangled, (size_t)(us - mangled));
+    for (char *p = v; *p; p++)
+        if (*p == '_') *p = '.';
+    *vendor = v;
+    *name = us + 1;
+    if (contains(&m->guessed, mangled)) return true;
+    push(m, &m->guessed, mangled);
+    sig_diag *d = sig_warning(m->ctx, SIG_NOLOC, "E0934",
+                              "%s: %s: guessed schema `iglu:%s/%s/jsonschema/%d-*-*` for `%s`", m->src,
+                              where, *vendor, *name, major, mangled);
+    sig_diag_help(m->ctx, d, "check the %s declaration: its column is the same either way",
+                  ctx ? "context" : "event");
+    return true;
+}
+
+/* A string property: atomic column, unstruct_event_X_M:path or
+ * contexts_X_M[i].path (Snowflake `.` or `:`; BigQuery [safe_offset(i)]). */
+static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrvec *from,
+                                const char *where)
+{
+    bool ev = strncmp(s, "unstruct_event_", 15) == 0;
+    bool cx = strncmp(s, "contexts_", 9) == 0;
+    if (!ev && !cx) {
+        if (!is_name(s) || !sig_atomic_lookup(s)) {
+            err(m, "E0932", where, "`%s` is not an atomic column, `unstruct_event_..._N:path` "
+                                   "or `contexts_..._N[i].path`", s);
+            return false;
+        }
+        sig_buf_puts(b, s);
+        return true;
+    }
+    const char *body = s + (ev ? 15 : 9);
+    size_t n = strcspn(body, cx ? "[.:" : ".:[");
+    /* body[0..n) = vendor_name_M */
+    const char *us = NULL;
+    for (size_t i = n; i > 0; i--)
+        if (body[i - 1] == '_') { us = body + i - 1; break; }
+    if (!us || us + 1 == body + n || !isdigit((unsigned char)us[1])) {
+        err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", s);
+        return false;
+    }
+    for (const char *p = us + 1; p < body + n; p++)
+        if (!isdigit((unsigned char)*p)) {
+            err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", s);
+            return false;
+        }
+    int major = atoi(us + 1);
+    const char *mangled = sig_arena_strndup(m->a, body, (size_t)(us - body));
+    const char *rest = body + n;
+    long long index = 0;
+    if (cx && *rest == '[') {
+        const char *p = rest + 1;
+        bool safe = strncmp(p, "safe_offset(", 12) == 0;
+        if (safe) p += 12;
+        char *end;
+        index = strtoll(p, &end, 10);
+        if (end == p || index < 0 || index > UINT32_MAX) {
+            err(m, "E0932", where, "bad entity index in `%s`", s);
+            return false;
+        }
+        if (safe) {
+            if (*end != ')') {
+                err(m, "E0932", where, "bad entity index in `%s`", s);
+                return false;
+            }
+            end++;
+        }
+        if (*end != ']') {
+            err(m, "E0932", where, "bad entity index in `%s`", s);
+            return false;
+        }
+        rest = end + 1;
+    }
+    if (*rest != '.' && *rest != ':') {
+        err(m, "E0932", where, "`%s` names a whole %s, not a field of it", s, ev ? "event" : "entity");
+        return false;
+    }
+    const char *vendor, *name;
+    if (!split_column(m, mangled, major, cx, where, &vendor, &name)) return false;
+    im_schema *sc = schema_for_major(m, cx, vendor, name, major, from);
+    sig_buf_puts(b, sc->decl);
+    if (index) sig_buf_printf(b, "[%lld]", index);
+    return put_path(m, b, rest + 1, where);
+}
+
+static bool put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *from,
+                         const char *where)
+{
+    if (cJSON_IsString(p)) return put_string_property(m, b, p->valuestring, from, where);
+    if (!cJSON_IsObject(p)) {
+        err(m, "E0931", where, "a property is a string or an object");
+        return false;
+    }
+    const char *type = jstr(p, "type");
+    const char *name = jstr(p, "name");
+    if ((!type && !jget(p, "vendor")) || (type && strcmp(type, "atomic") == 0)) {
+        if (!name || !is_name(name) || !sig_atomic_lookup(name)) {
+            err(m, "E0932", where, "`%s` is not an atomic column", name ? name : "(no name)");
+            return false;
+        }
+        sig_buf_puts(b, name);
+        return true;
+    }
+    bool cx = type ? strcmp(type, "entity") == 0 : jget(p, "index") != NULL;
+    if (type && !cx && strcmp(type, "event") != 0) {
+        err(m, "E0931", where, "unknown property type `%s`", type);
+        return false;
+    }
+    const char *vendor = jstr(p, "vendor"), *path = jstr(p, "path");
+    const cJSON *mv = jget(p, "major_version"), *ix = jget(p, "index");
+    if (!vendor || !name || !path || !cJSON_IsNumber(mv)) {
+        err(m, "E0931", where, "an %s property needs vendor, name, major_version and path",
+            cx ? "entity" : "event");
+        return false;
+    }
+    im_schema *sc = schema_for_major(m, cx, vendor, name, (int)mv->valuedouble, from);
+    sig_buf_puts(b, sc->decl);
+    if (cx && cJSON_IsNumber(ix) && ix->valuedouble != 0)
+        sig_buf_printf(b, "[%lld]", (long long)ix->valuedouble);
+    return put_path(m, b, path, where);
+}
+
+/* -------------------------------------------------------- attributes */
+
+static bool put_criterion(im *m, sig_buf *b, const cJSON *c, const sig_ptrvec *from,
+                          const char *where)
+{
+    const char *op = jstr(c, "operator");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "value");
+    static const char *const ops[] = {"=", "!=", "<", ">", "<=", ">=", "like", "in", NULL};
+    bool known = false;
+    for (size_t i = 0; op && ops[i]; i++) known |= strcmp(op, ops[i]) == 0;
+    if (!cJSON_IsObject(c) || !known || !v || !jget(c, "property")) {
+        err(m, "E0931", where, "a criterion needs property, operator (= != < > <= >= like in) and value");
+        return false;
+    }
+    if (!put_property(m, b, jget(c, "property"), from, where)) return false;
+    sig_buf_printf(b, " %s ", op);
+    return put_literal(m, b, v, true, where);
+}
+
+static bool put_criteria_list(im *m, sig_buf *b, const cJSON *l, const char *join,
+                              const sig_ptrvec *from, const char *where)
+{
+    const cJSON *c;
+    size_t i = 0;
+    cJSON_ArrayForEach(c, l) {
+        if (i) sig_buf_printf(b, " %s ", join);
+        const char *w = sig_arena_printf(m->a, "%s[%zu]", where, i++);
+        if (!put_criterion(m, b, c, from, w)) return false;
+    }
+    return true;
+}
+
+/* Renders `NAME: TYPE = AGG(PROP) from ... where ... over last ... {...}`
+ * with continuation lines indented by `ind` + 4. */
+static const char *render_attribute(im *m, const cJSON *at, const char *where, const char *ind)
+{
+    sig_buf b = {.arena = m->a};
+    const char *name = jstr(at, "name"), *type = jstr(at, "type"), *agg = jstr(at, "aggregation");
+    const cJSON *events = jget(at, "events");
+    if (!name || !type || !agg || !cJSON_IsArray(events)) {
+        err(m, "E0931", where, "an attribute needs name, type, events and aggregation");
+        return NULL;
+    }
+    if (!is_name(name) || is_keyword(name)) {
+        err(m, "E0932", where, "attribute name `%s` is not a name of the language", name);
+        return NULL;
+    }
+    sig_type ty;
+    if (!sig_type_parse(type, &ty)) {
+        err(m, "E0931", where, "unknown type `%s`", type);
+        return NULL;
+    }
+    const sig_agg_info *ai = sig_agg_lookup(agg);
+    if (!ai) {
+        err(m, "E0931", where, "unknown aggregation `%s`", agg);
+        return NULL;
+    }
+    /* Events first: the property may read one of them. */
+    sig_ptrvec from = {0};
+    const cJSON *ev;
+    size_t i = 0;
+    cJSON_ArrayForEach(ev, events) {
+        const char *w = sig_arena_printf(m->a, "%s.events[%zu]", where, i++);
+        const char *en = jstr(ev, "name"), *vendor = jstr(ev, "vendor"), *ver = jstr(ev, "version");
+        if (!en || !vendor) {
+            err(m, "E0932", w, "an event with no %s (the API's wildcard) cannot be declared",
+                en ? "vendor" : "name");
+            return NULL;
+        }
+        push(m, &from, schema_for(m, false, vendor, en, ver));
+    }
+    if (!from.len) {
+        err(m, "E0931", where, "an attribute needs at least one event");
+        return NULL;
+    }
+    sig_buf_printf(&b, "%s: %s = %s(", name, type, agg);
+    const cJSON *prop = jget(at, "property");
+    if (prop && !put_property(m, &b, prop, &from, sig_arena_printf(m->a, "%s.property", where)))
+        return NULL;
+    sig_buf_printf(&b, ")\n%s    from ", ind);
+    for (i = 0; i < from.len; i++)
+        sig_buf_printf(&b, "%s%s", i ? ", " : "", ((im_schema *)from.items[i])->decl);
+    const cJSON *cr = jget(at, "criteria");
+    if (cr) {
+        const cJSON *all = jget(cr, "all"), *any = jget(cr, "any");
+        int nall = cJSON_IsArray(all) ? cJSON_GetArraySize(all) : 0;
+        int nany = cJSON_IsArray(any) ? cJSON_GetArraySize(any) : 0;
+        if (nall || nany) {
+            sig_buf_printf(&b, "\n%s    where ", ind);
+            const char *w = sig_arena_printf(m->a, "%s.criteria", where);
+            if (nall && !put_criteria_list(m, &b, all, "and", &from,
+                                           sig_arena_printf(m->a, "%s.all", w)))
+                return NULL;
+            if (nany) {
+                if (nall) sig_buf_puts(&b, nany > 1 ? " and (" : " and ");
+                if (!put_criteria_list(m, &b, any, "or", &from, sig_arena_printf(m->a, "%s.any", w)))
+                    return NULL;
+                if (nall && nany > 1) sig_buf_putc(&b, ')');
+            }
+        }
+    }
+    const cJSON *period = jget(at, "period");
+    if (period) {
+        int64_t secs;
+        if (!duration_of(m, period, sig_arena_printf(m->a, "%s.period", where), &secs)) return NULL;
+        if (secs > 0) {
+            sig_buf_printf(&b, "\n%s    over last ", ind);
+            put_duration(&b, secs);
+        }
+    }
+    const char *desc = jstr(at, "description");
+    const cJSON *def = jget(at, "default_value");
+    const cJSON *tags = jget(at, "tags");
+    if (desc || def || (tags && tags->child)) {
+        sig_buf_printf(&b, "\n%s    {\n", ind);
+        const char *in2 = sig_arena_printf(m->a, "%s        ", ind);
+        put_setting_str(&b, in2, "description", desc);
+        if (def) {
+            sig_buf_printf(&b, "%sdefault ", in2);
+            if (!put_literal(m, &b, def, false, sig_arena_printf(m->a, "%s.default_value", where)))
+                return NULL;
+            sig_buf_putc(&b, '\n');
+        }
+        if (!put_tags(m, &b, in2, tags, where)) return NULL;
+        sig_buf_printf(&b, "%s    }", ind);
+    }
+    return sig_buf_str(&b);
+}
+
+/* ------------------------------------------------------------ entities */
+
+static bool declare_entity(im *m, const cJSON *k, const char *where)
+{
+    const char *name = jstr(k, "name");
+    if (!name) {
+        err(m, "E0931", where, "an attribute key needs a name");
+        return false;
+    }
+    if (api_builtin_key_lookup(name) || contains(&m->entities, name)) return true;
+    if (!is_name(name) || is_keyword(name)) {
+        err(m, "E0932", where, "entity name `%s` is not a name of the language", name);
+        return false;
+    }
+    if (jstr(k, "external_column")) {
+        err(m, "E0932", where, "attribute key `%s` has an `external_column`, which the language "
+                               "has no setting for", name);
+        return false;
+    }
+    push(m, &m->entities, name);
+    sig_buf *b = &m->entity_text;
+    const char *key = jstr(k, "key");
+    const cJSON *prop = jget(k, "property"), *ttl = jget(k, "ttl");
+    const char *desc = jstr(k, "description"), *owner = jstr(k, "owner");
+    if (!key && !prop && !ttl && !desc && !owner) {
+        sig_buf_printf(b, "entity %s\n", name);
+        return true;
+    }
+    sig_buf_printf(b, "entity %s {\n", name);
+    if (prop) {
+        sig_buf_puts(b, "    property ");
+        if (!put_property(m, b, prop, NULL, sig_arena_printf(m->a, "%s.property", where)))
+            return false;
+        sig_buf_putc(b, '\n');
+    }
+    if (key) {
+        if (!is_name(key)) {
+            err(m, "E0932", where, "key `%s` is not a name", key);
+            return false;
+        }
+        sig_buf_printf(b, "    key %s\n", key);
+    }
+    if (ttl) {
+        int64_t secs;
+        if (!duration_of(m, ttl, sig_arena_printf(m->a, "%s.ttl", where), &secs)) return false;
+        sig_buf_puts(b, "    ttl ");
+        put_duration(b, secs);
+        sig_buf_putc(b, '\n');
+    }
+    put_setting_str(b, "    ", "owner", owner);
+    put_setting_str(b, "    ", "description", desc);
+    sig_buf_puts(b, "}\n");
+    return true;
+}
+
+static const char *declare_source(im *m, const cJSON *s, const char *where)
+{
+    const char *name = jstr(s, "name");
+    if (!name || !is_name(name) || is_keyword(name)) {
+        err(m, "E0931", where, "a batch source needs a name of the language");
+        return NULL;
+    }
+    if (contains(&m->sources, name)) return name;
+    push(m, &m->sources, name);
+    sig_buf *b = &m->source_text;
+    sig_buf_printf(b, "batch_source %s {\n", name);
+    static const char *const keys[] = {"database", "schema", "table", "timestamp_field",
+                                       "created_timestamp_column", "date_partition_column", NULL};
+    for (size_t i = 0; keys[i]; i++) {
+        const char *v = jstr(s, keys[i]);
+        if (!v && strcmp(keys[i], "schema") == 0) v = jstr(s, "schema_");
+        if (!v && strcmp(keys[i], "schema") == 0) v = jstr(s, "wh_schema");
+        put_setting_str(b, "    ", keys[i], v);
+    }
+    put_setting_str(b, "    ", "owner", jstr(s, "owner"));
+    put_setting_str(b, "    ", "description", jstr(s, "description"));
+    if (!put_tags(m, b, "    ", jget(s, "tags"), where)) return NULL;
+    sig_buf_puts(b, "}\n");
+    return name;
+}
+
+/* -------------------------------------------------------- collection */
+
+static bool is_group(const cJSON *o)
+{
+    return jget(o, "attribute_key") || jget(o, "entity");
+}
+
+static bool is_service(const cJSON *o)
+{
+    return cJSON_IsArray(jget(o, "attribute_groups")) || cJSON_IsArray(jget(o, "views"));
+}
+
+static void collect(im *m, const cJSON *v, const char *where)
+{
+    if (cJSON_IsArray(v)) {
+        const cJSON *c;
+        size_t i = 0;
+        cJSON_ArrayForEach(c, v) collect(m, c, sig_arena_printf(m->a, "%s[%zu]", where, i++));
+        return;
+    }
+    if (!cJSON_IsObject(v)) {
+        err(m, "E0931", where, "expected an object or an array");
+        return;
+    }
+    if (!jstr(v, "name")) {
+        /* A container: {"attribute_groups": [...], "services": [...], ...}. */
+        bool any = false;
+        const cJSON *c;
+        cJSON_ArrayForEach(c, v) {
+            if (!cJSON_IsArray(c)) continue;
+            any = true;
+            collect(m, c, sig_arena_printf(m->a, "%s%s%s", where, *where ? "." : "", c->string));
+        }
+        if (!any) err(m, "E0931", where, "an object with no `name` and no list of definitions");
+        return;
+    }
+    if (is_group(v)) {
+        im_view *iv = SIG_NEW(m->a, im_view);
+        iv->json = v;
+        iv->where = *where ? where : jstr(v, "name");
+        push(m, &m->views, iv);
+    } else if (is_service(v)) {
+        push(m, &m->services, v);
+        push(m, &m->service_where, *where ? where : jstr(v, "name"));
+    } else if (jget(v, "events") || jget(v, "aggregation")) {
+        err(m, "E0931", where, "an attribute outside of a view or attribute group");
+    } else {
+        push(m, &m->keys, v);
+        push(m, &m->key_where, *where ? where : jstr(v, "name"));
+    }
+}
+
+static im_attr *find_attr(im *m, const char *name)
+{
+    for (size_t i = 0; i < m->attrs.len; i++) {
+        im_attr *a = m->attrs.items[i];
+        if (strcmp(a->name, name) == 0) return a;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------- views */
+
+static void scan_view(im *m, im_view *iv)
+{
+    const cJSON *attrs = jget(iv->json, "attributes");
+    if (attrs && !cJSON_IsArray(attrs)) {
+        err(m, "E0931", iv->where, "`attributes` is not a list");
+        return;
+    }
+    const cJSON *at;
+    size_t i = 0;
+    cJSON_ArrayForEach(at, attrs) {
+        const char *w = sig_arena_printf(m->a, "%s.attributes[%zu]", iv->where, i++);
+        const char *text = render_attribute(m, at, w, "");
+        if (!text) continue;
+        const char *name = jstr(at, "name");
+        im_attr *prev = find_attr(m, name);
+        if (prev) {
+            if (strcmp(prev->text, text) != 0) {
+                sig_diag *d = err(m, "E0933", w, "attribute `%s` differs from the one of %s", name,
+                                  prev->where);
+                sig_diag_help(m->ctx, d, "attribute names are global in a spec");
+                continue;
+            }
+            prev->uses++;
+        } else {
+            prev = SIG_NEW(m->a, im_attr);
+            prev->name = name;
+            prev->json = at;
+            prev->where = w;
+            prev->text = text;
+            prev->uses = 1;
+            push(m, &m->attrs, prev);
+        }
+        push(m, &iv->attrs, prev);
+    }
+}
+
+static void put_view(im *m, sig_buf *b, const im_view *iv)
+{
+    const cJSON *v = iv->json;
+    const char *name = jstr(v, "name");
+    if (!is_name(name) || is_keyword(name)) {
+        err(m, "E0932", iv->where, "view name `%s` is not a name of the language", name);
+        return;
+    }
+    const cJSON *ver = jget(v, "version");
+    int version = cJSON_IsNumber(ver) ? (int)ver->valuedouble : 1;
+    const cJSON *key = jget(v, "attribute_key");
+    if (!key) key = jget(v, "entity");
+    const char *kname = jstr(key, "name");
+    if (!kname) {
+        err(m, "E0931", iv->where, "the attribute key (entity) has no name");
+        return;
+    }
+    if (!cJSON_GetArraySize(jget(v, "attributes")) && !cJSON_GetArraySize(jget(v, "fields"))) {
+        err(m, "E0932", iv->where, "view `%s` has neither attributes nor fields: the language "
+                                   "has no empty view", name);
+        return;
+    }
+    sig_buf_printf(b, "view %s v%d {\n", name, version);
+    sig_buf_printf(b, "    entity %s\n", kname);
+    const cJSON *ttl = jget(v, "ttl");
+    if (ttl) {
+        int64_t secs;
+        if (!duration_of(m, ttl, sig_arena_printf(m->a, "%s.ttl", iv->where), &secs)) return;
+        sig_buf_puts(b, "    ttl ");
+        put_duration(b, secs);
+        sig_buf_putc(b, '\n');
+    }
+    const cJSON *src = jget(v, "batch_source");
+    if (src) {
+        const char *sn = declare_source(m, src, sig_arena_printf(m->a, "%s.batch_source", iv->where));
+        if (sn) sig_buf_printf(b, "    source %s\n", sn);
+    }
+    const cJSON *online = jget(v, "online"), *offline = jget(v, "offline");
+    if (cJSON_IsBool(online)) sig_buf_printf(b, "    online %s\n", cJSON_IsTrue(online) ? "true" : "false");
+    if (cJSON_IsBool(offline)) sig_buf_printf(b, "    offline %s\n", cJSON_IsTrue(offline) ? "true" : "false");
+    put_setting_str(b, "    ", "description", jstr(v, "description"));
+    put_setting_str(b, "    ", "owner", jstr(v, "owner"));
+    put_tags(m, b, "    ", jget(v, "tags"), iv->where);
+    const cJSON *fields = jget(v, "fields"), *f;
+    size_t i = 0;
+    cJSON_ArrayForEach(f, fields) {
+        const char *w = sig_arena_printf(m->a, "%s.fields[%zu]", iv->where, i++);
+        const char *fn = jstr(f, "name"), *ft = jstr(f, "type");
+        sig_type ty;
+        if (!fn || !ft || !sig_type_parse(ft, &ty) || !is_name(fn) || is_keyword(fn)) {
+            err(m, "E0931", w, "a field needs a name of the language and one of the 16 types");
+            continue;
+        }
+        sig_buf_printf(b, "    field %s: %s", fn, ft);
+        const char *fd = jstr(f, "description");
+        if (fd) {
+            sig_buf_puts(b, " { description ");
+            put_string(b, fd);
+            sig_buf_puts(b, " }");
+        }
+        sig_buf_putc(b, '\n');
+    }
+    bool shared = false;
+    for (i = 0; i < iv->attrs.len; i++) {
+        const im_attr *a = iv->attrs.items[i];
+        if (a->uses > 1) {
+            shared = true;
+            continue;
+        }
+        const char *text = render_attribute(m, a->json, a->where, "    ");
+        if (text) sig_buf_printf(b, "    attribute %s\n", text);
+    }
+    if (shared) {
+        sig_buf_puts(b, "    attributes ");
+        bool first = true;
+        for (i = 0; i < iv->attrs.len; i++) {
+            const im_attr *a = iv->attrs.items[i];
+            if (a->uses < 2) continue;
+            sig_buf_printf(b, "%s%s", first ? "" : ", ", a->name);
+            first = false;
+        }
+        sig_buf_putc(b, '\n');
+    }
+    sig_buf_puts(b, "}\n");
+}
+
+static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
+{
+    const char *name = jstr(s, "name");
+    if (!is_name(name) || is_keyword(name)) {
+        err(m, "E0932", where, "service name `%s` is not a name of the language", name);
+        return;
+    }
+    const cJSON *refs = jget(s, "attribute_groups");
+    if (!refs) refs = jget(s, "views");
+    sig_buf_printf(b, "service %s {\n    views ", name);
+    const cJSON *r;
+    bool first = true;
+    cJSON_ArrayForEach(r, refs) {
+        const char *rn = jstr(r, "name");
+        const cJSON *rv = jget(r, "version");
+        if (!rn) {
+            err(m, "E0931", where, "a view reference needs a name");
+            return;
+        }
+        sig_buf_printf(b, "%s%s v%d", first ? "" : ", ", rn,
+                       cJSON_IsNumber(rv) ? (int)rv->valuedouble : 1);
+        first = false;
+    }
+    sig_buf_putc(b, '\n');
+    put_setting_str(b, "    ", "owner", jstr(s, "owner"));
+    put_setting_str(b, "    ", "description", jstr(s, "description"));
+    put_tags(m, b, "    ", jget(s, "tags"), where);
+    sig_buf_puts(b, "}\n");
+}
+
+/* ------------------------------------------------------------- entry */
+
+static void note_events(im *m, const cJSON *v)
+{
+    /* Every input event's vendor/name, to split warehouse column names. */
+    const cJSON *attrs = jget(v, "attributes"), *at;
+    cJSON_ArrayForEach(at, attrs) {
+        const cJSON *evs = jget(at, "events"), *ev;
+        cJSON_ArrayForEach(ev, evs) {
+            const char *n = jstr(ev, "name"), *vd = jstr(ev, "vendor");
+            if (!n || !vd) continue;
+            im_schema *s = SIG_NEW(m->a, im_schema);
+            s->vendor = vd;
+            s->name = n;
+            push(m, &m->known, s);
+        }
+    }
+}
+
+bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *source_name,
+                     sig_buf *out_spec)
+{
+    im m = {.ctx = ctx, .a = sig_ctx_arena(ctx), .src = source_name ? source_name : "<input>",
+            .ok = true};
+    m.entity_text.arena = m.source_text.arena = m.a;
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr();
+        size_t off = at && at >= json && at <= json + len ? (size_t)(at - json) : 0;
+        err(&m, "E0930", NULL, "invalid JSON at byte %zu", off);
+        return false;
+    }
+    size_t rest = len - (size_t)(end - json);
+    for (const char *p = end; rest && isspace((unsigned char)*p); p++) rest--;
+    if (rest) {
+        err(&m, "E0930", NULL, "invalid JSON at byte %zu: text after the value",
+            (size_t)(end - json));
+        cJSON_Delete(root);
+        return false;
+    }
+    attach_number_texts(&m, root, json, len);
+    collect(&m, root, "");
+    for (size_t i = 0; i < m.views.len; i++) note_events(&m, ((im_view *)m.views.items[i])->json);
+    for (size_t i = 0; i < m.keys.len; i++) declare_entity(&m, m.keys.items[i], m.key_where.items[i]);
+    for (size_t i = 0; i < m.views.len; i++) {
+        im_view *iv = m.views.items[i];
+        const cJSON *key = jget(iv->json, "attribute_key");
+        if (!key) key = jget(iv->json, "entity");
+        if (cJSON_IsObject(key))
+            declare_entity(&m, key, sig_arena_printf(m.a, "%s.attribute_key", iv->where));
+        scan_view(&m, iv);
+    }
+    sig_buf views = {.arena = m.a}, shared = {.arena = m.a}, services = {.arena = m.a};
+    for (size_t i = 0; i < m.attrs.len; i++) {
+        const im_attr *a = m.attrs.items[i];
+        if (a->uses < 2) continue;
+        const char *text = render_attribute(&m, a->json, a->where, "");
+        if (text) sig_buf_printf(&shared, "attribute %s\n", text);
+    }
+    for (size_t i = 0; i < m.views.len; i++) {
+        if (views.len) sig_buf_putc(&views, '\n');
+        put_view(&m, &views, m.views.items[i]);
+    }
+    for (size_t i = 0; i < m.services.len; i++) {
+        if (services.len) sig_buf_putc(&services, '\n');
+        put_service(&m, &services, m.services.items[i], m.service_where.items[i]);
+    }
+
+    sig_buf_printf(out_spec, "# Imported from %s by signalsc import.\n", m.src);
+    if (m.schemas.len) sig_buf_putc(out_spec, '\n');
+    for (size_t i = 0; i < m.schemas.len; i++) {
+        const im_schema *s = m.schemas.items[i];
+        if (s->is_context) continue;
+        sig_buf_printf(out_spec, "event %s = iglu:%s/%s", s->decl, s->vendor, s->name);
+        if (s->version) sig_buf_printf(out_spec, "/jsonschema/%s", s->version);
+        sig_buf_putc(out_spec, '\n');
+    }
+    for (size_t i = 0; i < m.schemas.len; i++) {
+        const im_schema *s = m.schemas.items[i];
+        if (!s->is_context) continue;
+        sig_buf_printf(out_spec, "context %s = iglu:%s/%s/jsonschema/%s\n", s->decl, s->vendor,
+                       s->name, s->version ? s->version : "1-*-*");
+    }
+    sig_buf *parts[] = {&m.entity_text, &m.source_text, &shared, &views, &services};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i]->len) continue;
+        sig_buf_putc(out_spec, '\n');
+        sig_buf_append(out_spec, parts[i]->data, parts[i]->len);
+    }
+    cJSON_Delete(root);
+    return m.ok;
+}
