@@ -1,0 +1,1763 @@
+/* dbt.c: the dbt backend. Lowers the offline views of a checked model into a
+ * self-contained dbt project (no dbt packages) that computes their
+ * attributes incrementally, exactly as docs/language.md section 6 says.
+ *
+ * Per view V version N (prefix P = V_vN) it writes four models, all in the
+ * target schema:
+ *
+ *   P_events        incremental, append only: the view's events, one row per
+ *                   event_id (the copy loaded first), with the entity value,
+ *                   event day and every property value converted once.
+ *   P_daily         incremental, delete+insert on (entity, event_day): the
+ *                   partial state of every scalar attribute per entity and
+ *                   day. A run recomputes exactly the (entity, day) pairs
+ *                   touched by the events stored since it last ran, from all
+ *                   stored events of those pairs, so late events are counted.
+ *   P_daily_values  (only with unique_list attributes) same grain plus
+ *                   (attribute, value): when each value was last seen.
+ *   P_attributes    incremental, delete+insert on the entity: recomputes every
+ *                   row from the daily models (windows move with `today`) and
+ *                   writes only new or changed rows, stamped with updated_at.
+ *
+ * Every warehouse difference comes from the dialect table (dialect.c). The
+ * generated text is a function of the model and options only. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "backend.h"
+#include "dialect.h"
+#include "signals/signals.h"
+
+/* ------------------------------------------------------------------ plan */
+
+/* How a property value is converted (docs section 4). */
+typedef enum conv_kind {
+    CONV_TEXT,
+    CONV_INT32,
+    CONV_INT64,
+    CONV_DOUBLE,
+    CONV_BOOL,
+    CONV_TIMESTAMP,
+    CONV__COUNT
+} conv_kind;
+
+static const char *const conv_suffix[CONV__COUNT] = {
+    "string", "int32", "int64", "double", "bool", "timestamp",
+};
+static const char *const conv_words[CONV__COUNT] = {
+    "as text", "as a 32-bit integer", "as a 64-bit integer", "as a number",
+    "as a boolean", "as a timestamp",
+};
+
+/* A property the view reads; P_events extracts it once. */
+typedef struct prop_src {
+    const char *key;   /* identity: atomic column, or JSON column + path */
+    const sig_property *prop;
+    const char *base;  /* base of its column names (lower-case, [a-z0-9_]) */
+    bool needs_raw;    /* its text is extracted (`<base>__raw`) */
+    bool needs_number; /* ... and read as a number (`<base>__number`) */
+} prop_src;
+
+/* One column of P_events: a property converted one way. */
+typedef struct prop_col {
+    prop_src *src;
+    conv_kind kind;
+    const char *name;  /* `<base>__<kind>` */
+} prop_col;
+
+typedef struct gen {
+    sig_ctx *ctx;
+    sig_arena *a;
+    const sig_dbt_dialect *d;
+    const sig_compile_options *opts;
+    const char *project;
+    /* the view being generated */
+    const sig_view *v;
+    const char *prefix;      /* "V_vN" */
+    const char *entity;      /* entity column name as written */
+    const char *qentity;     /* ... quoted when needed */
+    const char *run_ts;      /* SQL timestamp literal of the run */
+    prop_src **props;
+    size_t nprops, capprops;
+    prop_col **cols;
+    size_t ncols, capcols;
+    bool has_lists;          /* any unique_list attribute */
+    bool list_scalar_used[8];/* value columns of P_daily_values */
+} gen;
+
+static const char *S(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *S(gen *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = sig_arena_vprintf(g->a, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static const char *T(gen *g, const char *tpl, int n, ...)
+{
+    const char *args[10];
+    va_list ap;
+    va_start(ap, n);
+    for (int i = 0; i < n && i < 10; i++) args[i] = va_arg(ap, const char *);
+    va_end(ap);
+    sig_buf b = {.arena = g->a};
+    sig_dbt_tpl(&b, tpl, n, args);
+    return sig_buf_str(&b);
+}
+
+/* ----------------------------------------------------- text and escaping */
+
+/* Copies `s` so that Jinja (dbt renders every .sql and .yml) reads it as
+ * text: an opening `{{`, `{%` or `{#` becomes `{{ '{' }}` + the rest. */
+static void put_jinja_safe(sig_buf *b, const char *s)
+{
+    for (const char *p = s; *p; p++) {
+        if (p[0] == '{' && (p[1] == '{' || p[1] == '%' || p[1] == '#'))
+            sig_buf_puts(b, "{{ '{' }}");
+        else
+            sig_buf_putc(b, *p);
+    }
+}
+
+/* A SQL string literal of `s` for the dialect. */
+static const char *sql_str(gen *g, const char *s)
+{
+    sig_buf b = {.arena = g->a};
+    sig_buf_putc(&b, '\'');
+    sig_buf esc = {.arena = g->a};
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') sig_buf_putc(&esc, '\'');
+        else if (*p == '\\' && g->d->backslash_escapes) sig_buf_putc(&esc, '\\');
+        sig_buf_putc(&esc, *p);
+    }
+    put_jinja_safe(&b, sig_buf_str(&esc));
+    sig_buf_putc(&b, '\'');
+    return sig_buf_str(&b);
+}
+
+/* Text for a `--` comment: one line, Jinja-safe. */
+static const char *comment_text(gen *g, const char *s)
+{
+    sig_buf raw = {.arena = g->a};
+    for (const char *p = s; *p; p++)
+        sig_buf_putc(&raw, (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p);
+    sig_buf b = {.arena = g->a};
+    put_jinja_safe(&b, sig_buf_str(&raw));
+    return sig_buf_str(&b);
+}
+
+/* A YAML double-quoted scalar, Jinja-safe (dbt renders yml strings). */
+static const char *yaml_str(gen *g, const char *s)
+{
+    sig_buf raw = {.arena = g->a};
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"': sig_buf_puts(&raw, "\\\""); break;
+        case '\\': sig_buf_puts(&raw, "\\\\"); break;
+        case '\n': sig_buf_puts(&raw, "\\n"); break;
+        case '\t': sig_buf_puts(&raw, "\\t"); break;
+        case '\r': sig_buf_puts(&raw, "\\r"); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f) sig_buf_printf(&raw, "\\x%02x", *p);
+            else sig_buf_putc(&raw, (char)*p);
+        }
+    }
+    sig_buf b = {.arena = g->a};
+    sig_buf_putc(&b, '"');
+    put_jinja_safe(&b, sig_buf_str(&raw));
+    sig_buf_putc(&b, '"');
+    return sig_buf_str(&b);
+}
+
+/* Words reserved by DuckDB, PostgreSQL, Snowflake, BigQuery or Databricks
+ * (the union, so that a name is quoted the same way on every target). */
+static const char *const reserved_words[] = {
+    "all", "alter", "analyse", "analyze", "and", "any", "array", "as", "asc",
+    "asymmetric", "at", "between", "both", "by", "case", "cast", "check",
+    "collate", "column", "connect", "constraint", "create", "cross", "current",
+    "current_date", "current_time", "current_timestamp", "current_user",
+    "default", "deferrable", "delete", "desc", "describe", "distinct", "do",
+    "drop", "else", "end", "except", "exists", "extract", "false", "fetch",
+    "following", "for", "foreign", "from", "full", "grant", "group", "having",
+    "if", "ilike", "in", "increment", "initially", "inner", "insert",
+    "intersect", "interval", "into", "is", "join", "lambda", "lateral",
+    "leading", "left", "like", "limit", "localtime", "localtimestamp",
+    "minus", "natural", "not", "null", "of", "offset", "on", "only", "or",
+    "order", "outer", "over", "partition", "pivot", "pivot_longer",
+    "pivot_wider", "placing", "primary", "qualify", "range", "references",
+    "regexp", "returning", "revoke", "right", "rlike", "row", "rows", "sample",
+    "select", "session_user", "set", "show", "some", "start", "summarize",
+    "symmetric", "table", "tablesample", "then", "to", "trailing", "trigger",
+    "true", "union", "unique", "unpivot", "update", "user", "using", "values",
+    "variadic", "when", "whenever", "where", "window", "with",
+};
+
+static bool is_reserved(const char *s)
+{
+    for (size_t i = 0; i < sizeof reserved_words / sizeof reserved_words[0]; i++)
+        if (strcmp(reserved_words[i], s) == 0) return true;
+    return false;
+}
+
+/* Does `s` need quoting as a SQL identifier? Plain lower-case names that are
+ * not reserved are left bare, so the SQL stays readable. */
+static bool needs_quote(const char *s)
+{
+    if (!*s || !(islower((unsigned char)*s) || *s == '_')) return true;
+    for (const char *p = s; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
+            return true;
+    return is_reserved(s);
+}
+
+static const char *qi(gen *g, const char *s)
+{
+    if (!needs_quote(s)) return s;
+    sig_buf b = {.arena = g->a};
+    sig_buf_puts(&b, g->d->quote_open);
+    size_t ql = strlen(g->d->quote_close);
+    for (const char *p = s; *p; p++) {
+        if (strncmp(p, g->d->quote_close, ql) == 0) sig_buf_puts(&b, g->d->quote_close);
+        sig_buf_putc(&b, *p);
+    }
+    sig_buf_puts(&b, g->d->quote_close);
+    return sig_buf_str(&b);
+}
+
+/* qi(name + "__" + suffix) */
+static const char *qis(gen *g, const char *name, const char *suffix)
+{
+    return qi(g, S(g, "%s__%s", name, suffix));
+}
+
+static bool ieq(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+    return *a == *b;
+}
+
+/* ----------------------------------------------------------- properties */
+
+static conv_kind conv_of_scalar(sig_scalar s)
+{
+    switch (s) {
+    case SIG_BYTES:
+    case SIG_STRING: return CONV_TEXT;
+    case SIG_INT32: return CONV_INT32;
+    case SIG_INT64: return CONV_INT64;
+    case SIG_DOUBLE:
+    case SIG_FLOAT: return CONV_DOUBLE;
+    case SIG_BOOL: return CONV_BOOL;
+    case SIG_UNIX_TIMESTAMP: return CONV_TIMESTAMP;
+    }
+    return CONV_TEXT;
+}
+
+static sig_scalar scalar_of_conv(conv_kind k)
+{
+    static const sig_scalar m[CONV__COUNT] = {
+        SIG_STRING, SIG_INT32, SIG_INT64, SIG_DOUBLE, SIG_BOOL, SIG_UNIX_TIMESTAMP,
+    };
+    return m[k];
+}
+
+/* The kind a criterion compares its property as: by its literal. */
+static conv_kind conv_of_literal(const sig_criterion *c)
+{
+    if (c->op == SIG_OP_LIKE) return CONV_TEXT;
+    const sig_literal *l = &c->value;
+    if (l->kind == SIG_LIT_LIST) {
+        if (!l->nitems) return CONV_TEXT;
+        l = &l->items[0];
+    }
+    switch (l->kind) {
+    case SIG_LIT_INT:
+    case SIG_LIT_DECIMAL: return CONV_DOUBLE;
+    case SIG_LIT_BOOL: return CONV_BOOL;
+    default: return CONV_TEXT;
+    }
+}
+
+/* The JSONPath into the warehouse column of a JSON property. */
+static const char *json_path(gen *g, const sig_property *p)
+{
+    sig_buf b = {.arena = g->a};
+    sig_buf_putc(&b, '$');
+    if (p->kind == SIG_PROP_ENTITY) sig_buf_printf(&b, "[%u]", (unsigned)p->index);
+    for (size_t i = 0; i < p->nsteps; i++) {
+        const sig_path_step *st = &p->steps[i];
+        if (st->kind == SIG_STEP_INDEX) {
+            sig_buf_printf(&b, "[%u]", (unsigned)st->index);
+            continue;
+        }
+        bool plain = isalpha((unsigned char)st->field[0]) || st->field[0] == '_';
+        for (const char *q = st->field; *q && plain; q++)
+            plain = isalnum((unsigned char)*q) || *q == '_';
+        if (plain) {
+            sig_buf_printf(&b, ".%s", st->field);
+        } else {
+            sig_buf_puts(&b, ".\"");
+            for (const char *q = st->field; *q; q++) {
+                if (*q == '"' || *q == '\\') sig_buf_putc(&b, '\\');
+                sig_buf_putc(&b, *q);
+            }
+            sig_buf_putc(&b, '"');
+        }
+    }
+    return sig_buf_str(&b);
+}
+
+static const char *prop_identity(gen *g, const sig_property *p)
+{
+    if (p->kind == SIG_PROP_ATOMIC) return S(g, "atomic:%s", p->atomic);
+    return S(g, "json:%s:%s", p->column, json_path(g, p));
+}
+
+/* The property's raw value as text (JSON null and missing keys: NULL). */
+static const char *raw_expr(gen *g, const sig_property *p)
+{
+    if (p->kind == SIG_PROP_ATOMIC) {
+        const char *col = qi(g, p->atomic);
+        if (p->type_known && !p->type.list &&
+            (p->type.scalar == SIG_STRING || p->type.scalar == SIG_BYTES))
+            return col;
+        return T(g, g->d->to_text, 1, col);
+    }
+    return T(g, g->d->json_text, 2, qi(g, p->column), sql_str(g, json_path(g, p)));
+}
+
+/* An atomic column whose type converts exactly to the kind's type is only
+ * cast (no trip through text): the same type, an integer or double column
+ * read as a number, an integer column read as another integer type
+ * (TRY_CAST gives NULL out of range). */
+static bool direct_cast(const sig_property *p, conv_kind k)
+{
+    if (p->kind != SIG_PROP_ATOMIC || !p->type_known || p->type.list || k == CONV_TEXT)
+        return false;
+    conv_kind from = conv_of_scalar(p->type.scalar);
+    bool from_int = from == CONV_INT32 || from == CONV_INT64;
+    if (from == k) return true;
+    if (k == CONV_DOUBLE) return from_int;
+    if (k == CONV_INT32 || k == CONV_INT64) return from_int;
+    return false;
+}
+
+static bool numeric_kind(conv_kind k)
+{
+    return k == CONV_DOUBLE || k == CONV_INT64 || k == CONV_INT32;
+}
+
+/* A text that holds a number (as JSON numbers are written; surrounding
+ * blanks allowed). Anything else, "inf", "0x1A" or "1_000" included, is no
+ * number. */
+#define NUMBER_PATTERN "^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$"
+
+/* The property registered for the view (base name and which stages it needs). */
+static prop_src *need_prop(gen *g, const sig_property *p)
+{
+    const char *key = prop_identity(g, p);
+    for (size_t i = 0; i < g->nprops; i++)
+        if (strcmp(g->props[i]->key, key) == 0) return g->props[i];
+    /* name: the property as written, sanitized */
+    sig_buf b = {.arena = g->a};
+    const char *src = p->text ? p->text : (p->atomic ? p->atomic : "property");
+    bool us = true;
+    size_t n = 0;
+    for (const char *q = src; *q && n < 48; q++) {
+        if (isalnum((unsigned char)*q)) {
+            sig_buf_putc(&b, (char)tolower((unsigned char)*q));
+            us = false;
+            n++;
+        } else if (!us) {
+            sig_buf_putc(&b, '_');
+            us = true;
+            n++;
+        }
+    }
+    const char *base = sig_buf_str(&b);
+    size_t bl = strlen(base);
+    while (bl && base[bl - 1] == '_') bl--;
+    base = sig_arena_strndup(g->a, base, bl);
+    if (!*base || isdigit((unsigned char)base[0])) base = S(g, "p_%s", base);
+    const char *name = base;
+    for (int i = 2;; i++) {
+        bool taken = false;
+        for (size_t j = 0; j < g->nprops && !taken; j++) taken = ieq(g->props[j]->base, name);
+        if (!taken) break;
+        name = S(g, "%s_%d", base, i);
+    }
+    prop_src *ps = SIG_NEW(g->a, prop_src);
+    *ps = (prop_src){key, p, name, false, false};
+    if (g->nprops == g->capprops) {
+        size_t cap = g->capprops ? g->capprops * 2 : 8;
+        prop_src **np = SIG_NEW_ARRAY(g->a, prop_src *, cap);
+        if (g->nprops) memcpy(np, g->props, g->nprops * sizeof *np);
+        g->props = np;
+        g->capprops = cap;
+    }
+    g->props[g->nprops++] = ps;
+    return ps;
+}
+
+/* The P_events column holding `p` converted to `k` (registered on first use). */
+static const prop_col *need_col(gen *g, const sig_property *p, conv_kind k)
+{
+    prop_src *ps = need_prop(g, p);
+    for (size_t i = 0; i < g->ncols; i++)
+        if (g->cols[i]->src == ps && g->cols[i]->kind == k) return g->cols[i];
+    if (!direct_cast(p, k)) {
+        ps->needs_raw = true;
+        if (numeric_kind(k)) ps->needs_number = true;
+    }
+    prop_col *c = SIG_NEW(g->a, prop_col);
+    *c = (prop_col){ps, k, S(g, "%s__%s", ps->base, conv_suffix[k])};
+    if (g->ncols == g->capcols) {
+        size_t cap = g->capcols ? g->capcols * 2 : 8;
+        prop_col **nc = SIG_NEW_ARRAY(g->a, prop_col *, cap);
+        if (g->ncols) memcpy(nc, g->cols, g->ncols * sizeof *nc);
+        g->cols = nc;
+        g->capcols = cap;
+    }
+    g->cols[g->ncols++] = c;
+    return c;
+}
+
+/* The column's value from the `extracted`/`numbers` stages of P_events. */
+static const char *col_expr(gen *g, const prop_col *c)
+{
+    const sig_dbt_dialect *d = g->d;
+    const sig_property *p = c->src->prop;
+    conv_kind k = c->kind;
+    if (direct_cast(p, k))
+        return T(g, d->try_cast, 2, qi(g, p->atomic), d->type_name[scalar_of_conv(k)]);
+    const char *raw = qis(g, c->src->base, "raw");
+    const char *num = qis(g, c->src->base, "number");
+    switch (k) {
+    case CONV_TEXT: return raw;
+    case CONV_DOUBLE: return num;
+    case CONV_INT64:
+        return S(g, "CASE WHEN %s = %s THEN %s END", num, T(g, d->floor, 1, num),
+                 T(g, d->try_cast, 2, num, d->type_name[SIG_INT64]));
+    case CONV_INT32:
+        return S(g, "CASE WHEN %s = %s AND %s BETWEEN -2147483648 AND 2147483647 THEN %s END",
+                 num, T(g, d->floor, 1, num), num, T(g, d->cast, 2, num, d->type_name[SIG_INT32]));
+    case CONV_BOOL:
+        return S(g, "CASE %s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
+                 T(g, d->lower, 1, T(g, d->trim, 1, raw)));
+    case CONV_TIMESTAMP: return T(g, d->text_to_timestamp, 1, raw);
+    default: return raw;
+    }
+}
+
+/* ----------------------------------------------------------- attributes */
+
+static conv_kind attr_conv(const sig_attribute *at)
+{
+    if (at->agg == SIG_AGG_MEAN) return CONV_DOUBLE;
+    return conv_of_scalar(at->type.scalar);
+}
+
+static const char *attr_value_col(gen *g, const sig_attribute *at)
+{
+    return qi(g, need_col(g, at->property, attr_conv(at))->name);
+}
+
+static int64_t period_days(const sig_attribute *at)
+{
+    return at->period_seconds > 0 ? (at->period_seconds + 86399) / 86400 : 0;
+}
+
+/* The SQL type of a Field type. */
+static const char *sql_type(gen *g, sig_type t)
+{
+    const char *s = g->d->type_name[t.scalar];
+    return t.list ? T(g, g->d->list_type, 1, s) : s;
+}
+
+/* A scalar literal as SQL of the attribute's scalar type. */
+static const char *sql_scalar_literal(gen *g, const sig_literal *l, sig_scalar s)
+{
+    const char *type = g->d->type_name[s];
+    switch (l->kind) {
+    case SIG_LIT_STRING: return T(g, g->d->cast, 2, sql_str(g, l->str), type);
+    case SIG_LIT_INT: return T(g, g->d->cast, 2, S(g, "%lld", (long long)l->i), type);
+    case SIG_LIT_DECIMAL: return T(g, g->d->cast, 2, l->str ? l->str : S(g, "%.17g", l->d), type);
+    case SIG_LIT_BOOL: return l->b ? "TRUE" : "FALSE";
+    case SIG_LIT_LIST: return "NULL";
+    }
+    return "NULL";
+}
+
+static const char *sql_default(gen *g, const sig_attribute *at)
+{
+    const sig_literal *l = at->default_value;
+    if (!at->type.list) return sql_scalar_literal(g, l, at->type.scalar);
+    const char *lt = sql_type(g, at->type);
+    if (l->kind != SIG_LIT_LIST || !l->nitems) return T(g, g->d->empty_list, 1, lt);
+    sig_buf items = {.arena = g->a};
+    for (size_t i = 0; i < l->nitems; i++) {
+        if (i) sig_buf_puts(&items, ", ");
+        sig_buf_puts(&items, sql_scalar_literal(g, &l->items[i], at->type.scalar));
+    }
+    return T(g, g->d->cast, 2, T(g, g->d->list_literal, 1, sig_buf_str(&items)), lt);
+}
+
+/* Literal as written in the spec (for comments and docs). */
+static void put_literal_text(sig_buf *b, const sig_literal *l)
+{
+    switch (l->kind) {
+    case SIG_LIT_STRING:
+        sig_buf_putc(b, '"');
+        for (const char *p = l->str; *p; p++) {
+            if (*p == '"' || *p == '\\') sig_buf_putc(b, '\\');
+            if (*p == '\n') { sig_buf_puts(b, "\\n"); continue; }
+            sig_buf_putc(b, *p);
+        }
+        sig_buf_putc(b, '"');
+        break;
+    case SIG_LIT_INT: sig_buf_printf(b, "%lld", (long long)l->i); break;
+    case SIG_LIT_DECIMAL:
+        if (l->str) sig_buf_puts(b, l->str);
+        else sig_buf_printf(b, "%.17g", l->d);
+        break;
+    case SIG_LIT_BOOL: sig_buf_puts(b, l->b ? "true" : "false"); break;
+    case SIG_LIT_LIST:
+        sig_buf_putc(b, '[');
+        for (size_t i = 0; i < l->nitems; i++) {
+            if (i) sig_buf_puts(b, ", ");
+            put_literal_text(b, &l->items[i]);
+        }
+        sig_buf_putc(b, ']');
+        break;
+    }
+}
+
+static const char *op_text(sig_op op)
+{
+    static const char *const t[] = {"=", "!=", "<", ">", "<=", ">=", "like", "in"};
+    return t[op];
+}
+
+/* The criteria as written, for comments and docs ("" when none). */
+static const char *criteria_text(gen *g, const sig_criteria *cr)
+{
+    sig_buf b = {.arena = g->a};
+    for (size_t i = 0; i < cr->nall; i++) {
+        const sig_criterion *c = &cr->all[i];
+        if (i) sig_buf_puts(&b, " and ");
+        sig_buf_printf(&b, "%s %s ", c->property.text ? c->property.text : "?", op_text(c->op));
+        put_literal_text(&b, &c->value);
+    }
+    if (cr->nany) {
+        if (cr->nall) sig_buf_puts(&b, " and (");
+        for (size_t i = 0; i < cr->nany; i++) {
+            const sig_criterion *c = &cr->any[i];
+            if (i) sig_buf_puts(&b, " or ");
+            sig_buf_printf(&b, "%s %s ", c->property.text ? c->property.text : "?", op_text(c->op));
+            put_literal_text(&b, &c->value);
+        }
+        if (cr->nall) sig_buf_puts(&b, ")");
+    }
+    return sig_buf_str(&b);
+}
+
+static const char *event_names(gen *g, const sig_attribute *at)
+{
+    sig_buf b = {.arena = g->a};
+    for (size_t i = 0; i < at->nevents; i++)
+        sig_buf_printf(&b, "%s%s", i ? (i + 1 == at->nevents ? " or " : ", ") : "",
+                       at->events[i]->name);
+    return sig_buf_str(&b);
+}
+
+/* "counter of page_view events where ... over the last 7 days" */
+static const char *attr_summary(gen *g, const sig_attribute *at)
+{
+    sig_buf b = {.arena = g->a};
+    const char *prop = at->property && at->property->text ? at->property->text : "the property";
+    switch (at->agg) {
+    case SIG_AGG_COUNTER: sig_buf_puts(&b, "number of"); break;
+    case SIG_AGG_SUM: sig_buf_printf(&b, "sum of %s over", prop); break;
+    case SIG_AGG_MIN: sig_buf_printf(&b, "smallest %s of", prop); break;
+    case SIG_AGG_MAX: sig_buf_printf(&b, "largest %s of", prop); break;
+    case SIG_AGG_MEAN: sig_buf_printf(&b, "mean of %s over", prop); break;
+    case SIG_AGG_FIRST: sig_buf_printf(&b, "%s of the earliest of", prop); break;
+    case SIG_AGG_LAST: sig_buf_printf(&b, "%s of the latest of", prop); break;
+    case SIG_AGG_UNIQUE_LIST:
+        sig_buf_printf(&b, "distinct values of %s (ordered by when last seen, oldest first, "
+                           "at most the 100 latest) of", prop);
+        break;
+    default: break;
+    }
+    sig_buf_printf(&b, " %s events", event_names(g, at));
+    const char *crit = criteria_text(g, &at->criteria);
+    if (*crit) sig_buf_printf(&b, " where %s", crit);
+    int64_t n = period_days(at);
+    if (n) sig_buf_printf(&b, ", over the last %lld day%s", (long long)n, n == 1 ? "" : "s");
+    else sig_buf_puts(&b, ", over all time");
+    if (at->default_value) {
+        sig_buf_puts(&b, " (default ");
+        put_literal_text(&b, at->default_value);
+        sig_buf_puts(&b, ")");
+    }
+    return sig_buf_str(&b);
+}
+
+/* ----------------------------------------------------- event conditions */
+
+static const char *event_cond(gen *g, const sig_event *e)
+{
+    const sig_schema_ref *s = &e->schema;
+    sig_buf b = {.arena = g->a};
+    sig_buf_printf(&b, "event_vendor = %s AND event_name = %s", sql_str(g, s->vendor),
+                   sql_str(g, s->name));
+    if (s->has_version && s->model >= 0) {
+        if (s->revision >= 0 && s->addition >= 0)
+            sig_buf_printf(&b, " AND event_version = %s",
+                           sql_str(g, S(g, "%d-%d-%d", s->model, s->revision, s->addition)));
+        else if (s->revision >= 0)
+            sig_buf_printf(&b, " AND event_version LIKE %s",
+                           sql_str(g, S(g, "%d-%d-%%", s->model, s->revision)));
+        else
+            sig_buf_printf(&b, " AND event_version LIKE %s", sql_str(g, S(g, "%d-%%", s->model)));
+    }
+    return sig_buf_str(&b);
+}
+
+/* One comparison, on the P_events column of its property. */
+static const char *criterion_sql(gen *g, const sig_criterion *c)
+{
+    conv_kind k = conv_of_literal(c);
+    const char *col = qi(g, need_col(g, &c->property, k)->name);
+    sig_scalar s = scalar_of_conv(k);
+    const char *lit;
+    if (c->op == SIG_OP_IN) {
+        if (c->value.kind != SIG_LIT_LIST || !c->value.nitems) return "FALSE";
+        sig_buf b = {.arena = g->a};
+        for (size_t i = 0; i < c->value.nitems; i++) {
+            const sig_literal *it = &c->value.items[i];
+            if (i) sig_buf_puts(&b, ", ");
+            if (it->kind == SIG_LIT_STRING) sig_buf_puts(&b, sql_str(g, it->str));
+            else if (it->kind == SIG_LIT_BOOL) sig_buf_puts(&b, it->b ? "TRUE" : "FALSE");
+            else if (it->kind == SIG_LIT_INT) sig_buf_printf(&b, "%lld", (long long)it->i);
+            else sig_buf_puts(&b, it->str ? it->str : S(g, "%.17g", it->d));
+        }
+        return S(g, "%s IN (%s)", col, sig_buf_str(&b));
+    }
+    const sig_literal *l = &c->value;
+    if (l->kind == SIG_LIT_STRING) lit = sql_str(g, l->str);
+    else if (l->kind == SIG_LIT_BOOL) lit = l->b ? "TRUE" : "FALSE";
+    else if (l->kind == SIG_LIT_INT) lit = S(g, "%lld", (long long)l->i);
+    else if (l->kind == SIG_LIT_DECIMAL) lit = l->str ? l->str : S(g, "%.17g", l->d);
+    else lit = sql_scalar_literal(g, l, s);
+    switch (c->op) {
+    case SIG_OP_NE: return S(g, "(%s IS NULL OR %s <> %s)", col, col, lit);
+    case SIG_OP_LIKE: return S(g, "%s LIKE %s", col, lit);
+    default: return S(g, "%s %s %s", col, op_text(c->op), lit);
+    }
+}
+
+/* Whether an event counts for `at`: one of its events, and its criteria.
+ * Absent values make a comparison NULL, which no CASE/FILTER takes as true;
+ * nothing is ever negated, so NULL behaves as false throughout. */
+static const char *match_sql(gen *g, const sig_attribute *at, const char *indent)
+{
+    sig_buf b = {.arena = g->a};
+    sig_buf_puts(&b, "(");
+    for (size_t i = 0; i < at->nevents; i++)
+        sig_buf_printf(&b, "%s(%s)", i ? S(g, "\n%s    OR ", indent) : "",
+                       event_cond(g, at->events[i]));
+    sig_buf_puts(&b, ")");
+    const sig_criteria *cr = &at->criteria;
+    for (size_t i = 0; i < cr->nall; i++)
+        sig_buf_printf(&b, "\n%sAND %s", indent, criterion_sql(g, &cr->all[i]));
+    if (cr->nany) {
+        sig_buf_printf(&b, "\n%sAND (", indent);
+        for (size_t i = 0; i < cr->nany; i++)
+            sig_buf_printf(&b, "%s%s", i ? " OR " : "", criterion_sql(g, &cr->any[i]));
+        sig_buf_puts(&b, ")");
+    }
+    return sig_buf_str(&b);
+}
+
+/* ------------------------------------------------------------ pre-pass */
+
+/* Registers every P_events column the view needs, in a fixed order: for each
+ * attribute its value, then its criteria. */
+static void plan_columns(gen *g)
+{
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        if (at->property) need_col(g, at->property, attr_conv(at));
+        (void)match_sql(g, at, "");
+        if (at->agg == SIG_AGG_UNIQUE_LIST) {
+            g->has_lists = true;
+            g->list_scalar_used[at->type.scalar] = true;
+        }
+    }
+}
+
+static const char *const list_value_col[8] = {
+    [SIG_BYTES] = "bytes_value", [SIG_STRING] = "string_value",
+    [SIG_INT32] = "int32_value", [SIG_INT64] = "int64_value",
+    [SIG_DOUBLE] = "double_value", [SIG_FLOAT] = "float_value",
+    [SIG_BOOL] = "bool_value", [SIG_UNIX_TIMESTAMP] = "timestamp_value",
+};
+
+static const char *const internal_names[] = {
+    "event_id", "event_vendor", "event_name", "event_version", "derived_tstamp",
+    "event_day", "load_tstamp", "collector_tstamp", "loaded_at", "copy_rank",
+    "computed_at", "updated_at", "attribute", "last_seen", "value", "recency",
+    "today", "bytes_value", "string_value", "int32_value", "int64_value",
+    "double_value", "float_value", "bool_value", "timestamp_value", NULL,
+};
+
+/* Names the generated models cannot take: E0911, E0912, E0913. */
+static bool check_names(gen *g)
+{
+    const sig_view *v = g->v;
+    bool ok = true;
+    for (const char *const *n = internal_names; *n; n++) {
+        if (ieq(*n, g->entity)) {
+            sig_diag *dg = sig_error(g->ctx, v->key->loc, "E0912",
+                                     "the entity `%s` of view `%s` has the name of a column the "
+                                     "dbt backend generates", g->entity, v->name);
+            sig_diag_note(g->ctx, dg, v->loc, "view `%s` v%d uses it here", v->name, v->version);
+            sig_diag_help(g->ctx, dg, "declare an entity with another name and `key %s`",
+                          g->entity);
+            ok = false;
+            break;
+        }
+    }
+    bool is_prop = false;
+    for (size_t i = 0; i < g->ncols; i++) is_prop |= ieq(g->cols[i]->name, g->entity);
+    for (size_t i = 0; i < g->nprops; i++)
+        is_prop |= ieq(S(g, "%s__raw", g->props[i]->base), g->entity) ||
+                   ieq(S(g, "%s__number", g->props[i]->base), g->entity);
+    if (is_prop) {
+        sig_error(g->ctx, v->key->loc, "E0912",
+                  "the entity `%s` of view `%s` has the name of a property column the dbt "
+                  "backend generates", g->entity, v->name);
+        ok = false;
+    }
+    for (size_t i = 0; i < v->nattributes; i++) {
+        const sig_attribute *at = v->attributes[i];
+        if (ieq(at->name, g->entity) || ieq(at->name, "updated_at")) {
+            sig_diag *dg = sig_error(g->ctx, at->loc, "E0911",
+                                     "attribute `%s` of view `%s` has a reserved name", at->name,
+                                     v->name);
+            sig_diag_label(g->ctx, dg, "the attributes table already has a column `%s`",
+                           ieq(at->name, "updated_at") ? "updated_at" : g->entity);
+            sig_diag_help(g->ctx, dg, "rename the attribute");
+            ok = false;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (ieq(at->name, v->attributes[j]->name)) {
+                sig_diag *dg = sig_error(g->ctx, at->loc, "E0913",
+                                         "attributes `%s` and `%s` of view `%s` would be the "
+                                         "same warehouse column", v->attributes[j]->name,
+                                         at->name, v->name);
+                sig_diag_note(g->ctx, dg, v->attributes[j]->loc, "`%s` is here",
+                              v->attributes[j]->name);
+                sig_diag_help(g->ctx, dg, "warehouse column names ignore case; rename one");
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
+/* --------------------------------------------------------- P_events */
+
+static const char *model_name(gen *g, const char *suffix)
+{
+    return S(g, "%s_%s", g->prefix, suffix);
+}
+
+static const char *ref(gen *g, const char *suffix)
+{
+    return S(g, "{{ ref('%s') }}", model_name(g, suffix));
+}
+
+static void put_header(gen *g, sig_buf *b, const char *model, const char *what)
+{
+    sig_buf_printf(b, "-- %s: %s\n", model, what);
+    sig_buf_printf(b, "-- View `%s` v%d, entity `%s`.\n", comment_text(g, g->v->name),
+                   g->v->version, comment_text(g, g->entity));
+    sig_buf_puts(b, "-- Generated by signalsc " SIGNALS_VERSION ". Do not edit: recompile the spec.\n");
+}
+
+/* The event day of events without derived_tstamp: before every window. */
+#define NO_DAY "0001-01-01"
+
+static const char *no_day(gen *g)
+{
+    return T(g, g->d->date_literal, 1, "'" NO_DAY "'");
+}
+
+static const char *entity_expr(gen *g)
+{
+    const sig_property *p = g->v->key->property;
+    if (p->kind == SIG_PROP_ATOMIC) return qi(g, p->atomic);
+    return raw_expr(g, p);
+}
+
+static void emit_events(gen *g, sig_output *out)
+{
+    const sig_dbt_dialect *d = g->d;
+    sig_buf b = {.arena = g->a};
+    const char *name = model_name(g, "events");
+    sig_buf_printf(&b,
+                   "{{\n"
+                   "    config(\n"
+                   "        materialized='incremental',\n"
+                   "        incremental_strategy='%s'\n"
+                   "    )\n"
+                   "}}\n\n",
+                   d->append_strategy);
+    put_header(g, &b, name,
+               "the view's events, one row per event_id, with every property value its "
+               "attributes read.");
+    const char *start = T(g, d->timestamp_literal, 1, "'{{ var(\"snowplow__start_date\") }}'");
+    sig_buf_printf(&b,
+                   "\nWITH\n\n"
+                   "-- Events loaded since the previous run (on the first run or a full refresh:\n"
+                   "-- every event loaded since snowplow__start_date). Events loaded at the same\n"
+                   "-- load_tstamp as the newest stored one are read again; `view_events` drops\n"
+                   "-- those already stored.\n"
+                   "loaded AS (\n"
+                   "    SELECT\n"
+                   "        *\n"
+                   "    FROM {{ source('atomic', 'events') }}\n"
+                   "    WHERE load_tstamp >= %s\n"
+                   "{%%- if is_incremental() %%}\n"
+                   "      AND load_tstamp >= (\n"
+                   "          SELECT coalesce(max(load_tstamp), %s)\n"
+                   "          FROM {{ this }}\n"
+                   "      )\n"
+                   "{%%- endif %%}\n"
+                   "),\n\n",
+                   start, start);
+    sig_buf_puts(&b,
+                 "-- One copy per event_id: the one loaded first (smallest load_tstamp, then\n"
+                 "-- collector_tstamp).\n"
+                 "deduplicated AS (\n"
+                 "    SELECT\n"
+                 "        *\n"
+                 "    FROM (\n"
+                 "        SELECT\n"
+                 "            *,\n"
+                 "            row_number() OVER (\n"
+                 "                PARTITION BY event_id\n"
+                 "                ORDER BY load_tstamp, collector_tstamp, derived_tstamp\n"
+                 "            ) AS copy_rank\n"
+                 "        FROM loaded\n"
+                 "    ) ranked\n"
+                 "    WHERE copy_rank = 1\n"
+                 "),\n\n");
+    /* union of the view's event types, in order of first use */
+    sig_buf_puts(&b,
+                 "-- The view's event types, with an entity value and a derived_tstamp. An\n"
+                 "-- event_id already stored is never replaced.\n"
+                 "view_events AS (\n"
+                 "    SELECT\n"
+                 "        *\n"
+                 "    FROM deduplicated e\n"
+                 "    WHERE (\n");
+    sig_ptrvec seen = {0};
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        for (size_t j = 0; j < at->nevents; j++) {
+            const char *c = event_cond(g, at->events[j]);
+            bool dup = false;
+            for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], c) == 0;
+            if (dup) continue;
+            sig_buf_printf(&b, "        %s(%s)\n", seen.len ? "OR " : "   ", c);
+            sig_ptrvec_push(g->a, &seen, (void *)(uintptr_t)c);
+        }
+    }
+    sig_buf_printf(&b,
+                   "    )\n"
+                   "      AND %s IS NOT NULL\n"
+                   "{%%- if is_incremental() %%}\n"
+                   "      AND NOT EXISTS (\n"
+                   "          SELECT 1\n"
+                   "          FROM {{ this }} stored\n"
+                   "          WHERE stored.event_id = e.event_id\n"
+                   "      )\n"
+                   "{%%- endif %%}\n"
+                   ")",
+                   entity_expr(g));
+    const char *from = "view_events";
+    bool raw = false, num = false;
+    for (size_t i = 0; i < g->nprops; i++) {
+        raw |= g->props[i]->needs_raw;
+        num |= g->props[i]->needs_number;
+    }
+    if (raw) {
+        sig_buf_puts(&b, ",\n\n-- The raw value of each property read, as text (JSON null: NULL).\n"
+                         "extracted AS (\n    SELECT\n        *");
+        for (size_t i = 0; i < g->nprops; i++) {
+            const prop_src *ps = g->props[i];
+            if (!ps->needs_raw) continue;
+            sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s",
+                           comment_text(g, ps->prop->text ? ps->prop->text : "?"),
+                           raw_expr(g, ps->prop), qis(g, ps->base, "raw"));
+        }
+        sig_buf_puts(&b, "\n    FROM view_events\n)");
+        from = "extracted";
+    }
+    if (num) {
+        sig_buf_puts(&b, ",\n\n-- The raw values that are numbers, as numbers (other text: NULL).\n"
+                         "numbers AS (\n    SELECT\n        *");
+        for (size_t i = 0; i < g->nprops; i++) {
+            const prop_src *ps = g->props[i];
+            if (!ps->needs_number) continue;
+            const char *r = qis(g, ps->base, "raw");
+            sig_buf_printf(&b, ",\n        CASE WHEN %s THEN %s END AS %s",
+                           T(g, d->regex_match, 2, r, sql_str(g, NUMBER_PATTERN)),
+                           T(g, d->try_cast, 2, r, d->type_name[SIG_DOUBLE]),
+                           qis(g, ps->base, "number"));
+        }
+        sig_buf_printf(&b, "\n    FROM %s\n)", from);
+        from = "numbers";
+    }
+    sig_buf_printf(&b,
+                   "\n\nSELECT\n"
+                   "    event_id,\n"
+                   "    event_vendor,\n"
+                   "    event_name,\n"
+                   "    event_version,\n"
+                   "    %s%s%s,\n"
+                   "    derived_tstamp,\n"
+                   "    -- the event day: the UTC date of derived_tstamp (%s when it is NULL)\n"
+                   "    coalesce(%s, %s) AS event_day,\n"
+                   "    load_tstamp,\n"
+                   "    -- the run that stored the event (the daily models recompute its days)\n"
+                   "    %s AS loaded_at",
+                   entity_expr(g), strcmp(entity_expr(g), g->qentity) ? " AS " : "",
+                   strcmp(entity_expr(g), g->qentity) ? g->qentity : "", NO_DAY,
+                   T(g, d->date_of, 1, "derived_tstamp"), no_day(g), g->run_ts);
+    for (size_t i = 0; i < g->ncols; i++) {
+        const prop_col *c = g->cols[i];
+        const sig_property *p = c->src->prop;
+        sig_buf_printf(&b, ",\n    -- %s %s\n    %s AS %s",
+                       comment_text(g, p->text ? p->text : "?"), conv_words[c->kind],
+                       col_expr(g, c), qi(g, c->name));
+    }
+    sig_buf_printf(&b, "\nFROM %s\n", from);
+    sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), &b);
+}
+
+/* ------------------------------------------------- P_daily, P_daily_values */
+
+/* Emits the CTEs shared by the daily models: touched (incremental), events,
+ * flagged (one boolean per attribute of `lists` kind). */
+static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
+{
+    const char *E = g->qentity;
+    sig_buf_printf(b,
+                   "\nWITH\n\n"
+                   "{%%- if is_incremental() %%}\n\n"
+                   "-- (entity, day) pairs that events stored since this model last ran fall on.\n"
+                   "touched AS (\n"
+                   "    SELECT DISTINCT\n"
+                   "        %s,\n"
+                   "        event_day\n"
+                   "    FROM %s\n"
+                   "    WHERE loaded_at > (\n"
+                   "        SELECT coalesce(max(computed_at), %s)\n"
+                   "        FROM {{ this }}\n"
+                   "    )\n"
+                   "),\n"
+                   "{%%- endif %%}\n\n",
+                   E, ref(g, "events"), T(g, g->d->timestamp_literal, 1, "'1970-01-01 00:00:00'"));
+    sig_buf_printf(b,
+                   "-- Every stored event of those pairs (of all pairs on a full refresh): a pair\n"
+                   "-- is recomputed from all its events, so late events are counted.\n"
+                   "events AS (\n"
+                   "    SELECT\n"
+                   "        e.*\n"
+                   "    FROM %s e\n"
+                   "{%%- if is_incremental() %%}\n"
+                   "    INNER JOIN touched t\n"
+                   "        ON t.%s = e.%s\n"
+                   "        AND t.event_day = e.event_day\n"
+                   "{%%- endif %%}\n"
+                   "),\n\n",
+                   ref(g, "events"), E, E);
+    sig_buf_puts(b,
+                 "-- Which attributes each event counts for: one of the attribute's events,\n"
+                 "-- passing its criteria.\n"
+                 "flagged AS (\n"
+                 "    SELECT\n"
+                 "        *");
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        if ((at->agg == SIG_AGG_UNIQUE_LIST) != lists) continue;
+        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", comment_text(g, at->name),
+                       match_sql(g, at, "        "), qis(g, at->name, "match"));
+    }
+    sig_buf_puts(b, "\n    FROM events\n)");
+}
+
+static void put_config_upsert(gen *g, sig_buf *b, const char *keys)
+{
+    sig_buf_printf(b,
+                   "{{\n"
+                   "    config(\n"
+                   "        materialized='incremental',\n"
+                   "        incremental_strategy='%s',\n"
+                   "        unique_key=%s\n"
+                   "    )\n"
+                   "}}\n\n",
+                   g->d->upsert_strategy, keys);
+}
+
+static const char *jinja_key(gen *g, const char *ident)
+{
+    /* a Jinja string literal holding the (quoted) identifier */
+    const char *q = qi(g, ident);
+    sig_buf b = {.arena = g->a};
+    sig_buf_putc(&b, '\'');
+    for (const char *p = q; *p; p++) {
+        if (*p == '\'' || *p == '\\') sig_buf_putc(&b, '\\');
+        sig_buf_putc(&b, *p);
+    }
+    sig_buf_putc(&b, '\'');
+    return sig_buf_str(&b);
+}
+
+static void emit_daily(gen *g, sig_output *out)
+{
+    const sig_dbt_dialect *d = g->d;
+    sig_buf b = {.arena = g->a};
+    const char *name = model_name(g, "daily");
+    put_config_upsert(g, &b, S(g, "[%s, 'event_day']", jinja_key(g, g->entity)));
+    put_header(g, &b, name,
+               "per entity value and event day, the partial state of every attribute\n"
+               "-- (unique_list attributes: see _daily_values).");
+    put_daily_ctes(g, &b, false);
+    sig_buf_puts(&b, "\n\n");
+    sig_buf_printf(&b, "SELECT\n    %s,\n    event_day", g->qentity);
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        const char *m = qis(g, at->name, "match");
+        const char *an = comment_text(g, at->name);
+        switch (at->agg) {
+        case SIG_AGG_COUNTER:
+            sig_buf_printf(&b, ",\n    -- %s: number of events\n    count(CASE WHEN %s THEN 1 END) AS %s",
+                           an, m, qis(g, at->name, "n"));
+            break;
+        case SIG_AGG_SUM:
+            sig_buf_printf(&b, ",\n    -- %s: sum of the values (NULL: no value)\n"
+                               "    sum(CASE WHEN %s THEN %s END) AS %s",
+                           an, m, attr_value_col(g, at), qis(g, at->name, "sum"));
+            break;
+        case SIG_AGG_MIN:
+        case SIG_AGG_MAX: {
+            const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
+            sig_buf_printf(&b, ",\n    -- %s: %s value\n    %s(CASE WHEN %s THEN %s END) AS %s", an,
+                           at->agg == SIG_AGG_MIN ? "smallest" : "largest", f, m,
+                           attr_value_col(g, at), qis(g, at->name, f));
+            break;
+        }
+        case SIG_AGG_MEAN:
+            sig_buf_printf(&b,
+                           ",\n    -- %s: sum and number of the values\n"
+                           "    sum(CASE WHEN %s THEN %s END) AS %s,\n"
+                           "    count(CASE WHEN %s THEN %s END) AS %s",
+                           an, m, attr_value_col(g, at), qis(g, at->name, "sum"), m,
+                           attr_value_col(g, at), qis(g, at->name, "count"));
+            break;
+        case SIG_AGG_FIRST:
+        case SIG_AGG_LAST: {
+            bool first = at->agg == SIG_AGG_FIRST;
+            const char *v = attr_value_col(g, at);
+            sig_buf_printf(&b, ",\n    -- %s: value of the %s event with a value (ties: %s event_id)\n    %s AS %s",
+                           an, first ? "earliest" : "latest", first ? "smallest" : "largest",
+                           T(g, d->first_ordered, 3, v,
+                             first ? "derived_tstamp NULLS FIRST, event_id"
+                                   : "derived_tstamp DESC NULLS LAST, event_id DESC",
+                             S(g, "%s AND %s IS NOT NULL", m, v)),
+                           qis(g, at->name, first ? "first" : "last"));
+            break;
+        }
+        default: break;
+        }
+    }
+    sig_buf_printf(&b,
+                   ",\n    -- the run that computed the row\n    %s AS computed_at\n"
+                   "FROM flagged\nGROUP BY\n    %s,\n    event_day\n",
+                   g->run_ts, g->qentity);
+    sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), &b);
+}
+
+static void emit_daily_values(gen *g, sig_output *out)
+{
+    const sig_dbt_dialect *d = g->d;
+    sig_buf b = {.arena = g->a};
+    const char *name = model_name(g, "daily_values");
+    put_config_upsert(g, &b, S(g, "[%s, 'event_day']", jinja_key(g, g->entity)));
+    put_header(g, &b, name,
+               "per entity value, event day and unique_list attribute, each value\n"
+               "-- seen and when it was last seen that day.");
+    put_daily_ctes(g, &b, true);
+    sig_buf_puts(&b, ",\n\n");
+    sig_buf_puts(&b, "-- The values of each unique_list attribute on its events.\nobserved AS (\n");
+    bool firstq = true;
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
+        const char *v = attr_value_col(g, at);
+        const char *val = v;
+        if (at->type.scalar == SIG_FLOAT)
+            val = T(g, d->cast, 2, v, d->type_name[SIG_FLOAT]);
+        if (!firstq) sig_buf_puts(&b, "    UNION ALL\n");
+        firstq = false;
+        sig_buf_printf(&b,
+                       "    -- %s\n"
+                       "    SELECT\n"
+                       "        %s,\n"
+                       "        event_day,\n"
+                       "        %s AS attribute",
+                       comment_text(g, at->name), g->qentity, sql_str(g, at->name));
+        for (int s = 0; s < 8; s++) {
+            if (!g->list_scalar_used[s]) continue;
+            sig_buf_printf(&b, ",\n        %s AS %s",
+                           s == (int)at->type.scalar
+                               ? val
+                               : T(g, d->cast, 2, "NULL", d->type_name[s]),
+                           list_value_col[s]);
+        }
+        sig_buf_printf(&b,
+                       ",\n        derived_tstamp\n"
+                       "    FROM flagged\n"
+                       "    WHERE %s\n"
+                       "      AND %s IS NOT NULL\n",
+                       qis(g, at->name, "match"), v);
+    }
+    sig_buf_puts(&b, ")\n\n");
+    sig_buf_printf(&b, "SELECT\n    %s,\n    event_day,\n    attribute", g->qentity);
+    for (int s = 0; s < 8; s++)
+        if (g->list_scalar_used[s]) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
+    sig_buf_printf(&b,
+                   ",\n    max(derived_tstamp) AS last_seen,\n"
+                   "    %s AS computed_at\n"
+                   "FROM observed\n"
+                   "GROUP BY\n    %s,\n    event_day,\n    attribute",
+                   g->run_ts, g->qentity);
+    for (int s = 0; s < 8; s++)
+        if (g->list_scalar_used[s]) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
+    sig_buf_puts(&b, "\n");
+    sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), &b);
+}
+
+/* ------------------------------------------------------- P_attributes */
+
+static const char *window_col(gen *g, const sig_attribute *at)
+{
+    int64_t n = period_days(at);
+    return n ? S(g, "in_last_%lld_days", (long long)n) : NULL;
+}
+
+/* `CASE WHEN w THEN x END`, or x for lifetime attributes */
+static const char *in_window(gen *g, const sig_attribute *at, const char *x)
+{
+    const char *w = window_col(g, at);
+    return w ? S(g, "CASE WHEN %s THEN %s END", w, x) : x;
+}
+
+/* Emits `name AS (SELECT entity, event_day, ..., in_last_N_days ... FROM src)`. */
+static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src, bool lists)
+{
+    sig_buf_printf(b, "%s AS (\n    SELECT\n        d.*", cte);
+    sig_ptrvec seen = {0};
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        if ((at->agg == SIG_AGG_UNIQUE_LIST) != lists) continue;
+        int64_t n = period_days(at);
+        if (!n) continue;
+        const char *w = window_col(g, at);
+        bool dup = false;
+        for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], w) == 0;
+        if (dup) continue;
+        sig_ptrvec_push(g->a, &seen, sig_arena_strdup(g->a, w));
+        sig_buf_printf(b, ",\n        d.event_day BETWEEN %s AND p.today AS %s",
+                       T(g, g->d->date_minus_days, 2, "p.today", S(g, "%lld", (long long)(n - 1))),
+                       w);
+    }
+    sig_buf_printf(b, "\n    FROM %s d\n    CROSS JOIN params p\n),\n\n", src);
+}
+
+static bool any_window(gen *g)
+{
+    for (size_t i = 0; i < g->v->nattributes; i++)
+        if (period_days(g->v->attributes[i])) return true;
+    return false;
+}
+
+static void emit_attributes(gen *g, sig_output *out)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
+    sig_buf b = {.arena = g->a};
+    const char *name = model_name(g, "attributes");
+    put_config_upsert(g, &b, jinja_key(g, g->entity));
+    put_header(g, &b, name,
+               "the attributes table: one row per entity value, one column per\n"
+               "-- attribute; updated_at is the run in which the row's values last changed.");
+    sig_buf_puts(&b, "\nWITH\n\n");
+    bool windows = any_window(g);
+    bool scalar_windows = false, list_windows = false;
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        if (!period_days(at)) continue;
+        if (at->agg == SIG_AGG_UNIQUE_LIST) list_windows = true;
+        else scalar_windows = true;
+    }
+    const char *daily_src = ref(g, "daily");
+    const char *values_src = ref(g, "daily_values");
+    if (windows) {
+        sig_buf_printf(&b,
+                       "-- Today: the `today` var (YYYY-MM-DD), by default the current UTC date.\n"
+                       "-- A window of N days is today - (N - 1) <= event_day <= today.\n"
+                       "params AS (\n"
+                       "    SELECT\n"
+                       "{%%- if var('today') %%}\n"
+                       "        %s AS today\n"
+                       "{%%- else %%}\n"
+                       "        %s AS today\n"
+                       "{%%- endif %%}\n"
+                       "),\n\n",
+                       T(g, d->date_literal, 1,
+                         "'{{ var(\"today\") | string | replace(\"'\", \"''\") }}'"),
+                       d->current_utc_date);
+        if (scalar_windows) {
+            sig_buf_puts(&b, "-- Daily states with the windows each day falls in.\n");
+            put_window_cte(g, &b, "daily", daily_src, false);
+            daily_src = "daily";
+        }
+        if (list_windows && g->has_lists) {
+            sig_buf_puts(&b, "-- Daily values with the windows each day falls in.\n");
+            put_window_cte(g, &b, "daily_values", values_src, true);
+            values_src = "daily_values";
+        }
+    }
+    /* scalar aggregations */
+    sig_buf_printf(&b,
+                   "-- Every attribute but unique_list, rolled up over its window. One row per\n"
+                   "-- entity value with at least one event of the view.\n"
+                   "aggregated AS (\n"
+                   "    SELECT\n"
+                   "        %s",
+                   E);
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        const char *an = qi(g, at->name);
+        const char *def = at->default_value ? sql_default(g, at) : NULL;
+        const char *type = sql_type(g, at->type);
+        const char *x = NULL;
+        switch (at->agg) {
+        case SIG_AGG_COUNTER: {
+            const char *sum = S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "n")));
+            x = def ? S(g, "coalesce(nullif(%s, 0), %s)", sum, def)
+                    : S(g, "coalesce(%s, 0)", sum);
+            break;
+        }
+        case SIG_AGG_SUM: {
+            const char *sum = S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "sum")));
+            x = S(g, "coalesce(%s, %s)", sum, def ? def : "0");
+            break;
+        }
+        case SIG_AGG_MIN:
+        case SIG_AGG_MAX: {
+            const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
+            x = S(g, "%s(%s)", f, in_window(g, at, qis(g, at->name, f)));
+            if (def) x = S(g, "coalesce(%s, %s)", x, def);
+            break;
+        }
+        case SIG_AGG_MEAN:
+            x = S(g, "%s / nullif(sum(%s), 0)",
+                  T(g, d->cast, 2, S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "sum"))),
+                    d->type_name[SIG_DOUBLE]),
+                  in_window(g, at, qis(g, at->name, "count")));
+            if (def) x = S(g, "coalesce(%s, %s)", x, def);
+            break;
+        case SIG_AGG_FIRST:
+        case SIG_AGG_LAST: {
+            bool first = at->agg == SIG_AGG_FIRST;
+            const char *v = qis(g, at->name, first ? "first" : "last");
+            const char *w = window_col(g, at);
+            x = T(g, d->first_ordered, 3, v, first ? "event_day" : "event_day DESC",
+                  w ? S(g, "%s AND %s IS NOT NULL", w, v) : S(g, "%s IS NOT NULL", v));
+            if (def) x = S(g, "coalesce(%s, %s)", x, def);
+            break;
+        }
+        default: continue;
+        }
+        sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s", comment_text(g, attr_summary(g, at)),
+                       T(g, d->cast, 2, x, type), an);
+    }
+    sig_buf_printf(&b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
+    /* unique lists */
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
+        const char *w = window_col(g, at);
+        const char *vc = list_value_col[at->type.scalar];
+        sig_buf_printf(&b,
+                       "-- %s: each value in the window and when it was last seen.\n"
+                       "%s AS (\n"
+                       "    SELECT\n"
+                       "        %s,\n"
+                       "        %s AS value,\n"
+                       "        max(last_seen) AS last_seen\n"
+                       "    FROM %s\n"
+                       "    WHERE attribute = %s%s\n"
+                       "    GROUP BY\n"
+                       "        %s,\n"
+                       "        %s\n"
+                       "),\n\n",
+                       comment_text(g, at->name), qis(g, at->name, "seen"), E, vc, values_src,
+                       sql_str(g, at->name), w ? S(g, "\n      AND %s", w) : "", E, vc);
+        sig_buf_printf(&b,
+                       "-- %s: the 100 values seen most recently, oldest first (ties by value).\n"
+                       "%s AS (\n"
+                       "    SELECT\n"
+                       "        %s,\n"
+                       "        %s AS %s\n"
+                       "    FROM (\n"
+                       "        SELECT\n"
+                       "            *,\n"
+                       "            row_number() OVER (\n"
+                       "                PARTITION BY %s\n"
+                       "                ORDER BY last_seen DESC NULLS LAST, value DESC\n"
+                       "            ) AS recency\n"
+                       "        FROM %s\n"
+                       "    ) ranked\n"
+                       "    WHERE recency <= 100\n"
+                       "    GROUP BY\n"
+                       "        %s\n"
+                       "),\n\n",
+                       comment_text(g, at->name), qis(g, at->name, "list"), E,
+                       T(g, d->list_agg_ordered, 2, "value", "last_seen NULLS FIRST, value"), qi(g, at->name),
+                       E, qis(g, at->name, "seen"), E);
+    }
+    /* computed: every attribute in the view's order */
+    sig_buf_printf(&b,
+                   "-- The attributes of every entity value, in the view's order.\n"
+                   "computed AS (\n"
+                   "    SELECT\n"
+                   "        a.%s",
+                   E);
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        const char *an = qi(g, at->name);
+        if (at->agg != SIG_AGG_UNIQUE_LIST) {
+            sig_buf_printf(&b, ",\n        a.%s", an);
+            continue;
+        }
+        const char *type = sql_type(g, at->type);
+        const char *def = at->default_value ? sql_default(g, at) : T(g, d->empty_list, 1, type);
+        sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s",
+                       comment_text(g, attr_summary(g, at)),
+                       T(g, d->cast, 2, S(g, "coalesce(l%zu.%s, %s)", i, an, def), type), an);
+    }
+    sig_buf_puts(&b, "\n    FROM aggregated a");
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_attribute *at = g->v->attributes[i];
+        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
+        sig_buf_printf(&b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
+                       qis(g, at->name, "list"), i, i, E, E);
+    }
+    sig_buf_puts(&b, "\n)");
+    /* incremental: only new or changed rows */
+    sig_buf_printf(&b,
+                   "\n\n{%%- if is_incremental() %%},\n\n"
+                   "-- Only the rows that are new or whose values changed since they were stored;\n"
+                   "-- unchanged rows keep their updated_at.\n"
+                   "changed AS (\n"
+                   "    SELECT\n"
+                   "        c.*\n"
+                   "    FROM computed c\n"
+                   "    LEFT JOIN {{ this }} stored\n"
+                   "        ON stored.%s = c.%s\n"
+                   "    WHERE stored.%s IS NULL",
+                   E, E, E);
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const char *an = qi(g, g->v->attributes[i]->name);
+        sig_buf_printf(&b, "\n       OR %s",
+                       T(g, d->distinct_from, 2, S(g, "c.%s", an), S(g, "stored.%s", an)));
+    }
+    sig_buf_puts(&b, "\n)\n{%- endif %}\n\n");
+    sig_buf_printf(&b, "SELECT\n    %s", E);
+    for (size_t i = 0; i < g->v->nattributes; i++)
+        sig_buf_printf(&b, ",\n    %s", qi(g, g->v->attributes[i]->name));
+    sig_buf_printf(&b,
+                   ",\n    %s AS updated_at\n"
+                   "{%%- if is_incremental() %%}\n"
+                   "FROM changed\n"
+                   "{%%- else %%}\n"
+                   "FROM computed\n"
+                   "{%%- endif %%}\n",
+                   g->run_ts);
+    sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), &b);
+}
+
+/* ------------------------------------------------------------ schema.yml */
+
+static const char *entity_type_name(gen *g)
+{
+    const sig_property *p = g->v->key->property;
+    if (p->kind == SIG_PROP_ATOMIC && p->type_known) return sql_type(g, p->type);
+    return g->d->type_name[SIG_STRING];
+}
+
+static void yml_col(gen *g, sig_buf *b, const char *name, const char *type, const char *desc,
+                    bool key)
+{
+    sig_buf_printf(b, "      - name: %s\n", yaml_str(g, name));
+    if (needs_quote(name)) sig_buf_puts(b, "        quote: true\n");
+    if (type) sig_buf_printf(b, "        data_type: %s\n", yaml_str(g, type));
+    sig_buf_printf(b, "        description: %s\n", yaml_str(g, desc));
+    if (key) sig_buf_puts(b, "        data_tests:\n          - unique\n          - not_null\n");
+}
+
+static void emit_schema(gen *g, sig_output *out)
+{
+    const sig_dbt_dialect *d = g->d;
+    const sig_view *v = g->v;
+    sig_buf b = {.arena = g->a};
+    const char *ent_desc = S(g, "The entity value (attribute key `%s`).", v->key->name);
+    const char *ts = d->type_name[SIG_UNIX_TIMESTAMP];
+    sig_buf_puts(&b, "# Generated by signalsc " SIGNALS_VERSION ". Do not edit: recompile the spec.\n"
+                     "version: 2\n\nmodels:\n");
+    /* events */
+    sig_buf_printf(&b, "  - name: %s\n    description: %s\n    columns:\n",
+                   yaml_str(g, model_name(g, "events")),
+                   yaml_str(g, S(g, "Events of view `%s` v%d: one row per event_id (the copy "
+                                    "loaded first), with the entity value and every property "
+                                    "value its attributes read, converted.",
+                                 v->name, v->version)));
+    yml_col(g, &b, "event_id", NULL, "The event's id.", true);
+    yml_col(g, &b, "event_vendor", NULL, "The event's schema vendor.", false);
+    yml_col(g, &b, "event_name", NULL, "The event's schema name.", false);
+    yml_col(g, &b, "event_version", NULL, "The event's schema version.", false);
+    yml_col(g, &b, g->entity, entity_type_name(g), ent_desc, false);
+    yml_col(g, &b, "derived_tstamp", ts, "The event's derived_tstamp (UTC).", false);
+    yml_col(g, &b, "event_day", "DATE", "The UTC date of derived_tstamp.", false);
+    yml_col(g, &b, "load_tstamp", ts, "When the event was loaded into the warehouse.", false);
+    yml_col(g, &b, "loaded_at", ts, "When the run that stored this event started.", false);
+    for (size_t i = 0; i < g->ncols; i++) {
+        const prop_col *c = g->cols[i];
+        yml_col(g, &b, c->name, d->type_name[scalar_of_conv(c->kind)],
+                S(g, "`%s` %s; NULL when absent or not convertible.",
+                  c->src->prop->text ? c->src->prop->text : "?", conv_words[c->kind]),
+                false);
+    }
+    /* daily */
+    sig_buf_printf(&b, "\n  - name: %s\n    description: %s\n    columns:\n",
+                   yaml_str(g, model_name(g, "daily")),
+                   yaml_str(g, "Partial state of every attribute (but unique_list) per entity "
+                               "value and event day."));
+    yml_col(g, &b, g->entity, entity_type_name(g), ent_desc, false);
+    yml_col(g, &b, "event_day", "DATE", "The event day.", false);
+    for (size_t i = 0; i < v->nattributes; i++) {
+        const sig_attribute *at = v->attributes[i];
+        const char *n = at->name;
+        const char *vt = at->agg == SIG_AGG_MEAN ? d->type_name[SIG_DOUBLE]
+                                                  : d->type_name[scalar_of_conv(attr_conv(at))];
+        switch (at->agg) {
+        case SIG_AGG_COUNTER:
+            yml_col(g, &b, S(g, "%s__n", n), d->type_name[SIG_INT64],
+                    S(g, "`%s`: number of its events that day.", n), false);
+            break;
+        case SIG_AGG_SUM:
+            yml_col(g, &b, S(g, "%s__sum", n), vt,
+                    S(g, "`%s`: sum of the values that day (NULL: no value).", n), false);
+            break;
+        case SIG_AGG_MIN:
+            yml_col(g, &b, S(g, "%s__min", n), vt, S(g, "`%s`: smallest value that day.", n), false);
+            break;
+        case SIG_AGG_MAX:
+            yml_col(g, &b, S(g, "%s__max", n), vt, S(g, "`%s`: largest value that day.", n), false);
+            break;
+        case SIG_AGG_MEAN:
+            yml_col(g, &b, S(g, "%s__sum", n), vt, S(g, "`%s`: sum of the values that day.", n), false);
+            yml_col(g, &b, S(g, "%s__count", n), d->type_name[SIG_INT64],
+                    S(g, "`%s`: number of values that day.", n), false);
+            break;
+        case SIG_AGG_FIRST:
+            yml_col(g, &b, S(g, "%s__first", n), vt,
+                    S(g, "`%s`: value of the day's earliest event with a value.", n), false);
+            break;
+        case SIG_AGG_LAST:
+            yml_col(g, &b, S(g, "%s__last", n), vt,
+                    S(g, "`%s`: value of the day's latest event with a value.", n), false);
+            break;
+        default: break;
+        }
+    }
+    yml_col(g, &b, "computed_at", ts, "When the run that computed this row started.", false);
+    if (g->has_lists) {
+        sig_buf_printf(&b, "\n  - name: %s\n    description: %s\n    columns:\n",
+                       yaml_str(g, model_name(g, "daily_values")),
+                       yaml_str(g, "Values of the unique_list attributes per entity value and "
+                                   "event day, with when each was last seen that day."));
+        yml_col(g, &b, g->entity, entity_type_name(g), ent_desc, false);
+        yml_col(g, &b, "event_day", "DATE", "The event day.", false);
+        yml_col(g, &b, "attribute", NULL, "The unique_list attribute.", false);
+        for (int s = 0; s < 8; s++)
+            if (g->list_scalar_used[s])
+                yml_col(g, &b, list_value_col[s], d->type_name[s],
+                        S(g, "The value, for attributes of type %s_list.",
+                          sig_type_name((sig_type){(sig_scalar)s, false})),
+                        false);
+        yml_col(g, &b, "last_seen", ts, "Latest derived_tstamp of the value that day.", false);
+        yml_col(g, &b, "computed_at", ts, "When the run that computed this row started.", false);
+    }
+    /* attributes */
+    sig_buf desc = {.arena = g->a};
+    if (v->description) sig_buf_printf(&desc, "%s\n\n", v->description);
+    sig_buf_printf(&desc, "Attributes of view `%s` v%d, one row per `%s` value.", v->name,
+                   v->version, v->key->name);
+    sig_buf_printf(&b, "\n  - name: %s\n    description: %s\n    columns:\n",
+                   yaml_str(g, model_name(g, "attributes")), yaml_str(g, sig_buf_str(&desc)));
+    yml_col(g, &b, g->entity, entity_type_name(g), ent_desc, true);
+    for (size_t i = 0; i < v->nattributes; i++) {
+        const sig_attribute *at = v->attributes[i];
+        sig_buf ad = {.arena = g->a};
+        if (at->description) sig_buf_printf(&ad, "%s\n\n", at->description);
+        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, at));
+        yml_col(g, &b, at->name, sql_type(g, at->type), sig_buf_str(&ad), false);
+    }
+    yml_col(g, &b, "updated_at", ts,
+            "Start of the run in which this row's values last changed (UTC).", false);
+    sig_output_add_buf(out, S(g, "models/%s/schema.yml", g->prefix), &b);
+}
+
+/* ------------------------------------------------------- project files */
+
+static const char *sanitize_project(gen *g, const char *name)
+{
+    sig_buf b = {.arena = g->a};
+    bool us = false;
+    for (const char *p = name ? name : ""; *p; p++) {
+        if (isalnum((unsigned char)*p)) {
+            sig_buf_putc(&b, (char)tolower((unsigned char)*p));
+            us = false;
+        } else if (!us && b.len) {
+            sig_buf_putc(&b, '_');
+            us = true;
+        }
+    }
+    const char *s = sig_buf_str(&b);
+    size_t n = strlen(s);
+    while (n && s[n - 1] == '_') n--;
+    s = sig_arena_strndup(g->a, s, n);
+    if (!*s) return "signals";
+    if (isdigit((unsigned char)s[0])) return S(g, "signals_%s", s);
+    return s;
+}
+
+static void emit_project(gen *g, sig_output *out, const sig_view *const *views, size_t n)
+{
+    sig_buf b = {.arena = g->a};
+    sig_buf_printf(&b,
+                   "# Generated by signalsc " SIGNALS_VERSION ". Do not edit: recompile the spec.\n"
+                   "name: '%s'\n"
+                   "version: '1.0.0'\n"
+                   "config-version: 2\n"
+                   "require-dbt-version: [\">=1.8.0\", \"<2.0.0\"]\n"
+                   "profile: 'signals'\n"
+                   "\n"
+                   "model-paths: [\"models\"]\n"
+                   "target-path: \"target\"\n"
+                   "clean-targets: [\"target\", \"logs\"]\n"
+                   "\n"
+                   "models:\n"
+                   "  %s:\n"
+                   "    +materialized: table\n"
+                   "\n"
+                   "vars:\n"
+                   "  # Database of the atomic events table (none: the target's database).\n"
+                   "  snowplow__database: null\n"
+                   "  snowplow__atomic_schema: 'atomic'\n"
+                   "  snowplow__events_table: 'events'\n"
+                   "  # Events loaded (load_tstamp) before this date are not read.\n"
+                   "  snowplow__start_date: '2020-01-01'\n"
+                   "  # The last day of every window (YYYY-MM-DD); none: the current UTC date.\n"
+                   "  today: null\n",
+                   g->project, g->project);
+    sig_output_add_buf(out, "dbt_project.yml", &b);
+
+    sig_buf p = {.arena = g->a};
+    sig_buf_printf(&p, "# Generated by signalsc " SIGNALS_VERSION ".\nsignals:\n  target: %s\n  outputs:\n",
+                   g->d->target);
+    const char *args[1] = {g->d->target};
+    sig_dbt_tpl(&p, g->d->profile_output, 1, args);
+    sig_output_add_buf(out, "profiles.yml", &p);
+
+    sig_buf s = {.arena = g->a};
+    sig_buf_puts(&s,
+                 "# Generated by signalsc " SIGNALS_VERSION ". Do not edit: recompile the spec.\n"
+                 "version: 2\n"
+                 "\n"
+                 "sources:\n"
+                 "  - name: atomic\n"
+                 "    description: \"Snowplow atomic events.\"\n"
+                 "    database: \"{{ var('snowplow__database') or target.database }}\"\n"
+                 "    schema: \"{{ var('snowplow__atomic_schema') }}\"\n"
+                 "    tables:\n"
+                 "      - name: events\n"
+                 "        identifier: \"{{ var('snowplow__events_table') }}\"\n");
+    sig_output_add_buf(out, "models/sources.yml", &s);
+
+    sig_buf gi = {.arena = g->a};
+    sig_buf_puts(&gi, "target/\nlogs/\n*.duckdb\n*.duckdb.wal\n");
+    sig_output_add_buf(out, ".gitignore", &gi);
+
+    sig_buf r = {.arena = g->a};
+    sig_buf_printf(&r,
+                   "# %s\n\n"
+                   "A dbt project generated by signalsc " SIGNALS_VERSION " from a .signals spec. It\n"
+                   "computes the attributes of the spec's offline views from Snowplow atomic events,\n"
+                   "incrementally. It needs no dbt package. Do not edit it: recompile the spec.\n\n"
+                   "## Run it\n\n"
+                   "```sh\n"
+                   "dbt run --project-dir . --profiles-dir .     # first run, then after each load\n"
+                   "dbt test --project-dir . --profiles-dir .    # key checks\n"
+                   "dbt run --project-dir . --profiles-dir . --full-refresh   # recompute everything\n"
+                   "```\n\n"
+                   "The `%s` target of `profiles.yml` ",
+                   g->project, g->d->target);
+    if (strcmp(g->d->adapter, "duckdb") == 0)
+        sig_buf_puts(&r, "uses the DuckDB file named by `SIGNALS_DUCKDB_PATH`\n"
+                         "(default `signals.duckdb`); models are written to its `main` schema.\n");
+    else
+        sig_buf_puts(&r, "reads its connection settings from the environment.\n");
+    sig_buf_puts(&r,
+                 "\n## Variables\n\n"
+                 "| var | default | meaning |\n"
+                 "|---|---|---|\n"
+                 "| `snowplow__database` | the target's database | database of the events table |\n"
+                 "| `snowplow__atomic_schema` | `atomic` | schema of the events table |\n"
+                 "| `snowplow__events_table` | `events` | name of the events table |\n"
+                 "| `snowplow__start_date` | `2020-01-01` | events loaded before it are not read |\n"
+                 "| `today` | current UTC date | last day of every window (`YYYY-MM-DD`) |\n\n"
+                 "For example `dbt run --vars '{today: \"2024-05-01\"}'`.\n\n"
+                 "## Models\n\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *pf = S(g, "%s_v%d", views[i]->name, views[i]->version);
+        sig_buf_printf(&r,
+                       "View `%s` v%d (`models/%s/`):\n\n"
+                       "- `%s_events`: the view's events, one row per event_id, properties extracted.\n"
+                       "- `%s_daily`: per entity value and day, the partial state of each attribute.\n",
+                       views[i]->name, views[i]->version, pf, pf, pf);
+        bool lists = false;
+        for (size_t j = 0; j < views[i]->nattributes; j++)
+            lists |= views[i]->attributes[j]->agg == SIG_AGG_UNIQUE_LIST;
+        if (lists)
+            sig_buf_printf(&r, "- `%s_daily_values`: per entity value and day, the values of the "
+                               "unique_list attributes.\n", pf);
+        sig_buf_printf(&r,
+                       "- `%s_attributes`: the attributes, one row per entity value; `updated_at` is\n"
+                       "  the start of the run in which the row last changed.\n\n",
+                       pf);
+    }
+    sig_buf_puts(&r,
+                 "Each run reads the events loaded since the previous one, recomputes the\n"
+                 "(entity, day) pairs they touch from all stored events of those pairs (so late\n"
+                 "events are counted), then recomputes every attribute row and writes the rows\n"
+                 "that changed. After any sequence of runs the attributes equal a full refresh.\n");
+    sig_output_add_buf(out, "README.md", &r);
+}
+
+/* --------------------------------------------------------------- emit */
+
+static bool dbt_emit(sig_ctx *ctx, const sig_model *model, const char *target,
+                     const sig_compile_options *opts, sig_output *out)
+{
+    const sig_dbt_dialect *d = sig_dbt_dialect_find(target ? target : "duckdb");
+    sig_arena *arena = sig_ctx_arena(ctx);
+    gen base = {.ctx = ctx, .a = arena, .d = d, .opts = opts};
+    if (!d) {
+        sig_error(ctx, SIG_NOLOC, "E0902", "the dbt backend has no target `%s`", target);
+        return false;
+    }
+    base.project = sanitize_project(&base, opts ? opts->project_name : NULL);
+
+    /* the views to compute */
+    sig_ptrvec views = {0};
+    for (size_t i = 0; i < model->nviews; i++) {
+        const sig_view *v = model->views[i];
+        if (v->offline && v->nattributes) sig_ptrvec_push(arena, &views, (void *)(uintptr_t)v);
+    }
+    if (!views.len) {
+        sig_diag *dg = sig_error(ctx, SIG_NOLOC, "E0910", "no view for the dbt backend to compute");
+        if (!model->nviews)
+            sig_diag_note(ctx, dg, SIG_NOLOC, "the spec declares no view");
+        for (size_t i = 0; i < model->nviews; i++) {
+            const sig_view *v = model->views[i];
+            if (!v->offline)
+                sig_diag_note(ctx, dg, v->loc, "view `%s` v%d is not offline (`offline true` is missing)",
+                              v->name, v->version);
+            else
+                sig_diag_note(ctx, dg, v->loc, "view `%s` v%d has no attributes", v->name, v->version);
+        }
+        sig_diag_help(ctx, dg, "add `offline true` to a view with attributes");
+        return false;
+    }
+    bool ok = true;
+    /* model prefixes must differ in the warehouse (names ignore case) */
+    for (size_t i = 0; i < views.len; i++) {
+        const sig_view *v = views.items[i];
+        for (size_t j = 0; j < i; j++) {
+            const sig_view *w = views.items[j];
+            if (v->version == w->version && ieq(v->name, w->name)) {
+                sig_diag *dg = sig_error(ctx, v->loc, "E0913",
+                                         "views `%s` and `%s` v%d would have the same warehouse "
+                                         "tables", w->name, v->name, v->version);
+                sig_diag_note(ctx, dg, w->loc, "`%s` is here", w->name);
+                sig_diag_help(ctx, dg, "warehouse table names ignore case; rename one");
+                ok = false;
+            }
+        }
+    }
+    emit_project(&base, out, (const sig_view *const *)views.items, views.len);
+    for (size_t i = 0; i < views.len; i++) {
+        gen g = base;
+        g.v = views.items[i];
+        g.prefix = S(&g, "%s_v%d", g.v->name, g.v->version);
+        g.entity = g.v->key->name;
+        g.qentity = qi(&g, g.entity);
+        g.run_ts = T(&g, d->timestamp_literal, 1,
+                     "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S.%f\") }}'");
+        plan_columns(&g);
+        if (!check_names(&g)) {
+            ok = false;
+            continue;
+        }
+        emit_events(&g, out);
+        emit_daily(&g, out);
+        if (g.has_lists) emit_daily_values(&g, out);
+        emit_attributes(&g, out);
+        emit_schema(&g, out);
+    }
+    return ok;
+}
+
+const sig_backend sig_backend_dbt = {
+    .name = "dbt",
+    .summary = "a dbt project computing the offline views' attributes incrementally",
+    .targets = sig_dbt_targets,
+    .single_file = false,
+    .emit = dbt_emit,
+};
