@@ -26,7 +26,7 @@ UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(BUILD)/unit_tests
 DEFS      = $(wildcard src/*.def backends/*/*.def)
 
-.PHONY: all help deps venv build test test-unit test-golden test-integration test-sanitize demo bench clean golden-update
+.PHONY: all help deps venv build docs test test-unit test-golden test-integration test-sanitize demo bench clean golden-update
 
 all: build
 
@@ -36,6 +36,7 @@ help:
 	@echo "make test             install what is missing, then unit, golden, sanitizer and integration tests"
 	@echo "make golden-update    regenerate golden expectations (review the diff!)"
 	@echo "make bench            run the compiler benchmarks (bench/)"
+	@echo "make docs             regenerate docs/diagnostics.md from the code table"
 
 # --- set-up -----------------------------------------------------------------
 deps:
@@ -105,6 +106,9 @@ test-integration: build
 # --- demo -------------------------------------------------------------------
 demo: venv build
 	@sh scripts/demo.sh
+
+docs: $(BUILD)/signalsc
+	$(PYTHON) tools/gen_diagnostics_doc.py $(BUILD)/signalsc docs/diagnostics.md
 
 bench: build
 	@sh bench/run.sh

@@ -22,6 +22,11 @@ build/unit_tests
 step "golden tests"
 .venv/bin/python tests/golden/run.py --signalsc build/signalsc
 
+step "docs/diagnostics.md matches the compiler's code table"
+.venv/bin/python tools/gen_diagnostics_doc.py build/signalsc - | diff -u docs/diagnostics.md - \
+    || { echo "docs/diagnostics.md is stale: run make docs"; exit 1; }
+echo "docs: up to date"
+
 step "sanitizers (ASan + UBSan): unit and golden tests"
 $MAKE --no-print-directory test-sanitize PYTHON=.venv/bin/python
 

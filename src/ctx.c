@@ -180,6 +180,7 @@ typedef struct loader {
     sig_ctx *ctx;
     sig_ptrvec files;       /* loaded_file*, every file seen */
     sig_ptrvec order;       /* sig_ast_file*, imports before importers */
+    sig_ptrvec stack;       /* loaded_file*, the imports being followed */
 } loader;
 
 static loaded_file *find_loaded(loader *l, const char *key)
@@ -207,10 +208,32 @@ static const char *resolve_import(sig_ctx *ctx, const sig_source *from, const ch
     return sig_arena_printf(ctx->arena, "%.*s/%s", (int)(slash - from->path), from->path, path);
 }
 
+static const char *source_path(const sig_ctx *ctx, unsigned id)
+{
+    const sig_source *src = sig_ctx_source(ctx, id);
+    return src ? src->path : "?";
+}
+
+/* "a.signals -> b.signals -> a.signals": the import chain from `g` (on the
+ * stack) to the file being visited, and back to `g`. */
+static const char *cycle_chain(loader *l, const loaded_file *g)
+{
+    sig_buf b = {.arena = l->ctx->arena};
+    size_t i = 0;
+    while (i < l->stack.len && l->stack.items[i] != g) i++;
+    for (; i < l->stack.len; i++) {
+        const loaded_file *f = l->stack.items[i];
+        sig_buf_printf(&b, "`%s` -> ", source_path(l->ctx, f->source));
+    }
+    sig_buf_printf(&b, "`%s`", source_path(l->ctx, g->source));
+    return sig_buf_str(&b);
+}
+
 static void visit(loader *l, loaded_file *f)
 {
     sig_ctx *ctx = l->ctx;
     f->state = 1;
+    sig_ptrvec_push(ctx->arena, &l->stack, f);
     f->ast = sig_parse(ctx, f->source);
     const sig_source *src = sig_ctx_source(ctx, f->source);
     for (size_t i = 0; f->ast && i < f->ast->ndecls; i++) {
@@ -220,9 +243,9 @@ static void visit(loader *l, loaded_file *f)
         const char *key = canonical_key(ctx, path);
         loaded_file *g = find_loaded(l, key);
         if (g && g->state == 1) {
-            sig_diag *e = sig_error(ctx, d->import_path_loc, "E0003",
-                                    "import cycle: `%s` imports a file that imports it", src->path);
-            sig_diag_label(ctx, e, "this import leads back to `%s`", src->path);
+            sig_diag *e = sig_error(ctx, d->import_path_loc, "E0003", "import cycle: %s",
+                                    cycle_chain(l, g));
+            sig_diag_label(ctx, e, "this import closes the cycle");
             continue;
         }
         if (g) continue; /* already loaded: each file once */
@@ -235,6 +258,7 @@ static void visit(loader *l, loaded_file *f)
         visit(l, g);
     }
     f->state = 2;
+    l->stack.len--;
     if (f->ast) sig_ptrvec_push(ctx->arena, &l->order, f->ast);
 }
 
