@@ -37,13 +37,21 @@ void sig_buf_putc(sig_buf *b, char c) { sig_buf_append(b, &c, 1); }
 
 void sig_buf_vprintf(sig_buf *b, const char *fmt, va_list ap)
 {
+    /* Format straight into the spare capacity; only when it does not fit,
+     * grow and format again (one pass in the common case). */
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    size_t room = b->cap > b->len ? b->cap - b->len : 0;
+    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
+    if (n < 0) {
+        va_end(ap2);
+        return;
+    }
+    if ((size_t)n >= room) {
+        buf_reserve(b, (size_t)n);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+    }
     va_end(ap2);
-    if (n <= 0) return;
-    buf_reserve(b, (size_t)n);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     b->len += (size_t)n;
 }
 
