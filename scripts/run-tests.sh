@@ -22,6 +22,9 @@ build/unit_tests
 step "golden tests"
 .venv/bin/python tests/golden/run.py --signalsc build/signalsc
 
+step "command line (exit statuses, stdin, JSON diagnostics, atomic output)"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/cli
+
 step "docs/diagnostics.md matches the compiler's code table"
 .venv/bin/python tools/gen_diagnostics_doc.py build/signalsc - | diff -u docs/diagnostics.md - \
     || { echo "docs/diagnostics.md is stale: run make docs"; exit 1; }

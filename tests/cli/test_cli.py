@@ -1,0 +1,135 @@
+"""The signalsc command line as build systems and editors use it: exit
+statuses, standard input, JSON diagnostics, explain, and atomic outputs."""
+import json
+import os
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SIGNALSC = os.environ.get("SIGNALSC", os.path.join(ROOT, "build", "signalsc"))
+
+GOOD = """
+event page_view = iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0
+attribute page_views = counter() from page_view
+view v1_users v1 {
+    entity domain_userid
+    offline true
+    attributes page_views
+}
+"""
+BAD = """
+event page_view = iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0
+attribute page_views = countr() from page_veiw
+"""
+
+
+def run(*args, stdin=None, cwd=None):
+    return subprocess.run([SIGNALSC, *args], input=stdin, capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=60)
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return str(p)
+
+
+def test_exit_statuses(tmp_path):
+    assert run("check", write(tmp_path, "good.signals", GOOD)).returncode == 0
+    assert run("check", write(tmp_path, "bad.signals", BAD)).returncode == 1
+    assert run("check").returncode == 2                       # no file
+    assert run("check", "--format", "xml", "x").returncode == 2
+    assert run("frobnicate").returncode == 2
+    assert run("--version").stdout.startswith("signalsc ")
+    assert "compile" in run("--help").stdout
+
+
+def test_unknown_command_suggests(tmp_path):
+    p = run("chek", "x.signals")
+    assert p.returncode == 2
+    assert "did you mean 'check'" in p.stderr
+
+
+def test_stdin_with_a_display_name():
+    p = run("check", "--color", "never", "--stdin-filename", "editor/buffer.signals", "-",
+            stdin=BAD)
+    assert p.returncode == 1
+    assert p.stderr.startswith("editor/buffer.signals:3:24: error[E0320]")
+
+
+def test_json_diagnostics_are_one_object_per_line(tmp_path):
+    p = run("check", "--format", "json", write(tmp_path, "bad.signals", BAD))
+    assert p.returncode == 1
+    lines = p.stderr.splitlines()
+    assert len(lines) == 2            # every error is reported, not only the first
+    diags = [json.loads(line) for line in lines]
+    assert [d["code"] for d in diags] == ["E0320", "E0301"]
+    first = diags[0]
+    assert first["type"] == "diagnostic" and first["severity"] == "error"
+    assert first["span"]["line_start"] == 3 and first["span"]["column_start"] == 24
+    assert first["span"]["byte_end"] - first["span"]["byte_start"] == len("countr")
+    assert first["replacement"] == "counter"
+    assert diags[1]["replacement"] == "page_view"
+
+
+def test_no_colour_unless_asked(tmp_path):
+    bad = write(tmp_path, "bad.signals", BAD)
+    assert "\x1b[" not in run("check", bad).stderr          # not a terminal
+    assert "\x1b[" in run("check", "--color", "always", bad).stderr
+
+
+def test_explain_and_codes():
+    p = run("explain", "e0301")
+    assert p.returncode == 0 and p.stdout.startswith("E0301: ")
+    assert run("explain", "E9999").returncode == 2
+    codes = run("codes").stdout.splitlines()
+    assert len(codes) > 50 and all(c[:1] == "E" for c in codes)
+
+
+def test_compile_is_deterministic(tmp_path):
+    spec = write(tmp_path, "s.signals", GOOD)
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("compile", "-o", str(a), spec).returncode == 0
+    assert run("compile", "-o", str(b), spec).returncode == 0
+    files = sorted(os.path.relpath(os.path.join(d, f), a) for d, _, fs in os.walk(a) for f in fs)
+    assert "dbt_project.yml" in files
+    for f in files:
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_failed_compile_leaves_the_previous_output(tmp_path):
+    out = tmp_path / "project"
+    good = write(tmp_path, "s.signals", GOOD)
+    assert run("compile", "-o", str(out), good).returncode == 0
+    before = (out / "dbt_project.yml").read_bytes()
+    bad = write(tmp_path, "s.signals", BAD)
+    p = run("compile", "-o", str(out), bad)
+    assert p.returncode == 1
+    assert (out / "dbt_project.yml").read_bytes() == before
+    assert sorted(os.listdir(tmp_path)) == ["project", "s.signals"]   # no temp dirs left
+
+
+def test_compile_never_replaces_a_foreign_directory(tmp_path):
+    precious = tmp_path / "mine"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    p = run("compile", "-o", str(precious), write(tmp_path, "s.signals", GOOD))
+    assert p.returncode == 1
+    assert "E0903" in p.stderr and "refusing" in p.stderr
+    assert (precious / "notes.txt").read_text() == "keep me"
+
+
+def test_unknown_target_is_a_usage_error(tmp_path):
+    p = run("compile", "--target", "snowflak", "-o", str(tmp_path / "o"),
+            write(tmp_path, "s.signals", GOOD))
+    assert p.returncode == 2
+    assert "no target 'snowflak'" in p.stderr
+
+
+def test_debug_model_is_json(tmp_path):
+    p = run("debug", "model", write(tmp_path, "s.signals", GOOD))
+    assert p.returncode == 0
+    model = json.loads(p.stdout)
+    assert model["attributes"][0]["aggregation"] == "counter"
+    assert model["views"][0]["entity"]["property"]["column"] == "domain_userid"
