@@ -34,13 +34,27 @@ step "sanitizers (ASan + UBSan): unit and golden tests"
 $MAKE --no-print-directory test-sanitize PYTHON=.venv/bin/python
 
 if command -v valgrind >/dev/null 2>&1; then
-    step "valgrind: signalsc on every example and golden input"
+    step "valgrind: check on every example and golden input; compile and import on the examples"
     for f in examples/*.signals tests/golden/*/*.signals; do
         valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
             build/signalsc check --color never "$f" >/dev/null 2>/tmp/signalsc-valgrind.$$ || {
             rc=$?
             if [ "$rc" = 99 ]; then cat /tmp/signalsc-valgrind.$$; echo "valgrind: errors in $f"; exit 1; fi
         }
+    done
+    for backend in dbt api; do
+        for f in examples/*.signals; do
+            out=$(mktemp -d)
+            valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+                build/signalsc compile --backend "$backend" -o "$out/o" "$f" >/dev/null 2>/tmp/signalsc-valgrind.$$ \
+                || { cat /tmp/signalsc-valgrind.$$; echo "valgrind: compile --backend $backend $f failed"; exit 1; }
+            rm -rf "$out"
+        done
+    done
+    for f in tests/api/fixtures/*.json; do
+        valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            build/signalsc import "$f" >/dev/null 2>/tmp/signalsc-valgrind.$$ \
+            || { cat /tmp/signalsc-valgrind.$$; echo "valgrind: import $f failed"; exit 1; }
     done
     rm -f /tmp/signalsc-valgrind.$$
     echo "valgrind: clean"
