@@ -1,7 +1,9 @@
 /* main.c: the signalsc command line, a thin layer over libsignals.
  *
  * Exit status: 0 success, 1 errors in the input (or the output could not be
- * written), 2 usage errors. */
+ * written, or the Signals API failed), 2 usage errors (also: the API client
+ * is not configured, or a change was not confirmed with no terminal to ask
+ * on), 3 `plan --exit-code` found changes. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,9 +12,11 @@
 #include <unistd.h>
 
 #include "signals/signals.h"
+#include "api/client.h"
+#include "api/deploy.h"
 #include "api/import.h"
 
-enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_CHANGES = 3 };
 
 static const char usage_text[] =
     "usage: signalsc <command> [options] FILE...\n"
@@ -25,6 +29,14 @@ static const char usage_text[] =
     "  import [-o OUT] FILE     Signals API JSON (views, attribute groups) to a .signals spec\n"
     "  debug model FILE...      print the resolved model as JSON\n"
     "\n"
+    "Signals API (compile to API bodies in memory, then talk to the API):\n"
+    "  plan FILE...             show what publishing would create or update, field by field\n"
+    "  publish FILE...          show the plan, confirm, then create or update and publish\n"
+    "  unpublish FILE...        set is_published false on the deployed objects of the spec\n"
+    "  delete FILE...           delete the spec's deployed objects (services, groups, keys)\n"
+    "  sync VIEW[:VERSION] [FILE...]  register a view's batch source, publish it to the engines\n"
+    "  test-connection          check authentication and GET /health-all\n"
+    "\n"
     "Options:\n"
     "  -b, --backend NAME       backend for compile (default: dbt)\n"
     "  -t, --target NAME        backend target (default: the backend's first)\n"
@@ -33,11 +45,30 @@ static const char usage_text[] =
     "      --format text|json   diagnostics as text (default) or JSON lines\n"
     "      --color auto|always|never\n"
     "      --stdin-filename NAME  name shown for '-' (standard input)\n"
+    "API options (flags > environment > ~/.config/snowplow/snowplow.yml):\n"
+    "      --api-url URL        SNOWPLOW_API_URL\n"
+    "      --api-version attribute-groups|views  API era (default attribute-groups; also -t)\n"
+    "      --auth-mode bdp|sandbox  SNOWPLOW_AUTH_MODE (default bdp)\n"
+    "      --api-key KEY, --api-key-id ID, --org-id ORG\n"
+    "                           SNOWPLOW_API_KEY, SNOWPLOW_API_KEY_ID, SNOWPLOW_ORG_ID,\n"
+    "                           snowplow.yml console.api-key, console.api-key-id, console.org-id\n"
+    "      --sandbox-token TOK  SNOWPLOW_SANDBOX_TOKEN\n"
+    "      --console-url URL    SNOWPLOW_CONSOLE_URL (BDP_NEXT: the next console)\n"
+    "      --connect-timeout S, --timeout S   seconds (defaults 10, 30)\n"
+    "      --retries N, --retry-base-ms MS, --retry-max-ms MS  (defaults 3, 500, 30000)\n"
+    "  -y, --yes                apply without asking\n"
+    "      --dry-run            print the requests that would be sent; send nothing\n"
+    "      --exit-code          plan: exit 3 when there are changes, 0 when none\n"
+    "  -v, --verbose            log every request and answer (secrets redacted)\n"
+    "      --database DB, --schema S, --table T, --timestamp-field F, --source-name N,\n"
+    "      --created-timestamp-column C   batch source of sync\n"
+    "      --no-check-auth, --no-check-api   test-connection checks to skip\n"
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
     "\n"
-    "FILE '-' reads standard input. Exit status: 0 ok, 1 errors in the input,\n"
-    "2 usage errors.\n";
+    "FILE '-' reads standard input. Exit status: 0 ok, 1 errors in the input or\n"
+    "from the API, 2 usage errors (also: client not configured, not confirmed),\n"
+    "3 plan --exit-code found changes.\n";
 
 typedef struct cli {
     const char *command;
@@ -46,6 +77,9 @@ typedef struct cli {
     int color; /* -1 auto, 0 never, 1 always */
     const char **files;
     size_t nfiles;
+    api_config api;     /* flags of the API verbs */
+    bool yes, exit_code, no_check_auth, no_check_api;
+    const char *database, *schema, *table, *timestamp_field, *source_name, *created_ts;
 } cli;
 
 static void print_backends(FILE *out)
@@ -98,12 +132,54 @@ static int parse_args(int argc, char **argv, cli *c)
 #define IS(s) (strlen(s) == n && strncmp(a, s, n) == 0)
         const char **slot = NULL;
         if (IS("-h") || IS("--help")) { c->command = "help"; return -1; }
+        if (IS("-y") || IS("--yes")) { c->yes = true; continue; }
+        if (IS("-v") || IS("--verbose")) { c->api.verbose = true; continue; }
+        if (IS("--dry-run")) { c->api.dry_run = true; continue; }
+        if (IS("--exit-code")) { c->exit_code = true; continue; }
+        if (IS("--no-check-auth")) { c->no_check_auth = true; continue; }
+        if (IS("--no-check-api")) { c->no_check_api = true; continue; }
+        if (IS("--connect-timeout") || IS("--timeout") || IS("--retries") || IS("--retry-base-ms") ||
+            IS("--retry-max-ms")) {
+            const char *v = option_value(argc, argv, &i, eq);
+            if (!v) return usage_error("option '%s' needs a value", a);
+            char *end;
+            errno = 0;
+            double d = strtod(v, &end);
+            if (errno || end == v || *end || d < 0 || d > 1e7)
+                return usage_error("option '%.*s' takes a non-negative number, not '%s'", (int)n, a, v);
+            if (IS("--connect-timeout") || IS("--timeout")) {
+                if (d <= 0) return usage_error("option '%.*s' takes a positive number of seconds", (int)n, a);
+                if (IS("--timeout")) c->api.timeout = d;
+                else c->api.connect_timeout = d;
+            } else if (d != (double)(long)d) {
+                return usage_error("option '%.*s' takes a whole number, not '%s'", (int)n, a, v);
+            } else if (IS("--retries")) {
+                if (d > 20) return usage_error("%s", "--retries is at most 20");
+                c->api.retries = (int)d;
+            } else if (IS("--retry-base-ms")) c->api.retry_base_ms = (long)d;
+            else c->api.retry_max_ms = (long)d;
+            continue;
+        }
         if (IS("-V") || IS("--version")) { c->command = "version"; return -1; }
         if (IS("-b") || IS("--backend")) slot = &c->backend;
         else if (IS("-t") || IS("--target")) slot = &c->target;
         else if (IS("-o") || IS("--output")) slot = &c->output;
         else if (IS("--project-name")) slot = &c->project_name;
         else if (IS("--stdin-filename")) slot = &c->stdin_name;
+        else if (IS("--api-url")) slot = &c->api.api_url;
+        else if (IS("--api-version")) slot = &c->target;
+        else if (IS("--auth-mode")) slot = &c->api.auth_mode;
+        else if (IS("--api-key")) slot = &c->api.api_key;
+        else if (IS("--api-key-id")) slot = &c->api.api_key_id;
+        else if (IS("--org-id")) slot = &c->api.org_id;
+        else if (IS("--sandbox-token")) slot = &c->api.sandbox_token;
+        else if (IS("--console-url")) slot = &c->api.console_url;
+        else if (IS("--database")) slot = &c->database;
+        else if (IS("--schema")) slot = &c->schema;
+        else if (IS("--table")) slot = &c->table;
+        else if (IS("--timestamp-field")) slot = &c->timestamp_field;
+        else if (IS("--source-name")) slot = &c->source_name;
+        else if (IS("--created-timestamp-column")) slot = &c->created_ts;
         else if (IS("--format") || IS("--color")) {
             const char *v = option_value(argc, argv, &i, eq);
             if (!v) return usage_error("option '%s' needs a value", a);
@@ -316,9 +392,184 @@ static void print_code(const char *code, const char *title, void *data)
     printf("%s  %s\n", code, title);
 }
 
+/* ------------------------------------------------------ Signals API */
+
+/* The API era: --api-version (or -t), default attribute-groups. */
+static bool api_era(const cli *c, bool *views)
+{
+    const char *t = c->target ? c->target : "attribute-groups";
+    if (strcmp(t, "attribute-groups") == 0) *views = false;
+    else if (strcmp(t, "views") == 0) *views = true;
+    else {
+        usage_error("--api-version takes attribute-groups or views, not '%s'", t);
+        return false;
+    }
+    return true;
+}
+
+/* Asks on the terminal: 1 yes, 0 no, -1 standard input is not a terminal. */
+static int confirm_on_tty(void *ud, const char *question)
+{
+    (void)ud;
+    if (!isatty(STDIN_FILENO)) return -1;
+    fprintf(stderr, "%s [y/N] ", question);
+    fflush(stderr);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin)) return 0;
+    return (line[0] == 'y' || line[0] == 'Y') ? 1 : 0;
+}
+
+/* Configures the client; on failure renders the diagnostics and returns
+ * NULL with *status set. */
+static api_client *make_client(sig_ctx *ctx, const cli *c, bool need_auth, int *status)
+{
+    api_config cfg;
+    api_config flags = c->api;
+    if (flags.dry_run) flags.log = stdout;
+    if (!api_config_resolve(ctx, &flags, need_auth && !flags.dry_run, &cfg)) {
+        *status = EXIT_USAGE;
+        return NULL;
+    }
+    api_client *cl = api_client_new(ctx, &cfg);
+    if (!cl) {
+        sig_error(ctx, SIG_NOLOC, "E0942", "cannot initialise libcurl");
+        *status = EXIT_INPUT;
+    }
+    return cl;
+}
+
+/* Renders the diagnostics of both contexts (compile, then client), frees
+ * them, and returns the status (errors turn 0 and 3 into 1). */
+static int finish2(sig_ctx *compile, sig_ctx *client, const cli *c, int status)
+{
+    bool errors = sig_error_count(client) > 0 || (compile && sig_error_count(compile) > 0);
+    if (sig_diags_first(client)) sig_diags_render(client, stderr, c->format, want_color(c));
+    sig_ctx_free(client);
+    if (compile) sig_ctx_free(compile);
+    if (errors && (status == EXIT_OK || status == EXIT_CHANGES)) status = EXIT_INPUT;
+    return status;
+}
+
+static int cmd_deploy(const cli *c, api_verb verb)
+{
+    static const char *const names[] = {"plan", "publish", "unpublish", "delete"};
+    if (c->nfiles == 0) return usage_error("%s needs at least one FILE ('-' for standard input)", names[verb]);
+    if (c->exit_code && verb != API_VERB_PLAN) return usage_error("%s", "--exit-code is for plan");
+    bool views;
+    if (!api_era(c, &views)) return EXIT_USAGE;
+    sig_ctx *ctx = sig_ctx_new();
+    const sig_model *m = load_and_check(ctx, c);
+    sig_output out;
+    sig_output_init(&out, sig_ctx_arena(ctx));
+    sig_compile_options opts = {.backend = "api", .target = views ? "views" : "attribute-groups",
+                                .project_name = "signals"};
+    if (!m || !sig_compile(ctx, m, &opts, &out)) return finish(ctx, c, EXIT_INPUT);
+    /* Compile warnings now, before a plan and a question. */
+    if (sig_diags_first(ctx)) sig_diags_render(ctx, stderr, c->format, want_color(c));
+    sig_ctx *cctx = sig_ctx_new();
+    int status = EXIT_OK;
+    api_client *cl = make_client(cctx, c, true, &status);
+    if (!cl) return finish2(ctx, cctx, c, status);
+    api_deploy d;
+    if (!api_deploy_load(cctx, &out, views, &d)) {
+        api_client_free(cl);
+        return finish2(ctx, cctx, c, EXIT_INPUT);
+    }
+    api_run_options ro = {
+        .verb = verb,
+        .json = c->format == SIG_DIAG_JSON,
+        .yes = c->yes,
+        .out = stdout,
+        .confirm = confirm_on_tty,
+    };
+    api_outcome r = api_run(cctx, cl, &d, &ro);
+    fflush(stdout);
+    api_deploy_free(&d);
+    api_client_free(cl);
+    switch (r) {
+    case API_DONE: status = EXIT_OK; break;
+    case API_CHANGES: status = c->exit_code ? EXIT_CHANGES : EXIT_OK; break;
+    case API_REFUSED: status = sig_error_count(cctx) ? EXIT_USAGE : EXIT_INPUT; break;
+    case API_ERROR: status = EXIT_INPUT; break;
+    }
+    if (r == API_REFUSED && status == EXIT_USAGE) {
+        /* E0949 is a usage problem: keep status 2 rather than 1. */
+        if (sig_diags_first(cctx)) sig_diags_render(cctx, stderr, c->format, want_color(c));
+        sig_ctx_free(cctx);
+        sig_ctx_free(ctx);
+        return EXIT_USAGE;
+    }
+    return finish2(ctx, cctx, c, status);
+}
+
+static int cmd_sync(const cli *c)
+{
+    if (c->nfiles == 0) return usage_error("%s", "usage: signalsc sync VIEW[:VERSION] [FILE...]");
+    bool views;
+    if (!api_era(c, &views)) return EXIT_USAGE;
+    const char *arg = c->files[0];
+    const char *colon = strchr(arg, ':');
+    int version = 0;
+    if (colon) {
+        char *end;
+        long v = strtol(colon + 1, &end, 10);
+        if (end == colon + 1 || *end || v < 1 || v > 1000000)
+            return usage_error("sync takes VIEW[:VERSION], not '%s'", arg);
+        version = (int)v;
+    }
+    sig_ctx *ctx = NULL;
+    const sig_model *m = NULL;
+    char *view = strndup(arg, colon ? (size_t)(colon - arg) : strlen(arg));
+    if (!view || !*view) { free(view); return usage_error("sync takes VIEW[:VERSION], not '%s'", arg); }
+    if (c->nfiles > 1) {
+        cli rest = *c;
+        rest.files = c->files + 1;
+        rest.nfiles = c->nfiles - 1;
+        ctx = sig_ctx_new();
+        m = load_and_check(ctx, &rest);
+        if (!m) { free(view); return finish(ctx, c, EXIT_INPUT); }
+        if (sig_diags_first(ctx)) sig_diags_render(ctx, stderr, c->format, want_color(c));
+    }
+    sig_ctx *cctx = sig_ctx_new();
+    int status = EXIT_OK;
+    api_client *cl = make_client(cctx, c, true, &status);
+    if (cl) {
+        api_sync_options so = {
+            .view = view, .version = version, .database = c->database, .schema = c->schema,
+            .table = c->table, .timestamp_field = c->timestamp_field, .name = c->source_name,
+            .created_timestamp_column = c->created_ts, .out = stdout,
+        };
+        status = api_sync(cctx, cl, m, views, &so) == API_DONE ? EXIT_OK : EXIT_INPUT;
+        api_client_free(cl);
+    }
+    free(view);
+    fflush(stdout);
+    return finish2(ctx, cctx, c, status);
+}
+
+static int cmd_test_connection(const cli *c)
+{
+    if (c->nfiles) return usage_error("%s", "test-connection takes no FILE");
+    if (c->no_check_auth && c->no_check_api) return usage_error("%s", "nothing to check");
+    bool views;
+    if (!api_era(c, &views)) return EXIT_USAGE;
+    sig_ctx *cctx = sig_ctx_new();
+    int status = EXIT_OK;
+    api_client *cl = make_client(cctx, c, !c->no_check_auth, &status);
+    if (cl) {
+        status = api_test_connection(cctx, cl, views, !c->no_check_auth, !c->no_check_api, stdout) == API_DONE
+                     ? EXIT_OK : EXIT_INPUT;
+        api_client_free(cl);
+    }
+    fflush(stdout);
+    return finish2(NULL, cctx, c, status);
+}
+
 int main(int argc, char **argv)
 {
-    cli c = {.format = SIG_DIAG_TEXT, .color = -1};
+    cli c = {.format = SIG_DIAG_TEXT, .color = -1,
+             .api = {.connect_timeout = -1, .timeout = -1, .retries = -1, .retry_base_ms = -1,
+                     .retry_max_ms = -1}};
     int rc = parse_args(argc, argv, &c);
     int status;
     if (rc > 0) status = rc;
@@ -336,9 +587,16 @@ int main(int argc, char **argv)
     else if (strcmp(c.command, "codes") == 0) { sig_codes_foreach(print_code, NULL); status = EXIT_OK; }
     else if (strcmp(c.command, "debug") == 0) status = cmd_debug(&c);
     else if (strcmp(c.command, "import") == 0) status = cmd_import(&c);
+    else if (strcmp(c.command, "plan") == 0) status = cmd_deploy(&c, API_VERB_PLAN);
+    else if (strcmp(c.command, "publish") == 0) status = cmd_deploy(&c, API_VERB_PUBLISH);
+    else if (strcmp(c.command, "unpublish") == 0) status = cmd_deploy(&c, API_VERB_UNPUBLISH);
+    else if (strcmp(c.command, "delete") == 0) status = cmd_deploy(&c, API_VERB_DELETE);
+    else if (strcmp(c.command, "sync") == 0) status = cmd_sync(&c);
+    else if (strcmp(c.command, "test-connection") == 0) status = cmd_test_connection(&c);
     else {
         static const char *const commands[] = {"check", "compile", "explain", "codes", "debug",
-                                                "import", NULL};
+                                                "import", "plan", "publish", "unpublish", "delete",
+                                                "sync", "test-connection", NULL};
         const char *s = sig_did_you_mean(c.command, commands, 0);
         fprintf(stderr, "signalsc: error: unknown command '%s'%s%s%s\nTry 'signalsc --help'.\n",
                 c.command, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
