@@ -4,6 +4,7 @@
  * Each with the Field type its values have in the warehouse. Note that the
  * API spells the referrer device timestamp `refr_device_tstamp` (the
  * warehouse column is refr_dvce_tstamp); the API's spelling is kept. */
+#include <stdio.h>
 #include <string.h>
 
 #include "signals/model.h"
@@ -289,4 +290,68 @@ const sig_atomic_column *sig_atomic_lookup(const char *name)
         if (strcmp(sig_atomic_columns[i].name, name) == 0)
             return &sig_atomic_columns[i];
     return NULL;
+}
+
+/* ------------------------------------------------ built-in attribute keys */
+
+const sig_builtin_key sig_builtin_keys[] = {
+    {"domain_userid", "domain_userid", "The domain user ID for the user."},
+    {"domain_sessionid", "domain_sessionid", "The domain session ID for the session."},
+    {"user_id", "user_id", "The user ID for the user."},
+    {"network_userid", "network_userid", "The network user ID for the user."},
+    {"user", "domain_userid", "Deprecated: Use domain_userid instead."},
+    {"session", "domain_sessionid", "Deprecated: Use domain_sessionid instead."},
+};
+const size_t sig_builtin_key_count = sizeof sig_builtin_keys / sizeof sig_builtin_keys[0];
+
+const sig_builtin_key *sig_builtin_key_lookup(const char *name)
+{
+    for (size_t i = 0; name && i < sig_builtin_key_count; i++)
+        if (strcmp(sig_builtin_keys[i].name, name) == 0) return &sig_builtin_keys[i];
+    return NULL;
+}
+
+/* ------------------------------------------------ warehouse column names */
+
+const char *const sig_known_vendors[] = {
+    "com.snowplowanalytics.snowplow.ecommerce", "com.snowplowanalytics.snowplow.media",
+    "com.snowplowanalytics.snowplow.enrichments", "com.snowplowanalytics.snowplow",
+    "com.snowplowanalytics.mobile", "com.snowplowanalytics.console",
+    "com.snowplowanalytics.iglu", "com.snowplowanalytics",
+    "com.google.analytics.enhanced-ecommerce", "com.google.analytics.measurement-protocol",
+    "com.google.analytics", "com.google.ga4", "nl.basjes", "org.w3", "com.iab.snowplow",
+    "com.youtube", "dev.amp.snowplow", "org.ietf", "com.mparticle.snowplow",
+    "io.snowplow.foundation", NULL};
+
+static size_t put_clean(char *out, const char *s, int snake_case)
+{
+    size_t n = 0;
+    for (const char *p = s; p && *p; p++) {
+        char ch = *p;
+        int upper = ch >= 'A' && ch <= 'Z';
+        if (snake_case && upper && p > s && p[-1] != '_' && !(p[-1] >= 'A' && p[-1] <= 'Z'))
+            out[n++] = '_';
+        if (ch == '.' || ch == '-') ch = '_';
+        else if (upper) ch = (char)(ch - 'A' + 'a');
+        out[n++] = ch;
+    }
+    return n;
+}
+
+char *sig_warehouse_stem(sig_arena *arena, const char *vendor, const char *name)
+{
+    size_t vl = vendor ? strlen(vendor) : 0, nl = name ? strlen(name) : 0;
+    char *out = sig_arena_alloc(arena, vl + 2 * nl + 2);
+    size_t n = put_clean(out, vendor, 0);
+    out[n++] = '_';
+    n += put_clean(out + n, name, 1);
+    out[n] = '\0';
+    return out;
+}
+
+char *sig_schema_column(sig_arena *arena, const char *prefix, const sig_schema_ref *ref)
+{
+    if (!ref || !ref->has_version || ref->model < 1 || !ref->vendor || !ref->name) return NULL;
+    return sig_arena_printf(arena, "%s%s_%d", prefix, sig_warehouse_stem(arena, ref->vendor, ref->name),
+                            ref->model);
 }

@@ -337,17 +337,7 @@ static sig_loc setting_value_loc(const sig_ast_setting *st)
 
 /* ------------------------------------------------------------ built-ins */
 
-static const struct builtin_key {
-    const char *name, *key, *description;
-} builtin_keys[] = {
-    {"domain_userid", "domain_userid", "The domain user ID for the user."},
-    {"domain_sessionid", "domain_sessionid", "The domain session ID for the session."},
-    {"user_id", "user_id", "The user ID for the user."},
-    {"network_userid", "network_userid", "The network user ID for the user."},
-    {"user", "domain_userid", "Deprecated: Use domain_userid instead."},
-    {"session", "domain_sessionid", "Deprecated: Use domain_sessionid instead."},
-};
-#define NBUILTIN (sizeof builtin_keys / sizeof builtin_keys[0])
+
 
 static sig_property *atomic_property(ck *c, const sig_atomic_column *ac, sig_loc loc)
 {
@@ -364,19 +354,19 @@ static sig_property *atomic_property(ck *c, const sig_atomic_column *ac, sig_loc
 
 static void add_builtins(ck *c)
 {
-    for (size_t i = 0; i < NBUILTIN; i++) {
+    for (size_t i = 0; i < sig_builtin_key_count; i++) {
         ck_sym *s = SIG_NEW(c->a, ck_sym);
         s->kind = CK_ENTITY;
-        s->name = builtin_keys[i].name;
+        s->name = sig_builtin_keys[i].name;
         s->builtin = true;
         s->ok = true;
         sig_attribute_key *k = SIG_NEW(c->a, sig_attribute_key);
-        k->name = builtin_keys[i].name;
-        k->key = builtin_keys[i].key;
-        k->description = builtin_keys[i].description;
+        k->name = sig_builtin_keys[i].name;
+        k->key = sig_builtin_keys[i].key;
+        k->description = sig_builtin_keys[i].description;
         k->ttl_seconds = -1;
         k->builtin = true;
-        k->property = atomic_property(c, sig_atomic_lookup(builtin_keys[i].key), SIG_NOLOC);
+        k->property = atomic_property(c, sig_atomic_lookup(sig_builtin_keys[i].key), SIG_NOLOC);
         s->obj = k;
         ck_map_put(c->a, &c->entities, s->name, s);
     }

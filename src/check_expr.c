@@ -225,34 +225,9 @@ bool ck_parse_schema(ck *c, const char *uri, sig_loc loc, sig_schema_ref *out)
     return true;
 }
 
-/* Snowplow's warehouse naming (the loaders and the analytics SDKs' shredder):
- * in the vendor and the name '.' and '-' become '_' and letters are
- * lower-cased; in the name, camelCase also becomes snake_case (an upper-case
- * letter after anything but '_' or another upper-case letter gets a '_'
- * first, as re.sub(r"([^A-Z_])([A-Z])", r"\1_\2", name) does). */
-static void clean_into(sig_buf *b, const char *s, bool snake_case)
-{
-    for (const char *p = s; p && *p; p++) {
-        char ch = *p;
-        bool upper = ch >= 'A' && ch <= 'Z';
-        if (snake_case && upper && p > s && p[-1] != '_' && !(p[-1] >= 'A' && p[-1] <= 'Z'))
-            sig_buf_putc(b, '_');
-        if (ch == '.' || ch == '-') ch = '_';
-        else if (upper) ch = (char)(ch - 'A' + 'a');
-        sig_buf_putc(b, ch);
-    }
-}
-
 const char *ck_schema_column(ck *c, const char *prefix, const sig_schema_ref *s)
 {
-    if (!s || !s->has_version || s->model < 1 || !s->vendor || !s->name) return NULL;
-    sig_buf b = {.arena = c->a};
-    sig_buf_puts(&b, prefix);
-    clean_into(&b, s->vendor, false);
-    sig_buf_putc(&b, '_');
-    clean_into(&b, s->name, true);
-    sig_buf_printf(&b, "_%d", s->model);
-    return sig_buf_str(&b);
+    return sig_schema_column(c->a, prefix, s);
 }
 
 /* --------------------------------------------------------- properties */
@@ -263,22 +238,6 @@ static const sig_schema_ref *sym_schema(const ck_sym *s)
     return &((const sig_context *)s->obj)->schema;
 }
 
-/* Vendors whose underscore form is ambiguous, for guessing a declaration
- * from a warehouse column. Longest first. */
-static const char *const known_vendors[] = {
-    "com.snowplowanalytics.snowplow.ecommerce",
-    "com.snowplowanalytics.snowplow.media",
-    "com.snowplowanalytics.snowplow",
-    "com.snowplowanalytics.mobile",
-    "com.snowplowanalytics.iglu",
-    "com.snowplowanalytics.console",
-    "com.snowplowanalytics",
-    "com.google.analytics",
-    "com.iab.snowplow",
-    "nl.basjes",
-    "org.w3",
-    NULL
-};
 
 static bool vendor_prefix(const char *stem, const char *vendor)
 {
@@ -309,11 +268,7 @@ static void report_missing_column(ck *c, const sig_ast_property *p, const sig_as
             ck_sym *s = lists[l]->items[i];
             if (!s->ok) continue;
             const sig_schema_ref *r = sym_schema(s);
-            sig_buf b = {.arena = c->a};
-            clean_into(&b, r->vendor, false);
-            sig_buf_putc(&b, '_');
-            clean_into(&b, r->name, true);
-            if (strcmp(lower_dup(c->a, sig_buf_str(&b)), lstem) != 0) continue;
+            if (strcmp(sig_warehouse_stem(c->a, r->vendor, r->name), lstem) != 0) continue;
             bool same_kind = (l == 0) == is_event;
             if (same_kind && r->has_version && r->model >= 1) {
                 sig_diag_note(c->ctx, d, s->loc, "%s `%s` is declared with model version %d, "
@@ -348,9 +303,9 @@ static void report_missing_column(ck *c, const sig_ast_property *p, const sig_as
             }
         }
     }
-    for (int k = 0; !vendor && known_vendors[k]; k++) {
-        if (vendor_prefix(lstem, known_vendors[k])) {
-            vendor = known_vendors[k];
+    for (int k = 0; !vendor && sig_known_vendors[k]; k++) {
+        if (vendor_prefix(lstem, sig_known_vendors[k])) {
+            vendor = sig_known_vendors[k];
             vlen = strlen(vendor);
         }
     }

@@ -30,46 +30,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static const api_builtin_key builtin_keys[] = {
-    {"domain_userid", "domain_userid", "The domain user ID for the user."},
-    {"domain_sessionid", "domain_sessionid", "The domain session ID for the session."},
-    {"user_id", "user_id", "The user ID for the user."},
-    {"network_userid", "network_userid", "The network user ID for the user."},
-    {"user", "domain_userid", "Deprecated: Use domain_userid instead."},
-    {"session", "domain_sessionid", "Deprecated: Use domain_sessionid instead."},
-};
-
-const api_builtin_key *api_builtin_key_lookup(const char *name)
-{
-    for (size_t i = 0; i < sizeof builtin_keys / sizeof builtin_keys[0]; i++)
-        if (strcmp(builtin_keys[i].name, name) == 0) return &builtin_keys[i];
-    return NULL;
-}
-
-char *api_snake_name(sig_arena *a, const char *name)
-{
-    size_t n = strlen(name);
-    char *out = sig_arena_alloc(a, 2 * n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)name[i];
-        if (i > 0 && isupper(c)) {
-            unsigned char prev = (unsigned char)name[i - 1];
-            if (!isupper(prev) && prev != '_') *o++ = '_';
-        }
-        *o++ = (c == '.' || c == '-') ? '_' : (char)tolower(c);
-    }
-    *o = '\0';
-    return out;
-}
-
-char *api_clean_vendor(sig_arena *a, const char *vendor)
-{
-    char *out = sig_arena_strdup(a, vendor);
-    for (char *p = out; *p; p++)
-        *p = (*p == '.' || *p == '-') ? '_' : (char)tolower((unsigned char)*p);
-    return out;
-}
-
 typedef struct em {
     sig_ctx *ctx;
     sig_arena *a;
@@ -223,15 +183,10 @@ static cJSON *prop_object(em *e, const sig_property *p)
 static const char *prop_string(em *e, const sig_property *p)
 {
     if (p->kind == SIG_PROP_ATOMIC) return p->atomic;
-    const sig_schema_ref *s = prop_schema(p);
-    const char *vendor = api_clean_vendor(e->a, s ? s->vendor : "");
-    const char *name = api_snake_name(e->a, s ? s->name : "");
-    int major = s ? s->model : 0;
+    /* p->column is the warehouse column in Snowplow's naming. */
     if (p->kind == SIG_PROP_EVENT)
-        return sig_arena_printf(e->a, "unstruct_event_%s_%s_%d:%s", vendor, name, major,
-                                prop_path(e, p));
-    return sig_arena_printf(e->a, "contexts_%s_%s_%d[%u].%s", vendor, name, major, p->index,
-                            prop_path(e, p));
+        return sig_arena_printf(e->a, "%s:%s", p->column, prop_path(e, p));
+    return sig_arena_printf(e->a, "%s[%u].%s", p->column, p->index, prop_path(e, p));
 }
 
 static void add_property(em *e, cJSON *o, const sig_property *p)
@@ -335,7 +290,7 @@ static cJSON *attribute_json(em *e, const sig_attribute *at)
 static cJSON *key_json(em *e, const sig_attribute_key *k, bool published)
 {
     cJSON *o = cJSON_CreateObject();
-    const api_builtin_key *b = k->builtin ? api_builtin_key_lookup(k->name) : NULL;
+    const sig_builtin_key *b = k->builtin ? sig_builtin_key_lookup(k->name) : NULL;
     cJSON_AddStringToObject(o, "name", k->name);
     if (b) {
         cJSON_AddStringToObject(o, "description", b->description);

@@ -307,7 +307,7 @@ static const char *unique_decl(im *m, const char *base, const char *kind)
     for (char *p = name; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_')) *p = '_';
     if (isdigit((unsigned char)name[0])) name = sig_arena_printf(m->a, "_%s", name);
-    if (is_keyword(name) || sig_atomic_lookup(name) || api_builtin_key_lookup(name))
+    if (is_keyword(name) || sig_atomic_lookup(name) || sig_builtin_key_lookup(name))
         name = sig_arena_printf(m->a, "%s_%s", name, kind);
     const char *cand = name;
     for (int i = 2; contains(&m->used, cand); i++)
@@ -411,9 +411,9 @@ static bool split_column(im *m, const char *mangled, int major, bool ctx, const 
         const sig_ptrvec *v = pass ? &m->schemas : &m->known;
         for (size_t i = 0; i < v->len; i++) {
             const im_schema *s = v->items[i];
-            const char *cv = api_clean_vendor(m->a, s->vendor);
-            const char *x = sig_arena_printf(m->a, "%s_%s", cv, api_snake_name(m->a, s->name));
-            const char *raw = sig_arena_printf(m->a, "%s_%s", cv, s->name);
+            const char *x = sig_warehouse_stem(m->a, s->vendor, s->name);
+            const char *raw = sig_arena_printf(m->a, "%s%s", sig_warehouse_stem(m->a, s->vendor, ""),
+                                               s->name);
             if (strcmp(x, mangled) == 0 || strcmp(raw, mangled) == 0) {
                 *vendor = s->vendor;
                 *name = s->name;
@@ -421,17 +421,10 @@ static bool split_column(im *m, const char *mangled, int major, bool ctx, const 
             }
         }
     }
-    static const char *const vendors[] = {
-        "com.snowplowanalytics.snowplow.ecommerce", "com.snowplowanalytics.snowplow.media",
-        "com.snowplowanalytics.snowplow.enrichments", "com.snowplowanalytics.snowplow",
-        "com.snowplowanalytics.mobile", "com.snowplowanalytics.console",
-        "com.snowplowanalytics.iglu", "com.snowplowanalytics", "com.google.analytics.enhanced-ecommerce",
-        "com.google.analytics.measurement-protocol", "com.google.analytics", "com.google.ga4",
-        "nl.basjes", "org.w3", "com.iab.snowplow", "com.youtube", "dev.amp.snowplow",
-        "org.ietf", "com.mparticle.snowplow", "io.snowplow.foundation", NULL};
+    const char *const *vendors = sig_known_vendors;
     for (size_t i = 0; vendors[i]; i++) {
-        const char *cv = api_clean_vendor(m->a, vendors[i]);
-        size_t n = strlen(cv);
+        const char *cv = sig_warehouse_stem(m->a, vendors[i], "");
+        size_t n = strlen(cv) - 1; /* without the '_' that joins the name */
         if (strncmp(mangled, cv, n) == 0 && mangled[n] == '_' && mangled[n + 1]) {
             *vendor = vendors[i];
             *name = mangled + n + 1;
@@ -704,7 +697,7 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
         err(m, "E0931", where, "an attribute key needs a name");
         return false;
     }
-    if (api_builtin_key_lookup(name) || contains(&m->entities, name)) return true;
+    if (sig_builtin_key_lookup(name) || contains(&m->entities, name)) return true;
     if (!is_name(name) || is_keyword(name)) {
         err(m, "E0932", where, "entity name `%s` is not a name of the language", name);
         return false;

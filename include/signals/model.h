@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "signals/arena.h"
 #include "signals/diag.h"
 
 /* ---------------------------------------------------------------- types */
@@ -344,5 +345,38 @@ extern const sig_atomic_column sig_atomic_columns[];
 extern const size_t sig_atomic_column_count;
 /* The names, NULL-terminated, for did-you-mean. */
 extern const char *const sig_atomic_names[];
+
+/* ------------------------------------------------ Snowplow naming facts */
+
+/* A built-in attribute key of the Signals SDK (definitions.py;
+ * signals-api.md 5.8): its name, the atomic column its `key` names, and the
+ * description the SDK sends. */
+typedef struct sig_builtin_key {
+    const char *name, *key, *description;
+} sig_builtin_key;
+
+extern const sig_builtin_key sig_builtin_keys[];
+extern const size_t sig_builtin_key_count;
+/* The built-in key named `name`, or NULL. */
+const sig_builtin_key *sig_builtin_key_lookup(const char *name);
+
+/* Snowplow's warehouse spelling of a schema's vendor and name, as the
+ * loaders and the analytics SDKs' shredder write column names
+ * (signals-api.md 7.2): "<vendor>_<name>" where '.' and '-' become '_',
+ * letters are lower-cased, and in the name camelCase becomes snake_case
+ * (re.sub(r"([^A-Z_])([A-Z])", r"\1_\2", name)). "com.acme-x" and
+ * "myEvent" give "com_acme_x_my_event". Allocated in `arena`. */
+char *sig_warehouse_stem(sig_arena *arena, const char *vendor, const char *name);
+/* Vendors of common Snowplow schemas, NULL-terminated, every vendor before
+ * any shorter vendor it starts with: for splitting a warehouse stem such as
+ * "com_snowplowanalytics_snowplow_ecommerce_product" into vendor and name,
+ * which the underscores alone cannot do. */
+extern const char *const sig_known_vendors[];
+
+/* The warehouse column of a schema: `prefix` ("unstruct_event_" or
+ * "contexts_") + stem + "_" + model, e.g.
+ * "contexts_com_snowplowanalytics_snowplow_ecommerce_product_1". NULL when
+ * the reference has no model version. Allocated in `arena`. */
+char *sig_schema_column(sig_arena *arena, const char *prefix, const sig_schema_ref *ref);
 
 #endif

@@ -91,15 +91,21 @@ TEST(api_json_escapes_and_keeps_key_order)
     sig_arena_free(a);
 }
 
-TEST(api_snake_names_as_the_sdk)
+/* The SDK's own examples of its schema-name cleaning (signals-api.md 7.2). */
+TEST(api_warehouse_names_as_the_sdk)
 {
     sig_arena *a = sig_arena_new();
-    CHECK_STR(api_snake_name(a, "CamelCase"), "camel_case");
-    CHECK_STR(api_snake_name(a, "simpleString"), "simple_string");
-    CHECK_STR(api_snake_name(a, "HTMLParser"), "htmlparser");
-    CHECK_STR(api_snake_name(a, "UserContext"), "user_context");
-    CHECK_STR(api_snake_name(a, "snowplow_ecommerce_action"), "snowplow_ecommerce_action");
-    CHECK_STR(api_clean_vendor(a, "com.Snowplow-Analytics.x"), "com_snowplow_analytics_x");
+    CHECK_STR(sig_warehouse_stem(a, "v", "CamelCase"), "v_camel_case");
+    CHECK_STR(sig_warehouse_stem(a, "v", "simpleString"), "v_simple_string");
+    CHECK_STR(sig_warehouse_stem(a, "v", "HTMLParser"), "v_htmlparser");
+    CHECK_STR(sig_warehouse_stem(a, "v", "UserContext"), "v_user_context");
+    CHECK_STR(sig_warehouse_stem(a, "v", "snowplow_ecommerce_action"), "v_snowplow_ecommerce_action");
+    CHECK_STR(sig_warehouse_stem(a, "com.Snowplow-Analytics.x", ""), "com_snowplow_analytics_x_");
+    sig_schema_ref ref = {.vendor = "com.acme", .name = "myCtx", .has_version = true,
+                          .model = 2, .revision = -1, .addition = -1};
+    CHECK_STR(sig_schema_column(a, "contexts_", &ref), "contexts_com_acme_my_ctx_2");
+    ref.has_version = false;
+    CHECK(sig_schema_column(a, "contexts_", &ref) == NULL);
     sig_arena_free(a);
 }
 
@@ -149,14 +155,16 @@ static sig_property entity_prop(mb *b, const sig_context *c, uint32_t index, con
 {
     sig_property p = {.kind = SIG_PROP_ENTITY, .context = c, .index = index,
                       .steps = field_step(b, field), .nsteps = 1,
-                      .json_path = sig_arena_printf(b->a, "$.%s", field)};
+                      .json_path = sig_arena_printf(b->a, "$.%s", field),
+                      .column = sig_schema_column(b->a, "contexts_", &c->schema)};
     return p;
 }
 
 static sig_property event_prop(mb *b, const sig_event *e, const char *field)
 {
     sig_property p = {.kind = SIG_PROP_EVENT, .event = e, .steps = field_step(b, field),
-                      .nsteps = 1, .json_path = sig_arena_printf(b->a, "$.%s", field)};
+                      .nsteps = 1, .json_path = sig_arena_printf(b->a, "$.%s", field),
+                      .column = sig_schema_column(b->a, "unstruct_event_", &e->schema)};
     return p;
 }
 
@@ -197,7 +205,7 @@ static sig_attribute_key *builtin_key(mb *b, const char *name)
 {
     sig_attribute_key *k = SIG_NEW(b->a, sig_attribute_key);
     k->name = name;
-    k->key = api_builtin_key_lookup(name)->key;
+    k->key = sig_builtin_key_lookup(name)->key;
     k->builtin = true;
     k->ttl_seconds = -1;
     k->property = heap_prop(b, atomic(k->key));
