@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "signals/signals.h"
 #include "api/client.h"
 #include "api/deploy.h"
@@ -94,15 +96,37 @@ static void print_backends(FILE *out)
     }
 }
 
+/* Set before parsing when the command line asks for --format json, so that
+ * usage errors, too, reach an editor as JSON (every failure goes through
+ * the one channel the caller chose). */
+static bool json_errors;
+
 __attribute__((format(printf, 1, 2)))
 static int usage_error(const char *fmt, ...)
 {
+    char msg[1024];
     va_list ap;
-    fputs("signalsc: error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputs("\nTry 'signalsc --help'.\n", stderr);
+    if (json_errors) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "type", "diagnostic");
+        cJSON_AddStringToObject(o, "severity", "error");
+        cJSON_AddStringToObject(o, "code", "E0004");
+        cJSON_AddStringToObject(o, "message", msg);
+        cJSON_AddNullToObject(o, "span");
+        cJSON_AddNullToObject(o, "label");
+        cJSON_AddArrayToObject(o, "notes");
+        cJSON_AddStringToObject(o, "help", "see signalsc --help");
+        cJSON_AddNullToObject(o, "replacement");
+        char *text = cJSON_PrintUnformatted(o);
+        if (text) fprintf(stderr, "%s\n", text);
+        cJSON_free(text);
+        cJSON_Delete(o);
+    } else {
+        fprintf(stderr, "signalsc: error: %s\nTry 'signalsc --help'.\n", msg);
+    }
     return EXIT_USAGE;
 }
 
@@ -266,10 +290,15 @@ static int cmd_compile(const cli *c)
         bool ok = false;
         for (size_t i = 0; targets[i]; i++) ok |= strcmp(targets[i], c->target) == 0;
         if (!ok) {
-            fprintf(stderr, "signalsc: error: the %s backend has no target '%s'; its targets are:", backend, c->target);
-            for (size_t i = 0; targets[i]; i++) fprintf(stderr, " %s", targets[i]);
-            fputs("\n", stderr);
-            return EXIT_USAGE;
+            char list[256] = "";
+            for (size_t i = 0; targets[i]; i++) {
+                strncat(list, " ", sizeof list - strlen(list) - 1);
+                strncat(list, targets[i], sizeof list - strlen(list) - 1);
+            }
+            const char *s = sig_did_you_mean(c->target, targets, 0);
+            return usage_error("the %s backend has no target '%s'%s%s%s; its targets are:%s", backend,
+                               c->target, s ? " (did you mean '" : "", s ? s : "",
+                               s ? "'?)" : "", list);
         }
     }
     sig_ctx *ctx = sig_ctx_new();
@@ -570,6 +599,12 @@ int main(int argc, char **argv)
     cli c = {.format = SIG_DIAG_TEXT, .color = -1,
              .api = {.connect_timeout = -1, .timeout = -1, .retries = -1, .retry_base_ms = -1,
                      .retry_max_ms = -1}};
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--format=json") == 0 ||
+            (strcmp(argv[i], "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "json") == 0))
+            json_errors = true;
+        if (strcmp(argv[i], "--") == 0) break;
+    }
     int rc = parse_args(argc, argv, &c);
     int status;
     if (rc > 0) status = rc;
@@ -598,9 +633,8 @@ int main(int argc, char **argv)
                                                 "import", "plan", "publish", "unpublish", "delete",
                                                 "sync", "test-connection", NULL};
         const char *s = sig_did_you_mean(c.command, commands, 0);
-        fprintf(stderr, "signalsc: error: unknown command '%s'%s%s%s\nTry 'signalsc --help'.\n",
-                c.command, s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
-        status = EXIT_USAGE;
+        status = usage_error("unknown command '%s'%s%s%s", c.command, s ? "; did you mean '" : "",
+                             s ? s : "", s ? "'?" : "");
     }
     free(c.files);
     return status;

@@ -133,3 +133,15 @@ def test_debug_model_is_json(tmp_path):
     model = json.loads(p.stdout)
     assert model["attributes"][0]["aggregation"] == "counter"
     assert model["views"][0]["entity"]["property"]["column"] == "domain_userid"
+
+
+def test_usage_errors_follow_format_json():
+    """Every failure reaches an editor in the format it asked for."""
+    for args in (["chek", "--format", "json", "x"], ["check", "--format=json"],
+                 ["compile", "--format", "json", "--target", "nope", "-o", "o", "x.signals"]):
+        p = run(*args)
+        assert p.returncode == 2
+        lines = p.stderr.splitlines()
+        assert len(lines) == 1, p.stderr
+        d = json.loads(lines[0])
+        assert d["code"] == "E0004" and d["severity"] == "error" and d["span"] is None
