@@ -49,23 +49,32 @@ def compile_dbt(spec: str, outdir: str) -> str:
     return outdir
 
 
-def dbt_run(project: str, db: str, today: str, full_refresh: bool = False,
-            extra_vars: dict | None = None):
-    """`dbt run` of a generated project against the DuckDB file `db`. Logs
-    are kept out of the way, and shown in the failure message."""
+def _dbt(verb: str, project: str, db: str, today: str, extra_args=(), extra_vars=None):
     env = dict(os.environ)
     env["SIGNALS_DUCKDB_PATH"] = os.path.abspath(db)
     env["DBT_SEND_ANONYMOUS_USAGE_STATS"] = "false"
     env["DO_NOT_TRACK"] = "1"
     vars_ = {"today": today}
     vars_.update(extra_vars or {})
-    cmd = [dbt_path(), "run", "--project-dir", project, "--profiles-dir", project,
-           "--vars", json.dumps(vars_), "--no-use-colors"]
-    if full_refresh:
-        cmd.append("--full-refresh")
-    cmd += ["--log-path", os.path.join(project, "logs"),
-            "--target-path", os.path.join(project, "target")]
-    return _run(cmd, env=env, what="dbt run")
+    cmd = [dbt_path(), verb, "--project-dir", project, "--profiles-dir", project,
+           "--vars", json.dumps(vars_), "--no-use-colors", *extra_args,
+           "--log-path", os.path.join(project, "logs"),
+           "--target-path", os.path.join(project, "target")]
+    return _run(cmd, env=env, what="dbt " + verb)
+
+
+def dbt_run(project: str, db: str, today: str, full_refresh: bool = False,
+            extra_vars: dict | None = None):
+    """`dbt run` of a generated project against the DuckDB file `db`. Logs
+    are kept out of the way, and shown in the failure message."""
+    return _dbt("run", project, db, today, ["--full-refresh"] if full_refresh else [],
+                extra_vars)
+
+
+def dbt_test(project: str, db: str, today: str):
+    """`dbt test`: the generated schema.yml tests (entity key unique and not
+    null, event_id unique and not null) against the built models."""
+    return _dbt("test", project, db, today)
 
 
 def attribute_tables(model: dict) -> dict:

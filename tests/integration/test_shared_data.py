@@ -39,6 +39,7 @@ def test_full_load(compiled, workdir, name):
     db = str(workdir / f"{name}_full.duckdb")
     load_shared.load_all(db, reader(), harness.model_json_columns(model))
     harness.dbt_run(project, db, today)
+    harness.dbt_test(project, db, today)
     expected, actual, _ = scenario.check_against_oracle(model, db, today, f"{name} full load")
     scenario.check_exercised(model, expected, allowed_empty)
     # Online-only views get no table.
