@@ -24,5 +24,6 @@ typedef struct sig_backend {
 
 extern const sig_backend sig_backend_dbt;
 extern const sig_backend sig_backend_api;
+extern const sig_backend sig_backend_ddl;
 
 #endif

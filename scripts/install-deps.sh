@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the system packages signalsc needs to build and test, if missing:
-# a C compiler, make, flex, bison, cJSON, libcurl, python3 with venv, and
-# valgrind (the test suite runs the CLI under it).
+# a C compiler, make, flex, bison, cJSON, libcurl, python3 with venv,
+# valgrind (the test suite runs the CLI under it) and PostgreSQL (the
+# warehouse tests start a throwaway server: tests/warehouse/pg.py).
 # Debian/Ubuntu only (apt-get); run as root or with sudo available.
 set -eu
 need=""
@@ -14,6 +15,7 @@ command -v bison >/dev/null 2>&1 || need="$need bison"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv"
 command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 if [ -n "$need" ]; then
     echo "install-deps: installing$need"
     SUDO=""

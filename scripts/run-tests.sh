@@ -6,7 +6,11 @@
 #   4. valgrind over the CLI on the examples (no leaks, no errors);
 #   5. integration tests (tests/integration, pytest): generated dbt projects
 #      run on DuckDB over real Snowplow events, compared with an independent
-#      computation.
+#      computation;
+#   6. warehouse tests (tests/warehouse): the same on a real PostgreSQL server
+#      started by the tests, the Snowflake DDL script on fakesnow, and every
+#      generated statement parsed by sqlglot for Snowflake, BigQuery and
+#      Databricks.
 set -eu
 cd "$(dirname "$0")/.."
 MAKE="${MAKE:-make}"
@@ -66,3 +70,6 @@ sh tests/api/setup.sh
 
 step "integration tests (dbt + DuckDB)"
 .venv/bin/python -m pytest -q -p no:cacheprovider tests/integration
+
+step "warehouse tests (PostgreSQL + dbt-postgres, fakesnow, sqlglot parsing)"
+sh tests/warehouse/run.sh

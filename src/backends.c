@@ -7,10 +7,11 @@
 static const sig_backend *const backends[] = {
     &sig_backend_dbt,
     &sig_backend_api,
+    &sig_backend_ddl,
 };
 #define NBACKENDS (sizeof backends / sizeof backends[0])
 
-const char *const sig_backend_names[] = {"dbt", "api", NULL};
+const char *const sig_backend_names[] = {"dbt", "api", "ddl", NULL};
 
 static const sig_backend *find_backend(const char *name)
 {
@@ -40,7 +41,7 @@ bool sig_compile(sig_ctx *ctx, const sig_model *model, const sig_compile_options
         sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0901", "unknown backend `%s`", name);
         const char *s = sig_did_you_mean(name, sig_backend_names, 0);
         if (s) sig_diag_suggest(ctx, d, s);
-        else sig_diag_help(ctx, d, "the backends are: dbt, api");
+        else sig_diag_help(ctx, d, "the backends are: dbt, api, ddl");
         return false;
     }
     const char *target = opts->target ? opts->target : b->targets[0];

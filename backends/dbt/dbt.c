@@ -29,6 +29,7 @@
 
 #include "backend.h"
 #include "dialect.h"
+#include "sqlgen.h"
 #include "signals/signals.h"
 
 /* ------------------------------------------------------------------ plan */
@@ -80,6 +81,12 @@ typedef struct gen {
     const char *entity;      /* entity column name as written */
     const char *qentity;     /* ... quoted when needed */
     const char *run_ts;      /* SQL timestamp literal of the run */
+    /* plain SQL (sig_sqlgen_plain): no Jinja, a full recompute; models are
+     * handed to sink instead of written as files */
+    bool plain;
+    const char *events_table; /* plain: the qualified events table */
+    sig_sqlgen_sink *sink;
+    void *sink_ud;
     prop_src **props;
     size_t nprops, capprops;
     prop_col **cols;
@@ -114,8 +121,12 @@ static const char *T(gen *g, const char *tpl, int n, ...)
 
 /* Copies `s` so that Jinja (dbt renders every .sql and .yml) reads it as
  * text: an opening `{{`, `{%` or `{#` becomes `{{ '{' }}` + the rest. */
-static void put_jinja_safe(sig_buf *b, const char *s)
+static void put_jinja_safe(const gen *g, sig_buf *b, const char *s)
 {
+    if (g->plain) {
+        sig_buf_puts(b, s);
+        return;
+    }
     for (const char *p = s; *p; p++) {
         if (p[0] == '{' && (p[1] == '{' || p[1] == '%' || p[1] == '#'))
             sig_buf_puts(b, "{{ '{' }}");
@@ -131,11 +142,13 @@ static const char *sql_str(gen *g, const char *s)
     sig_buf_putc(&b, '\'');
     sig_buf esc = {.arena = g->a};
     for (const char *p = s; *p; p++) {
-        if (*p == '\'') sig_buf_putc(&esc, '\'');
+        /* where backslash escapes, a quote is \' too (BigQuery and Spark read
+         * '' as two adjacent literals) */
+        if (*p == '\'') sig_buf_putc(&esc, g->d->backslash_escapes ? '\\' : '\'');
         else if (*p == '\\' && g->d->backslash_escapes) sig_buf_putc(&esc, '\\');
         sig_buf_putc(&esc, *p);
     }
-    put_jinja_safe(&b, sig_buf_str(&esc));
+    put_jinja_safe(g, &b, sig_buf_str(&esc));
     sig_buf_putc(&b, '\'');
     return sig_buf_str(&b);
 }
@@ -147,7 +160,7 @@ static const char *comment_text(gen *g, const char *s)
     for (const char *p = s; *p; p++)
         sig_buf_putc(&raw, (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p);
     sig_buf b = {.arena = g->a};
-    put_jinja_safe(&b, sig_buf_str(&raw));
+    put_jinja_safe(g, &b, sig_buf_str(&raw));
     return sig_buf_str(&b);
 }
 
@@ -169,7 +182,7 @@ static const char *yaml_str(gen *g, const char *s)
     }
     sig_buf b = {.arena = g->a};
     sig_buf_putc(&b, '"');
-    put_jinja_safe(&b, sig_buf_str(&raw));
+    put_jinja_safe(g, &b, sig_buf_str(&raw));
     sig_buf_putc(&b, '"');
     return sig_buf_str(&b);
 }
@@ -313,6 +326,59 @@ static const char *json_path(gen *g, const sig_property *p)
     return sig_buf_str(&b);
 }
 
+/* A field name as Snowplow's BigQuery and Databricks loaders name struct
+ * fields: camelCase becomes snake_case (`deviceClass` -> `device_class`). */
+static const char *snake_case(gen *g, const char *s)
+{
+    sig_buf b = {.arena = g->a};
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isupper(c) && p > s && (islower((unsigned char)p[-1]) || isdigit((unsigned char)p[-1])))
+            sig_buf_putc(&b, '_');
+        sig_buf_putc(&b, (char)tolower(c));
+    }
+    return sig_buf_str(&b);
+}
+
+/* The property's value as text, read the dialect's way (dialect.h). */
+static const char *json_access(gen *g, const sig_property *p)
+{
+    const sig_dbt_dialect *d = g->d;
+    if (d->json_path_literal) {
+        const char *path = json_path(g, p);
+        if (d->json_path_prefix) path = S(g, "%s%s", d->json_path_prefix, path);
+        return T(g, d->json_text, 2, qi(g, p->column), sql_str(g, path));
+    }
+    const char *x = qi(g, p->column);
+    bool first_field = true;
+    if (p->kind == SIG_PROP_ENTITY) x = T(g, d->path_index, 2, x, S(g, "%u", (unsigned)p->index));
+    for (size_t i = 0; i < p->nsteps; i++) {
+        const sig_path_step *st = &p->steps[i];
+        if (st->kind == SIG_STEP_INDEX) {
+            x = T(g, d->path_index, 2, x, S(g, "%u", (unsigned)st->index));
+            continue;
+        }
+        const char *f = d->snake_case_fields ? snake_case(g, st->field) : st->field;
+        bool plain = isalpha((unsigned char)f[0]) || f[0] == '_';
+        for (const char *q = f; *q && plain; q++) plain = isalnum((unsigned char)*q) || *q == '_';
+        if (!plain) {
+            sig_buf b = {.arena = g->a};
+            sig_buf_puts(&b, d->field_quote_open);
+            size_t ql = strlen(d->field_quote_close);
+            for (const char *q = f; *q; q++) {
+                if (strncmp(q, d->field_quote_close, ql) == 0) sig_buf_puts(&b, d->field_quote_close);
+                sig_buf_putc(&b, *q);
+            }
+            sig_buf_puts(&b, d->field_quote_close);
+            f = sig_buf_str(&b);
+        }
+        const char *tpl = first_field && d->path_first_field ? d->path_first_field : d->path_field;
+        x = T(g, tpl, 2, x, f);
+        first_field = false;
+    }
+    return T(g, d->json_text, 1, x);
+}
+
 static const char *prop_identity(gen *g, const sig_property *p)
 {
     if (p->kind == SIG_PROP_ATOMIC) return S(g, "atomic:%s", p->atomic);
@@ -329,7 +395,7 @@ static const char *raw_expr(gen *g, const sig_property *p)
             return col;
         return T(g, g->d->to_text, 1, col);
     }
-    return T(g, g->d->json_text, 2, qi(g, p->column), sql_str(g, json_path(g, p)));
+    return json_access(g, p);
 }
 
 /* An atomic column whose type converts exactly to the kind's type is only
@@ -442,7 +508,10 @@ static const char *col_expr(gen *g, const prop_col *c)
     case CONV_TEXT: return raw;
     case CONV_DOUBLE: return num;
     case CONV_INT64:
-        return S(g, "CASE WHEN %s = %s THEN %s END", num, T(g, d->floor, 1, num),
+        /* the bounds are -2^63 and 2^63 as doubles: every double in between
+         * converts */
+        return S(g, "CASE WHEN %s = %s AND %s >= -9223372036854775808.0 AND %s < 9223372036854775808.0 THEN %s END",
+                 num, T(g, d->floor, 1, num), num, num,
                  T(g, d->try_cast, 2, num, d->type_name[SIG_INT64]));
     case CONV_INT32:
         return S(g, "CASE WHEN %s = %s AND %s BETWEEN -2147483648 AND 2147483647 THEN %s END",
@@ -715,7 +784,7 @@ static const char *const internal_names[] = {
     "event_day", "load_tstamp", "collector_tstamp", "loaded_at", "copy_rank",
     "computed_at", "updated_at", "attribute", "last_seen", "value", "recency",
     "today", "bytes_value", "string_value", "int32_value", "int64_value",
-    "double_value", "float_value", "bool_value", "timestamp_value", NULL,
+    "double_value", "float_value", "bool_value", "timestamp_value", "value_key", NULL,
 };
 
 /* Names the generated models cannot take: E0911, E0912, E0913. */
@@ -773,6 +842,37 @@ static bool check_names(gen *g)
     return ok;
 }
 
+static const char *model_name(gen *g, const char *suffix);
+
+/* Names longer than the target keeps (E0914): PostgreSQL truncates
+ * identifiers to 63 bytes, so long names would silently collide. */
+static bool check_name_length(gen *g, const char *name, sig_loc loc, const char *what)
+{
+    size_t max = g->d->max_identifier;
+    if (!max || strlen(name) <= max) return true;
+    sig_diag *dg = sig_error(g->ctx, loc, "E0914",
+                             "%s `%s` is %zu bytes long; target `%s` keeps identifiers of at "
+                             "most %zu bytes", what, name, strlen(name), g->d->target, max);
+    sig_diag_help(g->ctx, dg, "shorten the name, or use another target");
+    return false;
+}
+
+static bool check_fields(gen *g)
+{
+    const sig_view *v = g->v;
+    bool ok = check_name_length(g, g->entity, v->key->loc, "entity");
+    /* the longest table name: P_daily_values */
+    ok &= check_name_length(g, model_name(g, g->has_lists ? "daily_values" : "attributes"), v->loc,
+                            "generated table");
+    for (size_t i = 0; i < v->nattributes; i++) {
+        const sig_attribute *at = v->attributes[i];
+        ok &= check_name_length(g, at->name, at->loc, "attribute");
+        ok &= check_name_length(g, S(g, "%s__match", at->name), at->loc,
+                                "the generated column of attribute");
+    }
+    return ok;
+}
+
 /* --------------------------------------------------------- P_events */
 
 static const char *model_name(gen *g, const char *suffix)
@@ -782,7 +882,83 @@ static const char *model_name(gen *g, const char *suffix)
 
 static const char *ref(gen *g, const char *suffix)
 {
+    if (g->plain) return qi(g, model_name(g, suffix));
     return S(g, "{{ ref('%s') }}", model_name(g, suffix));
+}
+
+/* Where events are read from when the generated SQL is plain (no dbt var). */
+#define PLAIN_START_DATE "2020-01-01"
+
+static const char *jinja_key(gen *g, const char *ident);
+
+/* The dbt config block of a model (nothing in plain SQL): `unique_key` a
+ * Jinja expression or NULL; `extra` a dialect template ({0} = the entity
+ * column as a Jinja string). */
+static void put_config(gen *g, sig_buf *b, const char *strategy, const char *unique_key,
+                       const char *extra)
+{
+    if (g->plain) return;
+    sig_buf_puts(b, "{{\n    config(\n        materialized='incremental',\n");
+    if (g->d->model_config) sig_buf_puts(b, g->d->model_config);
+    if (extra) {
+        const char *args[1] = {jinja_key(g, g->entity)};
+        sig_dbt_tpl(b, extra, 1, args);
+    }
+    sig_buf_printf(b, "        incremental_strategy='%s'", strategy);
+    if (unique_key) sig_buf_printf(b, ",\n        unique_key=%s", unique_key);
+    sig_buf_puts(b, "\n    )\n}}\n\n");
+}
+
+static void put_config_upsert(gen *g, sig_buf *b, const char *keys, const char *extra)
+{
+    put_config(g, b, g->d->upsert_strategy, keys, extra);
+}
+
+/* Removes the `{%- if is_incremental() %}` blocks of generated SQL (keeping
+ * their `{%- else %}` part): the full-recompute form. Each tag's `{%-`
+ * strips the blanks before it, as Jinja does. */
+static const char *strip_incremental(gen *g, const char *sql)
+{
+    static const char open_tag[] = "{%- if is_incremental() %}";
+    static const char else_tag[] = "{%- else %}";
+    static const char end_tag[] = "{%- endif %}";
+    sig_buf b = {.arena = g->a};
+    int state = 0; /* 0 outside, 1 in the if part, 2 in the else part */
+    const char *p = sql;
+    while (*p) {
+        const char *tag = NULL;
+        size_t tl = 0;
+        if (strncmp(p, open_tag, sizeof open_tag - 1) == 0 && state == 0) {
+            tag = open_tag, tl = sizeof open_tag - 1, state = 1;
+        } else if (state && strncmp(p, else_tag, sizeof else_tag - 1) == 0) {
+            tag = else_tag, tl = sizeof else_tag - 1, state = 2;
+        } else if (state && strncmp(p, end_tag, sizeof end_tag - 1) == 0) {
+            tag = end_tag, tl = sizeof end_tag - 1, state = 0;
+        }
+        if (tag) {
+            while (b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\n')) b.len--;
+            p += tl;
+            continue;
+        }
+        if (state != 1) sig_buf_putc(&b, *p);
+        p++;
+    }
+    return sig_buf_str(&b);
+}
+
+static void attributes_columns(gen *g, sig_sqlgen_model *m);
+
+/* Writes a model: a dbt model file, or (plain) hands its SQL to the sink. */
+static void finish_model(gen *g, sig_output *out, const char *kind, const char *name, sig_buf *b)
+{
+    if (!g->plain) {
+        sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), b);
+        return;
+    }
+    sig_sqlgen_model m = {.view = g->v, .kind = kind, .name = qi(g, name),
+                          .sql = strip_incremental(g, sig_buf_str(b))};
+    if (strcmp(kind, "attributes") == 0) attributes_columns(g, &m);
+    g->sink(g->sink_ud, &m);
 }
 
 static void put_header(gen *g, sig_buf *b, const char *model, const char *what)
@@ -813,18 +989,12 @@ static void emit_events(gen *g, sig_output *out)
     const sig_dbt_dialect *d = g->d;
     sig_buf b = {.arena = g->a};
     const char *name = model_name(g, "events");
-    sig_buf_printf(&b,
-                   "{{\n"
-                   "    config(\n"
-                   "        materialized='incremental',\n"
-                   "        incremental_strategy='%s'\n"
-                   "    )\n"
-                   "}}\n\n",
-                   d->append_strategy);
+    put_config(g, &b, d->append_strategy, NULL, d->events_config);
     put_header(g, &b, name,
                "the view's events, one row per event_id, with every property value its "
                "attributes read.");
-    const char *start = T(g, d->timestamp_literal, 1, "'{{ var(\"snowplow__start_date\") }}'");
+    const char *start = T(g, d->timestamp_literal, 1,
+                          g->plain ? "'" PLAIN_START_DATE "'" : "'{{ var(\"snowplow__start_date\") }}'");
     sig_buf_printf(&b,
                    "\nWITH\n\n"
                    "-- Events loaded since the previous run (on the first run or a full refresh:\n"
@@ -834,7 +1004,7 @@ static void emit_events(gen *g, sig_output *out)
                    "loaded AS (\n"
                    "    SELECT\n"
                    "        *\n"
-                   "    FROM {{ source('atomic', 'events') }}\n"
+                   "    FROM %s\n"
                    "    WHERE load_tstamp >= %s\n"
                    "{%%- if is_incremental() %%}\n"
                    "      AND load_tstamp >= (\n"
@@ -843,7 +1013,7 @@ static void emit_events(gen *g, sig_output *out)
                    "      )\n"
                    "{%%- endif %%}\n"
                    "),\n\n",
-                   start, start);
+                   g->plain ? g->events_table : "{{ source('atomic', 'events') }}", start, start);
     sig_buf_puts(&b,
                  "-- One copy per event_id: the one loaded first (smallest load_tstamp, then\n"
                  "-- collector_tstamp).\n"
@@ -922,7 +1092,7 @@ static void emit_events(gen *g, sig_output *out)
             const char *r = qis(g, ps->base, "raw");
             sig_buf_printf(&b, ",\n        CASE WHEN %s THEN %s END AS %s",
                            T(g, d->regex_match, 2, r, sql_str(g, NUMBER_PATTERN)),
-                           T(g, d->try_cast, 2, r, d->type_name[SIG_DOUBLE]),
+                           T(g, d->try_cast, 2, T(g, d->trim, 1, r), d->type_name[SIG_DOUBLE]),
                            qis(g, ps->base, "number"));
         }
         sig_buf_printf(&b, "\n    FROM %s\n)", from);
@@ -952,7 +1122,7 @@ static void emit_events(gen *g, sig_output *out)
                        col_expr(g, c), qi(g, c->name));
     }
     sig_buf_printf(&b, "\nFROM %s\n", from);
-    sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), &b);
+    finish_model(g, out, "events", name, &b);
 }
 
 /* ------------------------------------------------- P_daily, P_daily_values */
@@ -1007,18 +1177,6 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
     sig_buf_puts(b, "\n    FROM events\n)");
 }
 
-static void put_config_upsert(gen *g, sig_buf *b, const char *keys)
-{
-    sig_buf_printf(b,
-                   "{{\n"
-                   "    config(\n"
-                   "        materialized='incremental',\n"
-                   "        incremental_strategy='%s',\n"
-                   "        unique_key=%s\n"
-                   "    )\n"
-                   "}}\n\n",
-                   g->d->upsert_strategy, keys);
-}
 
 static const char *jinja_key(gen *g, const char *ident)
 {
@@ -1034,12 +1192,21 @@ static const char *jinja_key(gen *g, const char *ident)
     return sig_buf_str(&b);
 }
 
+/* min or max of `x` for the attribute (booleans: the dialect's way) */
+static const char *minmax(gen *g, const sig_attribute *at, const char *x)
+{
+    bool min = at->agg == SIG_AGG_MIN;
+    const char *tpl = at->type.scalar == SIG_BOOL ? (min ? g->d->bool_min : g->d->bool_max) : NULL;
+    if (!tpl) tpl = min ? "min({0})" : "max({0})";
+    return T(g, tpl, 1, x);
+}
+
 static void emit_daily(gen *g, sig_output *out)
 {
     const sig_dbt_dialect *d = g->d;
     sig_buf b = {.arena = g->a};
     const char *name = model_name(g, "daily");
-    put_config_upsert(g, &b, S(g, "[%s, 'event_day']", jinja_key(g, g->entity)));
+    put_config_upsert(g, &b, S(g, "[%s, 'event_day']", jinja_key(g, g->entity)), d->daily_config);
     put_header(g, &b, name,
                "per entity value and event day, the partial state of every attribute\n"
                "-- (unique_list attributes: see _daily_values).");
@@ -1063,9 +1230,10 @@ static void emit_daily(gen *g, sig_output *out)
         case SIG_AGG_MIN:
         case SIG_AGG_MAX: {
             const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
-            sig_buf_printf(&b, ",\n    -- %s: %s value\n    %s(CASE WHEN %s THEN %s END) AS %s", an,
-                           at->agg == SIG_AGG_MIN ? "smallest" : "largest", f, m,
-                           attr_value_col(g, at), qis(g, at->name, f));
+            sig_buf_printf(&b, ",\n    -- %s: %s value\n    %s AS %s", an,
+                           at->agg == SIG_AGG_MIN ? "smallest" : "largest",
+                           minmax(g, at, S(g, "CASE WHEN %s THEN %s END", m, attr_value_col(g, at))),
+                           qis(g, at->name, f));
             break;
         }
         case SIG_AGG_MEAN:
@@ -1082,10 +1250,11 @@ static void emit_daily(gen *g, sig_output *out)
             const char *v = attr_value_col(g, at);
             sig_buf_printf(&b, ",\n    -- %s: value of the %s event with a value (ties: %s event_id)\n    %s AS %s",
                            an, first ? "earliest" : "latest", first ? "smallest" : "largest",
-                           T(g, d->first_ordered, 3, v,
+                           T(g, first ? d->first_ordered : d->last_ordered, 5, v,
                              first ? "derived_tstamp NULLS FIRST, event_id"
                                    : "derived_tstamp DESC NULLS LAST, event_id DESC",
-                             S(g, "%s AND %s IS NOT NULL", m, v)),
+                             S(g, "%s AND %s IS NOT NULL", m, v),
+                             d->type_name[scalar_of_conv(attr_conv(at))], "derived_tstamp, event_id"),
                            qis(g, at->name, first ? "first" : "last"));
             break;
         }
@@ -1096,7 +1265,7 @@ static void emit_daily(gen *g, sig_output *out)
                    ",\n    -- the run that computed the row\n    %s AS computed_at\n"
                    "FROM flagged\nGROUP BY\n    %s,\n    event_day\n",
                    g->run_ts, g->qentity);
-    sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), &b);
+    finish_model(g, out, "daily", name, &b);
 }
 
 static void emit_daily_values(gen *g, sig_output *out)
@@ -1104,7 +1273,11 @@ static void emit_daily_values(gen *g, sig_output *out)
     const sig_dbt_dialect *d = g->d;
     sig_buf b = {.arena = g->a};
     const char *name = model_name(g, "daily_values");
-    put_config_upsert(g, &b, S(g, "[%s, 'event_day']", jinja_key(g, g->entity)));
+    put_config_upsert(g, &b,
+                      d->upsert_needs_row_key
+                          ? S(g, "[%s, 'event_day', 'attribute', 'value_key']", jinja_key(g, g->entity))
+                          : S(g, "[%s, 'event_day']", jinja_key(g, g->entity)),
+                      d->daily_config);
     put_header(g, &b, name,
                "per entity value, event day and unique_list attribute, each value\n"
                "-- seen and when it was last seen that day.");
@@ -1136,6 +1309,9 @@ static void emit_daily_values(gen *g, sig_output *out)
                                : T(g, d->cast, 2, "NULL", d->type_name[s]),
                            list_value_col[s]);
         }
+        if (d->upsert_needs_row_key)
+            sig_buf_printf(&b, ",\n        -- the value as text: with attribute, a key of the row\n"
+                               "        %s AS value_key", T(g, d->to_text, 1, val));
         sig_buf_printf(&b,
                        ",\n        derived_tstamp\n"
                        "    FROM flagged\n"
@@ -1147,6 +1323,7 @@ static void emit_daily_values(gen *g, sig_output *out)
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day,\n    attribute", g->qentity);
     for (int s = 0; s < 8; s++)
         if (g->list_scalar_used[s]) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
+    if (d->upsert_needs_row_key) sig_buf_puts(&b, ",\n    value_key");
     sig_buf_printf(&b,
                    ",\n    max(derived_tstamp) AS last_seen,\n"
                    "    %s AS computed_at\n"
@@ -1155,8 +1332,9 @@ static void emit_daily_values(gen *g, sig_output *out)
                    g->run_ts, g->qentity);
     for (int s = 0; s < 8; s++)
         if (g->list_scalar_used[s]) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
+    if (d->upsert_needs_row_key) sig_buf_puts(&b, ",\n    value_key");
     sig_buf_puts(&b, "\n");
-    sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), &b);
+    finish_model(g, out, "daily_values", name, &b);
 }
 
 /* ------------------------------------------------------- P_attributes */
@@ -1209,7 +1387,7 @@ static void emit_attributes(gen *g, sig_output *out)
     const char *E = g->qentity;
     sig_buf b = {.arena = g->a};
     const char *name = model_name(g, "attributes");
-    put_config_upsert(g, &b, jinja_key(g, g->entity));
+    put_config_upsert(g, &b, jinja_key(g, g->entity), NULL);
     put_header(g, &b, name,
                "the attributes table: one row per entity value, one column per\n"
                "-- attribute; updated_at is the run in which the row's values last changed.");
@@ -1224,7 +1402,16 @@ static void emit_attributes(gen *g, sig_output *out)
     }
     const char *daily_src = ref(g, "daily");
     const char *values_src = ref(g, "daily_values");
-    if (windows) {
+    if (windows && g->plain) {
+        sig_buf_printf(&b,
+                       "-- Today: the current UTC date (to compute for another day, replace it\n"
+                       "-- with a date). A window of N days is today - (N - 1) <= event_day <= today.\n"
+                       "params AS (\n"
+                       "    SELECT\n"
+                       "        %s AS today\n"
+                       "),\n\n",
+                       d->current_utc_date);
+    } else if (windows) {
         sig_buf_printf(&b,
                        "-- Today: the `today` var (YYYY-MM-DD), by default the current UTC date.\n"
                        "-- A window of N days is today - (N - 1) <= event_day <= today.\n"
@@ -1239,6 +1426,8 @@ static void emit_attributes(gen *g, sig_output *out)
                        T(g, d->date_literal, 1,
                          "'{{ var(\"today\") | string | replace(\"'\", \"''\") }}'"),
                        d->current_utc_date);
+    }
+    if (windows) {
         if (scalar_windows) {
             sig_buf_puts(&b, "-- Daily states with the windows each day falls in.\n");
             put_window_cte(g, &b, "daily", daily_src, false);
@@ -1279,7 +1468,7 @@ static void emit_attributes(gen *g, sig_output *out)
         case SIG_AGG_MIN:
         case SIG_AGG_MAX: {
             const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
-            x = S(g, "%s(%s)", f, in_window(g, at, qis(g, at->name, f)));
+            x = minmax(g, at, in_window(g, at, qis(g, at->name, f)));
             if (def) x = S(g, "coalesce(%s, %s)", x, def);
             break;
         }
@@ -1295,8 +1484,10 @@ static void emit_attributes(gen *g, sig_output *out)
             bool first = at->agg == SIG_AGG_FIRST;
             const char *v = qis(g, at->name, first ? "first" : "last");
             const char *w = window_col(g, at);
-            x = T(g, d->first_ordered, 3, v, first ? "event_day" : "event_day DESC",
-                  w ? S(g, "%s AND %s IS NOT NULL", w, v) : S(g, "%s IS NOT NULL", v));
+            x = T(g, first ? d->first_ordered : d->last_ordered, 5, v,
+                  first ? "event_day" : "event_day DESC",
+                  w ? S(g, "%s AND %s IS NOT NULL", w, v) : S(g, "%s IS NOT NULL", v),
+                  d->type_name[scalar_of_conv(attr_conv(at))], "event_day");
             if (def) x = S(g, "coalesce(%s, %s)", x, def);
             break;
         }
@@ -1347,7 +1538,7 @@ static void emit_attributes(gen *g, sig_output *out)
                        "        %s\n"
                        "),\n\n",
                        comment_text(g, at->name), qis(g, at->name, "list"), E,
-                       T(g, d->list_agg_ordered, 2, "value", "last_seen NULLS FIRST, value"), qi(g, at->name),
+                       T(g, d->list_agg_ordered, 3, "value", "last_seen NULLS FIRST, value", "last_seen, value"), qi(g, at->name),
                        E, qis(g, at->name, "seen"), E);
     }
     /* computed: every attribute in the view's order */
@@ -1408,7 +1599,7 @@ static void emit_attributes(gen *g, sig_output *out)
                    "FROM computed\n"
                    "{%%- endif %%}\n",
                    g->run_ts);
-    sig_output_add_buf(out, S(g, "models/%s/%s.sql", g->prefix, name), &b);
+    finish_model(g, out, "attributes", name, &b);
 }
 
 /* ------------------------------------------------------------ schema.yml */
@@ -1428,6 +1619,32 @@ static void yml_col(gen *g, sig_buf *b, const char *name, const char *type, cons
     if (type) sig_buf_printf(b, "        data_type: %s\n", yaml_str(g, type));
     sig_buf_printf(b, "        description: %s\n", yaml_str(g, desc));
     if (key) sig_buf_puts(b, "        data_tests:\n          - unique\n          - not_null\n");
+}
+
+/* The attributes table's columns and description, for plain SQL's DDL. */
+static void attributes_columns(gen *g, sig_sqlgen_model *m)
+{
+    const sig_view *v = g->v;
+    size_t n = v->nattributes + 2;
+    sig_sqlgen_column *c = SIG_NEW_ARRAY(g->a, sig_sqlgen_column, n);
+    c[0] = (sig_sqlgen_column){g->qentity, entity_type_name(g),
+                               S(g, "The entity value (attribute key `%s`).", v->key->name)};
+    for (size_t i = 0; i < v->nattributes; i++) {
+        const sig_attribute *at = v->attributes[i];
+        sig_buf ad = {.arena = g->a};
+        if (at->description) sig_buf_printf(&ad, "%s\n\n", at->description);
+        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, at));
+        c[i + 1] = (sig_sqlgen_column){qi(g, at->name), sql_type(g, at->type), sig_buf_str(&ad)};
+    }
+    c[n - 1] = (sig_sqlgen_column){"updated_at", g->d->type_name[SIG_UNIX_TIMESTAMP],
+                                   "When the statement that computed this row ran (UTC)."};
+    m->columns = c;
+    m->ncolumns = n;
+    sig_buf desc = {.arena = g->a};
+    if (v->description) sig_buf_printf(&desc, "%s\n\n", v->description);
+    sig_buf_printf(&desc, "Attributes of view `%s` v%d, one row per `%s` value.", v->name,
+                   v->version, v->key->name);
+    m->comment = sig_buf_str(&desc);
 }
 
 static void emit_schema(gen *g, sig_output *out)
@@ -1598,12 +1815,14 @@ static void emit_project(gen *g, sig_output *out, const sig_view *const *views, 
                    g->project, g->project);
     sig_output_add_buf(out, "dbt_project.yml", &b);
 
-    sig_buf p = {.arena = g->a};
-    sig_buf_printf(&p, "# Generated by signalsc " SIGNALS_VERSION ".\nsignals:\n  target: %s\n  outputs:\n",
-                   g->d->target);
     const char *args[1] = {g->d->target};
-    sig_dbt_tpl(&p, g->d->profile_output, 1, args);
-    sig_output_add_buf(out, "profiles.yml", &p);
+    if (g->d->profile_output) {
+        sig_buf p = {.arena = g->a};
+        sig_buf_printf(&p, "# Generated by signalsc " SIGNALS_VERSION ".\nsignals:\n  target: %s\n  outputs:\n",
+                       g->d->target);
+        sig_dbt_tpl(&p, g->d->profile_output, 1, args);
+        sig_output_add_buf(out, "profiles.yml", &p);
+    }
 
     sig_buf s = {.arena = g->a};
     sig_buf_puts(&s,
@@ -1624,6 +1843,7 @@ static void emit_project(gen *g, sig_output *out, const sig_view *const *views, 
     sig_buf_puts(&gi, "target/\nlogs/\n*.duckdb\n*.duckdb.wal\n");
     sig_output_add_buf(out, ".gitignore", &gi);
 
+    const char *pd = g->d->profile_output ? " --profiles-dir ." : "";
     sig_buf r = {.arena = g->a};
     sig_buf_printf(&r,
                    "# %s\n\n"
@@ -1632,17 +1852,19 @@ static void emit_project(gen *g, sig_output *out, const sig_view *const *views, 
                    "incrementally. It needs no dbt package. Do not edit it: recompile the spec.\n\n"
                    "## Run it\n\n"
                    "```sh\n"
-                   "dbt run --project-dir . --profiles-dir .     # first run, then after each load\n"
-                   "dbt test --project-dir . --profiles-dir .    # key checks\n"
-                   "dbt run --project-dir . --profiles-dir . --full-refresh   # recompute everything\n"
+                   "dbt run --project-dir .%s     # first run, then after each load\n"
+                   "dbt test --project-dir .%s    # key checks\n"
+                   "dbt run --project-dir .%s --full-refresh   # recompute everything\n"
                    "```\n\n"
-                   "The `%s` target of `profiles.yml` ",
-                   g->project, g->d->target);
-    if (strcmp(g->d->adapter, "duckdb") == 0)
-        sig_buf_puts(&r, "uses the DuckDB file named by `SIGNALS_DUCKDB_PATH`\n"
-                         "(default `signals.duckdb`); models are written to its `main` schema.\n");
-    else
-        sig_buf_puts(&r, "reads its connection settings from the environment.\n");
+                   "## Connection\n\n",
+                   g->project, pd, pd, pd);
+    sig_buf_puts(&r, g->d->profile_doc);
+    if (g->d->profile_example) {
+        sig_buf_printf(&r, "\n```yaml\n# ~/.dbt/profiles.yml\nsignals:\n  target: %s\n  outputs:\n",
+                       g->d->target);
+        sig_dbt_tpl(&r, g->d->profile_example, 1, args);
+        sig_buf_puts(&r, "```\n");
+    }
     sig_buf_puts(&r,
                  "\n## Variables\n\n"
                  "| var | default | meaning |\n"
@@ -1682,18 +1904,14 @@ static void emit_project(gen *g, sig_output *out, const sig_view *const *views, 
 
 /* --------------------------------------------------------------- emit */
 
-static bool dbt_emit(sig_ctx *ctx, const sig_model *model, const char *target,
-                     const sig_compile_options *opts, sig_output *out)
+/* Every offline view with attributes, checked and generated (files into
+ * `out`, or plain models to base->sink). `backend` names the backend in
+ * diagnostics. */
+static bool generate(gen *base, const sig_model *model, sig_output *out, const char *backend)
 {
-    const sig_dbt_dialect *d = sig_dbt_dialect_find(target ? target : "duckdb");
-    sig_arena *arena = sig_ctx_arena(ctx);
-    gen base = {.ctx = ctx, .a = arena, .d = d, .opts = opts};
-    if (!d) {
-        sig_error(ctx, SIG_NOLOC, "E0902", "the dbt backend has no target `%s`", target);
-        return false;
-    }
-    base.project = sanitize_project(&base, opts ? opts->project_name : NULL);
-
+    sig_ctx *ctx = base->ctx;
+    sig_arena *arena = base->a;
+    const sig_dbt_dialect *d = base->d;
     /* the views to compute */
     sig_ptrvec views = {0};
     for (size_t i = 0; i < model->nviews; i++) {
@@ -1701,7 +1919,8 @@ static bool dbt_emit(sig_ctx *ctx, const sig_model *model, const char *target,
         if (v->offline && v->nattributes) sig_ptrvec_push(arena, &views, (void *)(uintptr_t)v);
     }
     if (!views.len) {
-        sig_diag *dg = sig_error(ctx, SIG_NOLOC, "E0910", "no view for the dbt backend to compute");
+        sig_diag *dg = sig_error(ctx, SIG_NOLOC, "E0910", "no view for the %s backend to compute",
+                                 backend);
         if (!model->nviews)
             sig_diag_note(ctx, dg, SIG_NOLOC, "the spec declares no view");
         for (size_t i = 0; i < model->nviews; i++) {
@@ -1731,27 +1950,69 @@ static bool dbt_emit(sig_ctx *ctx, const sig_model *model, const char *target,
             }
         }
     }
-    emit_project(&base, out, (const sig_view *const *)views.items, views.len);
+    if (!base->plain) emit_project(base, out, (const sig_view *const *)views.items, views.len);
     for (size_t i = 0; i < views.len; i++) {
-        gen g = base;
+        gen g = *base;
         g.v = views.items[i];
         g.prefix = S(&g, "%s_v%d", g.v->name, g.v->version);
         g.entity = g.v->key->name;
         g.qentity = qi(&g, g.entity);
-        g.run_ts = T(&g, d->timestamp_literal, 1,
-                     "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S.%f\") }}'");
+        g.run_ts = g.plain ? d->current_utc_timestamp
+                           : T(&g, d->timestamp_literal, 1,
+                               "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S.%f\") }}'");
         plan_columns(&g);
-        if (!check_names(&g)) {
+        if (!check_fields(&g) || !check_names(&g)) {
             ok = false;
             continue;
         }
+        if (!ok) continue;
         emit_events(&g, out);
         emit_daily(&g, out);
         if (g.has_lists) emit_daily_values(&g, out);
         emit_attributes(&g, out);
-        emit_schema(&g, out);
+        if (!g.plain) emit_schema(&g, out);
     }
     return ok;
+}
+
+static bool dbt_emit(sig_ctx *ctx, const sig_model *model, const char *target,
+                     const sig_compile_options *opts, sig_output *out)
+{
+    const sig_dbt_dialect *d = sig_dbt_dialect_find(target ? target : "duckdb");
+    gen base = {.ctx = ctx, .a = sig_ctx_arena(ctx), .d = d, .opts = opts};
+    if (!d) {
+        sig_error(ctx, SIG_NOLOC, "E0902", "the dbt backend has no target `%s`", target);
+        return false;
+    }
+    base.project = sanitize_project(&base, opts ? opts->project_name : NULL);
+    return generate(&base, model, out, "dbt");
+}
+
+bool sig_sqlgen_plain(sig_ctx *ctx, const sig_model *model, const sig_dbt_dialect *d,
+                      const char *events_table, sig_sqlgen_sink *sink, void *ud)
+{
+    gen base = {.ctx = ctx, .a = sig_ctx_arena(ctx), .d = d, .plain = true,
+                .events_table = events_table, .sink = sink, .sink_ud = ud,
+                .project = "signals"};
+    return generate(&base, model, NULL, "ddl");
+}
+
+const char *sig_sqlgen_ident(sig_arena *a, const sig_dbt_dialect *d, const char *name)
+{
+    gen g = {.a = a, .d = d, .plain = true};
+    return qi(&g, name);
+}
+
+const char *sig_sqlgen_string(sig_arena *a, const sig_dbt_dialect *d, const char *s)
+{
+    gen g = {.a = a, .d = d, .plain = true};
+    return sql_str(&g, s);
+}
+
+const char *sig_sqlgen_type(sig_arena *a, const sig_dbt_dialect *d, sig_type t)
+{
+    gen g = {.a = a, .d = d, .plain = true};
+    return sql_type(&g, t);
 }
 
 const sig_backend sig_backend_dbt = {

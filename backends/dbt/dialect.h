@@ -26,15 +26,37 @@ typedef struct sig_dbt_dialect {
     /* true: backslash is an escape character in string literals
      * (BigQuery, MySQL-likes), so it is doubled too. */
     bool backslash_escapes;
+    /* longest identifier the warehouse keeps (bytes); 0: long enough for
+     * every name the language allows (E0914 otherwise) */
+    size_t max_identifier;
 
     /* ---- types: SQL type name per Field scalar; list type of an element */
     const char *type_name[8];    /* indexed by sig_scalar */
     const char *list_type;       /* {0} = element type */
 
-    /* ---- expressions */
-    /* text of the JSON value at JSONPath {1} ('...' literal) of column {0};
-     * JSON null and missing keys give NULL; objects/arrays their JSON text */
+    /* ---- property access (self-describing columns)
+     * Either the dialect reads a JSONPath literal (json_path_literal: true):
+     *   json_text: {0} column, {1} the '$...' JSONPath literal, prefixed
+     *   inside the literal with json_path_prefix (e.g. "strict ");
+     * or it walks the path with expressions, step by step from the column:
+     *   path_index: {0} expression so far, {1} 0-based index
+     *   path_field: {0} expression so far, {1} field name (an identifier,
+     *     quoted with field_quote_open/close when not a plain name);
+     *   path_first_field: the same for the first field step (NULL: as
+     *     path_field); Snowflake writes col[0]:field.a
+     *   snake_case_fields: field names are written as the loader names
+     *     struct fields (camelCase -> snake_case: BigQuery, Databricks)
+     *   json_text: {0} the walked expression.
+     * Either way json_text gives the value as text: JSON null and missing
+     * keys NULL. */
+    bool json_path_literal;
+    const char *json_path_prefix;
+    const char *path_index, *path_field, *path_first_field;
+    const char *field_quote_open, *field_quote_close;
+    bool snake_case_fields;
     const char *json_text;
+
+    /* ---- expressions */
     const char *cast;            /* {0} expression, {1} type */
     const char *try_cast;        /* NULL when the value does not convert */
     const char *to_text;         /* {0} as the warehouse's string type */
@@ -50,11 +72,19 @@ typedef struct sig_dbt_dialect {
     const char *current_utc_date;
     const char *date_literal;    /* {0} is a quoted 'YYYY-MM-DD' string */
     const char *timestamp_literal; /* {0} is a quoted timestamp string */
-    /* the value {0} of the first row ordered by {1} among rows where {2}
-     * holds (an aggregate); NULL when no row */
-    const char *first_ordered;
-    /* list of {0} ordered by {1} (an aggregate); NULL when no row */
+    const char *current_utc_timestamp; /* now, UTC, without time zone */
+    /* the value {0} of the first row ordered by {1} (an ORDER BY list) among
+     * rows where {2} holds (an aggregate); NULL when no row. {3} is the SQL
+     * type of {0}; {4} the ordering keys alone, comma-separated, whose
+     * ascending order with NULLs smallest is {1} (for min_by-style
+     * dialects). last_ordered: the same for the last row of {1}'s reverse,
+     * i.e. first of {1} where {1} is already descending; {4} ascending keys. */
+    const char *first_ordered, *last_ordered;
+    /* list of {0} ordered by {1} (an aggregate); NULL when no row. {2}: the
+     * ordering keys alone (ascending, NULLs first). */
     const char *list_agg_ordered;
+    /* min/max of a boolean ({0}); NULL: min({0}) / max({0}) */
+    const char *bool_min, *bool_max;
     const char *list_literal;    /* {0} = items joined by ", " */
     const char *empty_list;      /* {0} = list type */
     const char *distinct_from;   /* null-safe "differs": {0} vs {1} */
@@ -62,8 +92,19 @@ typedef struct sig_dbt_dialect {
     /* ---- dbt */
     const char *upsert_strategy; /* incremental_strategy with a unique key */
     const char *append_strategy; /* incremental_strategy, insert only */
-    /* profiles.yml's target block, indented 4 spaces; {0} = target name */
+    /* true: the upsert strategy is a MERGE, which needs a key unique per
+     * row (P_daily_values then gets a value_key column in its key) */
+    bool upsert_needs_row_key;
+    /* extra config() arguments, each line "        name=value,\n":
+     * every model (model_config), P_events (events_config; {0} = the
+     * entity column as a Jinja string) and the daily models (daily_config) */
+    const char *model_config, *events_config, *daily_config;
+    /* profiles.yml's target block, indented 4 spaces; {0} = target name.
+     * NULL: no profiles.yml is generated; profile_example (same form) is
+     * shown in the project's README for users to write their own. */
     const char *profile_output;
+    const char *profile_example;
+    const char *profile_doc;     /* README text on the connection (markdown) */
 } sig_dbt_dialect;
 
 /* The dialect of `target`, or NULL. */

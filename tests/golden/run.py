@@ -14,6 +14,7 @@ Groups and the command each runs:
   dbt-<target>         the same with --target <target>
   api                  signalsc compile --backend api --target T -o TMP NAME.signals,
                        T = views for names ending in _views, else attribute-groups
+  ddl                  signalsc compile --backend ddl --target snowflake -o TMP/signals.sql NAME.signals
 
 --update rewrites the expectations from the current signalsc (review the diff).
 """
@@ -35,6 +36,10 @@ def command_for(group, rel_input, outdir):
         target = group.split("-", 1)[1] if "-" in group else "duckdb"
         return ["compile", "--color", "never", "--backend", "dbt", "--target", target,
                 "-o", outdir, rel_input]
+    if group == "ddl":
+        os.makedirs(outdir, exist_ok=True)
+        return ["compile", "--color", "never", "--backend", "ddl", "--target", "snowflake",
+                "-o", os.path.join(outdir, "signals.sql"), rel_input]
     if group == "api":
         name = os.path.basename(rel_input)[:-len(".signals")]
         target = "views" if name.endswith("_views") else "attribute-groups"
@@ -44,7 +49,7 @@ def command_for(group, rel_input, outdir):
 
 
 def compiles_files(group):
-    return group.startswith("dbt") or group == "api"
+    return group.startswith("dbt") or group in ("api", "ddl")
 
 
 def read_tree(path):

@@ -221,12 +221,14 @@ TEST(dbt_events_model)
     CHECK_HAS(ev, "json_extract_string(unstruct_event_com_acme_add_to_cart_1, '$.total') AS "
                   "add_to_cart_total__raw");
     CHECK_HAS(ev, "CASE WHEN regexp_matches(product_price__raw, '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|"
-                  "\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$') THEN TRY_CAST(product_price__raw AS DOUBLE) "
+                  "\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$') THEN TRY_CAST(trim(product_price__raw) AS DOUBLE) "
                   "END AS product_price__number");
     CHECK_HAS(ev, "product_price__number AS product_price__double");
     CHECK_HAS(ev, "CASE lower(trim(product_flags_2__raw)) WHEN 'true' THEN TRUE WHEN 'false' "
                   "THEN FALSE END AS product_flags_2__bool");
-    CHECK_HAS(ev, "CASE WHEN add_to_cart_total__number = floor(add_to_cart_total__number) THEN "
+    CHECK_HAS(ev, "CASE WHEN add_to_cart_total__number = floor(add_to_cart_total__number) AND "
+                  "add_to_cart_total__number >= -9223372036854775808.0 AND "
+                  "add_to_cart_total__number < 9223372036854775808.0 THEN "
                   "TRY_CAST(add_to_cart_total__number AS BIGINT) END AS add_to_cart_total__int64");
     CHECK_HAS(ev, "mkt_source AS mkt_source__raw");
     CHECK_HAS(ev, "mkt_source__raw AS mkt_source__string");

@@ -89,8 +89,8 @@ extracted AS (
 numbers AS (
     SELECT
         *,
-        CASE WHEN regexp_matches(product_price__raw, '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$') THEN TRY_CAST(product_price__raw AS DOUBLE) END AS product_price__number,
-        CASE WHEN regexp_matches(add_to_cart_total__raw, '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$') THEN TRY_CAST(add_to_cart_total__raw AS DOUBLE) END AS add_to_cart_total__number
+        CASE WHEN regexp_matches(product_price__raw, '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$') THEN TRY_CAST(trim(product_price__raw) AS DOUBLE) END AS product_price__number,
+        CASE WHEN regexp_matches(add_to_cart_total__raw, '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$') THEN TRY_CAST(trim(add_to_cart_total__raw) AS DOUBLE) END AS add_to_cart_total__number
     FROM extracted
 )
 
@@ -117,5 +117,5 @@ SELECT
     -- product.flags[2] as a boolean
     CASE lower(trim(product_flags_2__raw)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END AS product_flags_2__bool,
     -- add_to_cart.total as a 64-bit integer
-    CASE WHEN add_to_cart_total__number = floor(add_to_cart_total__number) THEN TRY_CAST(add_to_cart_total__number AS BIGINT) END AS add_to_cart_total__int64
+    CASE WHEN add_to_cart_total__number = floor(add_to_cart_total__number) AND add_to_cart_total__number >= -9223372036854775808.0 AND add_to_cart_total__number < 9223372036854775808.0 THEN TRY_CAST(add_to_cart_total__number AS BIGINT) END AS add_to_cart_total__int64
 FROM numbers
