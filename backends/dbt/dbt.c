@@ -25,6 +25,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
@@ -188,7 +189,8 @@ static const char *yaml_str(gen *g, const char *s)
 }
 
 /* Words reserved by DuckDB, PostgreSQL, Snowflake, BigQuery or Databricks
- * (the union, so that a name is quoted the same way on every target). */
+ * (the union, so that a name is quoted the same way on every target).
+ * Sorted in strcmp order: is_reserved() binary-searches it. */
 static const char *const reserved_words[] = {
     "all", "alter", "analyse", "analyze", "and", "any", "array", "as", "asc",
     "asymmetric", "at", "between", "both", "by", "case", "cast", "check",
@@ -210,11 +212,15 @@ static const char *const reserved_words[] = {
     "variadic", "when", "whenever", "where", "window", "with",
 };
 
+static int cmp_word(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, *(const char *const *)elem);
+}
+
 static bool is_reserved(const char *s)
 {
-    for (size_t i = 0; i < sizeof reserved_words / sizeof reserved_words[0]; i++)
-        if (strcmp(reserved_words[i], s) == 0) return true;
-    return false;
+    return bsearch(s, reserved_words, sizeof reserved_words / sizeof reserved_words[0],
+                   sizeof reserved_words[0], cmp_word) != NULL;
 }
 
 /* Does `s` need quoting as a SQL identifier? Plain lower-case names that are
