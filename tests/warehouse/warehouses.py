@@ -14,14 +14,15 @@ PG_TYPES = {"TIMESTAMP": "TIMESTAMP", "INTEGER": "INTEGER", "DOUBLE": "DOUBLE PR
             "BOOLEAN": "BOOLEAN", "VARCHAR": "TEXT"}
 
 
-def _jsonable(v):
+def jsonable(v):
+    """A loaded row's value as JSON can carry it (timestamps as text)."""
     import datetime as dt
     if isinstance(v, dt.datetime):
         return v.strftime("%Y-%m-%d %H:%M:%S.%f")
     if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
+        return {k: jsonable(x) for k, x in v.items()}
     if isinstance(v, list):
-        return [_jsonable(x) for x in v]
+        return [jsonable(x) for x in v]
     return v
 
 
@@ -65,7 +66,7 @@ class PgWarehouse:
             extra = set(r) - set(names)
             assert not extra or all(not gen_events.is_json_column(c) for c in extra), extra
             values.append(tuple(
-                Json(_jsonable(r[n])) if gen_events.is_json_column(n) and r.get(n) is not None
+                Json(jsonable(r[n])) if gen_events.is_json_column(n) and r.get(n) is not None
                 else r.get(n) for n in names))
         con = self.server.connect(self.dbname)
         try:

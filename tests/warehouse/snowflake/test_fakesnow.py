@@ -15,6 +15,7 @@ import gen_events
 import harness
 import load_shared
 import oracle
+from warehouses import jsonable
 import scenario
 from conftest import unavailable
 
@@ -40,14 +41,6 @@ def fakesnow_mod():
     return fakesnow
 
 
-def _jsonable(v):
-    if isinstance(v, dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S.%f")
-    if isinstance(v, dict):
-        return {k: _jsonable(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_jsonable(x) for x in v]
-    return v
 
 
 def load(cur, rows, json_cols):
@@ -60,7 +53,7 @@ def load(cur, rows, json_cols):
     params = []
     for r in rows:
         params.append(tuple(
-            (json.dumps(_jsonable(r[n])) if r.get(n) is not None else None)
+            (json.dumps(jsonable(r[n])) if r.get(n) is not None else None)
             if gen_events.is_json_column(n) else r.get(n) for n in names))
     collist = ", ".join(f'"{n.upper()}"' for n in names)
     for p in params:
