@@ -18,7 +18,9 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc -Ibackends -I$(BUILD)/gen $(
 # that are not ours to fix.
 GEN_CFLAGS = $(CSTD) -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare \
           -Wno-unused-parameter -Wno-null-dereference $(OPT) -Iinclude -Isrc -I$(BUILD)/gen $(CFLAGS)
-LDLIBS  = -lcjson -lcurl -lm
+# libcurl is not linked: the API client dlopen()s it on first use
+# (backends/api/client.c), so the compiler's commands start without it.
+LDLIBS  = -lcjson -ldl -lm
 
 LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard backends/*/*.c)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/scanner.o

@@ -461,7 +461,7 @@ static api_client *make_client(sig_ctx *ctx, const cli *c, bool need_auth, int *
     }
     api_client *cl = api_client_new(ctx, &cfg);
     if (!cl) {
-        sig_error(ctx, SIG_NOLOC, "E0942", "cannot initialise libcurl");
+        sig_error(ctx, SIG_NOLOC, "E0942", "cannot load or initialise libcurl (libcurl.so.4; Debian package libcurl4)");
         *status = EXIT_INPUT;
     }
     return cl;

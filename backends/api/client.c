@@ -9,7 +9,73 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dlfcn.h>
+#include <stdbool.h>
+
+/* curl's GCC type-checking macros would clash with the indirection below. */
+#define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
+
+/* libcurl is loaded with dlopen(3) when the first client is made, not at
+ * program start: the compiler's own commands (check, compile), which run in
+ * editor save hooks, then do not pay for relocating the HTTP/TLS stack
+ * (about 3 ms and 12 million instructions per start; BENCHMARKS.md). The
+ * calls below go through this table; the names stay curl's. */
+static struct {
+    void *handle;
+    __typeof__(curl_global_init) *global_init;
+    __typeof__(curl_easy_init) *easy_init;
+    __typeof__(curl_easy_cleanup) *easy_cleanup;
+    __typeof__(curl_easy_reset) *easy_reset;
+    __typeof__(curl_easy_setopt) *easy_setopt;
+    __typeof__(curl_easy_getinfo) *easy_getinfo;
+    __typeof__(curl_easy_perform) *easy_perform;
+    __typeof__(curl_easy_strerror) *easy_strerror;
+    __typeof__(curl_slist_append) *slist_append;
+    __typeof__(curl_slist_free_all) *slist_free_all;
+} lc;
+
+#undef curl_easy_setopt  /* curl.h may define these two as macros */
+#undef curl_easy_getinfo
+#define curl_global_init (*lc.global_init)
+#define curl_easy_init (*lc.easy_init)
+#define curl_easy_cleanup (*lc.easy_cleanup)
+#define curl_easy_reset (*lc.easy_reset)
+#define curl_easy_setopt (*lc.easy_setopt)
+#define curl_easy_getinfo (*lc.easy_getinfo)
+#define curl_easy_perform (*lc.easy_perform)
+#define curl_easy_strerror (*lc.easy_strerror)
+#define curl_slist_append (*lc.slist_append)
+#define curl_slist_free_all (*lc.slist_free_all)
+
+/* Loads libcurl (the soname of Debian's libcurl4 packages). False when it
+ * cannot be loaded or lacks a function; the handle is kept for the process. */
+static bool load_libcurl(void)
+{
+    if (lc.handle) return true;
+    void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+    if (!h) return false;
+    /* POSIX: a dlsym result converts to a function pointer through memcpy. */
+#define LOAD(field, name)                                           \
+    do {                                                            \
+        void *sym = dlsym(h, name);                                 \
+        if (!sym) { dlclose(h); return false; }                     \
+        memcpy(&lc.field, &sym, sizeof sym);                        \
+    } while (0)
+    LOAD(global_init, "curl_global_init");
+    LOAD(easy_init, "curl_easy_init");
+    LOAD(easy_cleanup, "curl_easy_cleanup");
+    LOAD(easy_reset, "curl_easy_reset");
+    LOAD(easy_setopt, "curl_easy_setopt");
+    LOAD(easy_getinfo, "curl_easy_getinfo");
+    LOAD(easy_perform, "curl_easy_perform");
+    LOAD(easy_strerror, "curl_easy_strerror");
+    LOAD(slist_append, "curl_slist_append");
+    LOAD(slist_free_all, "curl_slist_free_all");
+#undef LOAD
+    lc.handle = h;
+    return true;
+}
 
 #include "api/client.h"
 
@@ -476,6 +542,7 @@ void api_response_free(api_response *r)
 api_client *api_client_new(sig_ctx *ctx, const api_config *cfg)
 {
     static bool global_init;
+    if (!load_libcurl()) return NULL;
     if (!global_init) {
         curl_global_init(CURL_GLOBAL_DEFAULT);
         global_init = true;
