@@ -8,9 +8,10 @@
 #      run on DuckDB over real Snowplow events, compared with an independent
 #      computation;
 #   6. warehouse tests (tests/warehouse): the same on a real PostgreSQL server
-#      started by the tests, the Snowflake DDL script on fakesnow, and every
+#      started by the tests, the Snowflake DDL script on fakesnow, every
 #      generated statement parsed by sqlglot for Snowflake, BigQuery and
-#      Databricks.
+#      Databricks, and the Databricks project run with dbt-spark on a local
+#      Spark session with Delta Lake.
 set -eu
 cd "$(dirname "$0")/.."
 MAKE="${MAKE:-make}"
@@ -73,3 +74,6 @@ step "integration tests (dbt + DuckDB)"
 
 step "warehouse tests (PostgreSQL + dbt-postgres, fakesnow, sqlglot parsing)"
 sh tests/warehouse/run.sh
+
+step "Databricks target on a local Spark session (dbt-spark, Delta Lake)"
+sh tests/warehouse/spark/run.sh

@@ -1838,7 +1838,7 @@ static void emit_project(gen *g, sig_output *out, const sig_view *const *views, 
                  "sources:\n"
                  "  - name: atomic\n"
                  "    description: \"Snowplow atomic events.\"\n"
-                 "    database: \"{{ var('snowplow__database') or target.database }}\"\n"
+                 "    database: \"{{ var('snowplow__database') or target.database or none }}\"\n"
                  "    schema: \"{{ var('snowplow__atomic_schema') }}\"\n"
                  "    tables:\n"
                  "      - name: events\n"

@@ -10,5 +10,5 @@
 set -eu
 cd "$(dirname "$0")/../.."
 sh tests/warehouse/setup.sh
-.venv/bin/python -m pytest -q -p no:cacheprovider tests/warehouse --ignore=tests/warehouse/snowflake
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/warehouse --ignore=tests/warehouse/snowflake --ignore=tests/warehouse/spark
 .venv-snow/bin/python -m pytest -q -p no:cacheprovider tests/warehouse/snowflake
