@@ -339,6 +339,20 @@ static sig_loc setting_value_loc(const sig_ast_setting *st)
 
 
 
+/* A type name as written -> *out; E0322 with did-you-mean when it is none
+ * of the 16 Field types. */
+static bool parse_type(ck *c, const sig_ident *name, sig_type *out)
+{
+    if (sig_type_parse(name->name, out)) return true;
+    sig_diag *d = sig_error(c->ctx, name->loc, "E0322", "unknown type `%s`", name->name);
+    sig_diag_label(c->ctx, d, "not a Signals type");
+    const char *sug = sig_did_you_mean(name->name, sig_type_names, 0);
+    if (sug) sig_diag_suggest(c->ctx, d, sug);
+    else sig_diag_help(c->ctx, d, "the types are bytes, string, int32, int64, double, "
+                       "float, bool, unix_timestamp and their `_list` forms");
+    return false;
+}
+
 static sig_property *atomic_property(ck *c, const sig_atomic_column *ac, sig_loc loc)
 {
     sig_property *p = SIG_NEW(c->a, sig_property);
@@ -806,14 +820,7 @@ static void check_attribute(ck *c, ck_sym *s)
     bool type_ok = false;
     if (at->has_type && at->type.name) {
         sig_type t;
-        if (!sig_type_parse(at->type.name, &t)) {
-            sig_diag *d = sig_error(c->ctx, at->type.loc, "E0322", "unknown type `%s`",
-                                    at->type.name);
-            sig_diag_label(c->ctx, d, "not a Signals type");
-            const char *sug = sig_did_you_mean(at->type.name, sig_type_names, 16);
-            if (sug) sig_diag_suggest(c->ctx, d, sug);
-            else sig_diag_help(c->ctx, d, "the types are bytes, string, int32, int64, double, "
-                               "float, bool, unix_timestamp and their `_list` forms");
+        if (!parse_type(c, &at->type, &t)) {
             ok = false;
         } else {
             a->type = t;
@@ -1061,16 +1068,7 @@ static void check_view(ck *c, ck_sym *s)
         sig_field *out = &fields[nf];
         out->name = f->name.name;
         out->loc = f->name.loc;
-        if (f->type.name && !sig_type_parse(f->type.name, &out->type)) {
-            sig_diag *d = sig_error(c->ctx, f->type.loc, "E0322", "unknown type `%s`",
-                                    f->type.name);
-            sig_diag_label(c->ctx, d, "not a Signals type");
-            const char *sug = sig_did_you_mean(f->type.name, sig_type_names, 16);
-            if (sug) sig_diag_suggest(c->ctx, d, sug);
-            else sig_diag_help(c->ctx, d, "the types are bytes, string, int32, int64, double, "
-                               "float, bool, unix_timestamp and their `_list` forms");
-            ok = false;
-        }
+        if (f->type.name && !parse_type(c, &f->type, &out->type)) ok = false;
         const sig_ast_setting *fset[SIG_SET__COUNT];
         collect_settings(c, f->block, BK_FIELD, fset);
         if (fset[SIG_SET_DESCRIPTION]) out->description = fset[SIG_SET_DESCRIPTION]->str;
