@@ -313,6 +313,11 @@ static int cmd_compile(const cli *c)
                                         : project_name_from(sig_ctx_arena(ctx), c->files[0]),
     };
     if (!sig_compile(ctx, m, &opts, &out)) return finish(ctx, c, EXIT_INPUT);
+    /* Every file read, imports included, so -o never overwrites one. */
+    for (unsigned id = 1; id <= sig_ctx_source_count(ctx); id++) {
+        const sig_source *src = sig_ctx_source(ctx, id);
+        if (src && src->path[0] != '<') sig_output_protect(&out, src->path);
+    }
     const char *err = NULL;
     if (!sig_output_write(&out, c->output, &err)) {
         sig_error(ctx, SIG_NOLOC, "E0903", "%s", err);
@@ -389,6 +394,7 @@ static int cmd_import(const cli *c)
     sig_output_init(&out, sig_ctx_arena(ctx));
     out.single_file = true;
     sig_output_add_buf(&out, "spec.signals", &spec);
+    if (strcmp(path, "-") != 0) sig_output_protect(&out, path);
     const char *err = NULL;
     if (!sig_output_write(&out, c->output, &err)) {
         sig_error(ctx, SIG_NOLOC, "E0903", "%s", err);
@@ -594,6 +600,21 @@ static int cmd_test_connection(const cli *c)
     return finish2(NULL, cctx, c, status);
 }
 
+/* A write to standard output can fail late (full disk, closed pipe): the
+ * error only shows in the stream's error indicator or when the buffer is
+ * flushed, so check both once before exit (ferror(3), fclose(3)). */
+static int check_stdout(int status)
+{
+    bool bad = ferror(stdout) != 0;
+    errno = 0;
+    if (fclose(stdout) != 0 || bad) {
+        fprintf(stderr, "signalsc: error: cannot write standard output: %s\n",
+                errno ? strerror(errno) : "write error");
+        if (status == EXIT_OK || status == EXIT_CHANGES) status = EXIT_INPUT;
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     cli c = {.format = SIG_DIAG_TEXT, .color = -1,
@@ -637,5 +658,5 @@ int main(int argc, char **argv)
                              s ? s : "", s ? "'?" : "");
     }
     free(c.files);
-    return status;
+    return check_stdout(status);
 }

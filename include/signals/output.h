@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "signals/arena.h"
 
@@ -37,6 +38,13 @@ typedef struct sig_output_file {
     size_t len;
 } sig_output_file;
 
+/* An input of the compilation, which a one-file output must never replace
+ * (compared by device and inode, so any path to it counts). */
+typedef struct sig_output_input {
+    dev_t dev;
+    ino_t ino;
+} sig_output_input;
+
 typedef struct sig_output {
     sig_arena *arena;
     sig_output_file *files;  /* kept sorted by path */
@@ -45,6 +53,8 @@ typedef struct sig_output {
     /* true: the output is a single file (written to the -o path itself);
      * then exactly one file is added and its path is ignored. */
     bool single_file;
+    sig_output_input *inputs;  /* see sig_output_protect() */
+    size_t ninputs, incap;
 } sig_output;
 
 /* A new empty output using `arena`. */
@@ -58,19 +68,72 @@ void sig_output_add_buf(sig_output *out, const char *path, sig_buf *b);
 /* The file at `path`, or NULL. */
 const sig_output_file *sig_output_find(const sig_output *out, const char *path);
 
-/* Writes the output under `dest` atomically: every file goes into a fresh
- * sibling directory `dest.tmp.XXXXXX`, which then replaces `dest` by
- * rename(2) (an existing `dest` is first moved aside and removed after the
- * swap). In single-file mode the one file is written to `dest.tmp.XXXXXX`
- * and renamed over `dest`. In directory mode the file SIG_OUTPUT_MARKER is
- * added, and an existing `dest` is replaced only when it is an empty
- * directory or holds that marker (an earlier output): any other existing
- * path is an error, so a mistaken `-o .` never deletes a user's files.
- * Files are written with mode 0644, directories
- * 0755. On failure returns false and sets *errmsg to a message (owned by the
- * output's arena) naming the path and strerror; `dest` is then unchanged. */
+/* Records the file at `path` (stat(2), symbolic links followed, as the
+ * file was read) as an input of the compilation: sig_output_write() then
+ * refuses to write a one-file output over it. A path that cannot be
+ * stat'ed is ignored (it cannot be the destination either). Copies nothing
+ * of `path`; the record lives in the output's arena. */
+void sig_output_protect(sig_output *out, const char *path);
+
+/* The marker file of a directory output: its manifest, the list of the
+ * files signalsc generated there, one relative path a line after two
+ * comment lines starting with "# signalsc output manifest 1". */
 #define SIG_OUTPUT_MARKER ".signalsc-output"
 
+/* Writes the output to `dest`, the path the user gave ("-o"); trailing
+ * slashes are ignored, missing parent directories are created (mkdir -p).
+ * Returns true on success. On failure returns false and sets *errmsg to a
+ * message (in the output's arena) naming the user's path, never a temporary
+ * name, and the strerror(3) text when a system call failed.
+ *
+ * Directory mode (single_file false). `dest` must be missing, an empty
+ * directory, or a directory holding SIG_OUTPUT_MARKER (an earlier output);
+ * anything else (a symbolic link included) is refused. Only the files the
+ * previous marker lists are replaced or removed; every other entry (dbt's
+ * target/ and logs/, the *.duckdb database, files and folders the user
+ * added, also inside generated folders) is kept as it is, and a directory
+ * that only held removed generated files is removed. A kept entry that sits
+ * where the new output writes a file is an error. A marker without a
+ * manifest (signalsc before 0.x manifests) counts as listing the files of
+ * the new output that exist there as regular files: those are replaced,
+ * everything else, stale generated files included, is kept.
+ *   How: the new files and the marker are written into a sibling staging
+ * directory `.NAME.signalsc-stage.XXXXXX`; every kept entry is hard-linked
+ * into it at the same path (link(2); directories are recreated with their
+ * mode and times); one syncfs(2) flushes it; renameat2(RENAME_EXCHANGE)
+ * swaps it with `dest`; the parent directory is fsync'ed; the previous tree
+ * is emptied and removed. Guarantee: whenever the process dies (crash,
+ * SIGKILL), `dest` holds either the complete previous or the complete new
+ * generated files, and every kept file is in `dest` at its path throughout
+ * (the same inode: contents, hard links and open descriptors unaffected).
+ * After a power loss the same holds once syncfs(2) has returned. Where
+ * the exchange is not supported (EINVAL, ENOSYS: some file systems),
+ * `dest` is renamed aside to `.NAME.signalsc-old.XXXXXX` and the new tree
+ * renamed in: between the two renames `dest` is missing. A run that dies
+ * leaves those sibling names behind; the next write to `dest` first
+ * restores a set-aside tree when `dest` is missing and empties the others
+ * (removing what their manifest lists and what `dest` also holds, moving
+ * anything else into `dest`). Concurrent writes to siblings of one parent
+ * are serialised with flock(2) on the parent. A kept entry that cannot be
+ * hard-linked (another file system mounted inside, or link(2) refused) is
+ * an error and `dest` is left as it was. An entry created inside `dest`
+ * while signalsc runs is moved into the new tree after the swap, or kept
+ * in the previous one with an error naming it when the new tree already
+ * has that path.
+ *
+ * One-file mode (single_file true). `-` writes the file to standard output
+ * (errors of fwrite/fflush reported). Otherwise `dest` must be missing or a
+ * regular file that signalsc wrote: empty, or whose first line is a
+ * signalsc header ("-- Generated by signalsc ..." or "# Imported from ...
+ * by signalsc import."), and not an input recorded with
+ * sig_output_protect(). A symbolic link, directory, device, FIFO or socket
+ * is refused and never opened for writing. The file is written to a
+ * sibling `.NAME.signalsc-stage.XXXXXX`, fsync'ed, and exchanged with (or,
+ * when missing, renamed without replacing onto) `dest`; the parent is
+ * fsync'ed. Files are written with mode 0644, directories 0755.
+ *
+ * Either mode: on success nothing but `dest` is left; on failure `dest` is
+ * unchanged and the staging name removed; a failed removal is an error. */
 bool sig_output_write(const sig_output *out, const char *dest, const char **errmsg);
 
 #endif
