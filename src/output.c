@@ -501,10 +501,12 @@ static bool sweep(const wr *w, const char *tree, const char **man, size_t nman, 
             else if (rmdir(tp) != 0) ok = fail(w, "remove", tp);
             continue;
         }
+        /* The marker goes last: until then, a run that dies here leaves a
+         * tree that still says which files are generated. */
+        if (!*rel && strcmp(e->d_name, SIG_OUTPUT_MARKER) == 0) continue;
         bool in_dest = lstat(dp, &ds) == 0;
         bool same = in_dest && ds.st_dev == ts.st_dev && ds.st_ino == ts.st_ino;
-        bool marker = !*rel && strcmp(e->d_name, SIG_OUTPUT_MARKER) == 0;
-        if (same || marker || (S_ISREG(ts.st_mode) && in_list(man, nman, r))) {
+        if (same || (S_ISREG(ts.st_mode) && in_list(man, nman, r))) {
             if (unlink(tp) != 0) ok = fail(w, "remove", tp);
             continue;
         }
@@ -520,6 +522,8 @@ static bool sweep(const wr *w, const char *tree, const char **man, size_t nman, 
                  "where it belongs", dp, w->dest, tp));
     }
     closedir(d);
+    if (ok && !*rel && unlink(join(w, tree, SIG_OUTPUT_MARKER)) != 0 && errno != ENOENT)
+        ok = fail(w, "remove", join(w, tree, SIG_OUTPUT_MARKER));
     return ok;
 }
 
