@@ -37,3 +37,5 @@ for f in examples/ecommerce.signals "$tmp/small.signals" "$tmp/large.signals"; d
         printf '%-34s %12s %16s\n' "$cmd $(basename "$f") ($lines lines)" "$t" "$ins"
     done
 done
+
+sh bench/output.sh

@@ -578,7 +578,7 @@ static bool recover(wr *w, bool dir_mode)
         names[n++] = sig_arena_printf(w->a, "%s/%s", w->dir, e->d_name);
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str); /* "old" before "stage" */
+    if (n) qsort(names, n, sizeof *names, cmp_str); /* "old" before "stage" */
     for (size_t i = 0; i < n; i++) {
         struct stat st, ds;
         if (lstat(names[i], &st) != 0) continue;

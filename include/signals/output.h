@@ -94,7 +94,7 @@ void sig_output_protect(sig_output *out, const char *path);
  * added, also inside generated folders) is kept as it is, and a directory
  * that only held removed generated files is removed. A kept entry that sits
  * where the new output writes a file is an error. A marker without a
- * manifest (signalsc before 0.x manifests) counts as listing the files of
+ * manifest (written by an older signalsc) counts as listing the files of
  * the new output that exist there as regular files: those are replaced,
  * everything else, stale generated files included, is kept.
  *   How: the new files and the marker are written into a sibling staging

@@ -124,6 +124,10 @@ def test_recompile_keeps_user_and_dbt_files(tmp_path):
     assert user_view(after) == before          # same bytes, same inodes
     assert (project / "dbt_project.yml").exists()
     assert leftovers(tmp_path) == []
+    # The generated .gitignore still keeps dbt's folders and the database out.
+    ignored = (project / ".gitignore").read_text().split()
+    for pattern in ("target/", "logs/", "*.duckdb", "*.duckdb.wal"):
+        assert pattern in ignored
 
 
 def test_removed_view_files_go_and_their_empty_folders_too(tmp_path):
@@ -145,14 +149,6 @@ def test_removed_view_files_go_and_their_empty_folders_too(tmp_path):
     generated = sorted(p for p, v in now.items() if v[0] == "file" and p != MARKER
                        and p != os.path.join("models", "users_a_v1", "mine.sql"))
     assert listed == generated
-
-
-def test_gitignore_still_ignores_dbt_folders_and_the_database(tmp_path):
-    project = tmp_path / "p"
-    assert run("compile", "-o", str(project), write(tmp_path / "s.signals", ONE_VIEW)).returncode == 0
-    ignored = (project / ".gitignore").read_text().split()
-    for pattern in ("target/", "logs/", "*.duckdb", "*.duckdb.wal"):
-        assert pattern in ignored
 
 
 def test_legacy_marker_replaces_only_what_it_generates_now(tmp_path):
