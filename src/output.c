@@ -447,7 +447,8 @@ static bool keep_user_entries(const wr *w, const char *rel)
             if (made) {
                 /* The user's directory as it was: mode and times. */
                 struct timespec t[2] = {st.st_atim, st.st_mtim};
-                if (chmod(to, st.st_mode & 07777) != 0 ||
+                if ((geteuid() == 0 && lchown(to, st.st_uid, st.st_gid) != 0) ||
+                    chmod(to, st.st_mode & 07777) != 0 ||
                     utimensat(AT_FDCWD, to, t, AT_SYMLINK_NOFOLLOW) != 0) {
                     ok = fail(w, "keep the directory", from);
                     break;
@@ -668,6 +669,8 @@ static bool write_dir(wr *w)
              write_file(w, full, shown, f->data, f->len, false);
     }
     if (ok && exists) ok = keep_user_entries(w, "");
+    if (ok && exists && geteuid() == 0 && lchown(stage, st.st_uid, st.st_gid) != 0)
+        ok = fail(w, "create", w->dest);
     if (ok) ok = chmod(stage, exists ? st.st_mode & 07777 : 0755) == 0 || fail(w, "create", w->dest);
     if (ok) ok = sync_tree(w, stage);
     if (!ok) {

@@ -100,9 +100,10 @@ void sig_output_protect(sig_output *out, const char *path);
  *   How: the new files and the marker are written into a sibling staging
  * directory `.NAME.signalsc-stage.XXXXXX`; every kept entry is hard-linked
  * into it at the same path (link(2); directories are recreated with their
- * mode and times); one syncfs(2) flushes it; renameat2(RENAME_EXCHANGE)
- * swaps it with `dest`; the parent directory is fsync'ed; the previous tree
- * is emptied and removed. Guarantee: whenever the process dies (crash,
+ * mode, times and, as root, owner, not their extended attributes); one
+ * syncfs(2) flushes it; renameat2(RENAME_EXCHANGE) swaps it with `dest`;
+ * the parent directory is fsync'ed; the previous tree is emptied and
+ * removed. Guarantee: whenever the process dies (crash,
  * SIGKILL), `dest` holds either the complete previous or the complete new
  * generated files, and every kept file is in `dest` at its path throughout
  * (the same inode: contents, hard links and open descriptors unaffected).
