@@ -397,6 +397,71 @@ def test_sigkill_at_any_moment_leaves_old_or_new_output(tmp_path):
     assert seen == {0, 1}
 
 
+NO_RENAMEAT2 = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
+/* As on a file system without renameat2 flags: EINVAL. */
+long syscall(long n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    long a[6];
+    for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
+    va_end(ap);
+    if (n == SYS_renameat2) { errno = EINVAL; return -1; }
+    long (*real)(long, ...) = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+    return real(n, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+"""
+
+
+def test_fallback_without_rename_exchange_keeps_user_files(tmp_path):
+    cc = shutil.which("cc")
+    if not cc or "asan" in SIGNALSC:
+        pytest.skip("needs cc and a binary without sanitizers")
+    (tmp_path / "shim.c").write_text(NO_RENAMEAT2)
+    shim = tmp_path / "shim.so"
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(shim), str(tmp_path / "shim.c"), "-ldl"],
+                   check=True)
+    env = dict(os.environ, LD_PRELOAD=str(shim))
+    spec = tmp_path / "s.signals"
+    project = tmp_path / "work" / "project"
+    write(spec, TWO_VIEWS)
+
+    def sc(*args):
+        return subprocess.run([SIGNALSC, *args], capture_output=True, text=True, env=env,
+                              timeout=120)
+    assert sc("compile", "-o", str(project), str(spec)).returncode == 0
+    add_user_files(project)
+    before = user_view(snapshot(project))
+    write(spec, ONE_VIEW)
+    p = sc("compile", "-o", str(project), str(spec))
+    assert p.returncode == 0, p.stderr
+    assert user_view(snapshot(project)) == before
+    assert not [k for k in snapshot(project) if "users_b" in k]
+    sql = tmp_path / "work" / "x.sql"
+    assert sc("compile", "--backend", "ddl", "-o", str(sql), str(spec)).returncode == 0
+    assert sc("compile", "--backend", "ddl", "-o", str(sql), str(spec)).returncode == 0
+    assert leftovers(project.parent) == []
+
+
+def test_next_run_restores_a_tree_set_aside_by_a_killed_run(tmp_path):
+    spec = write(tmp_path / "s.signals", ONE_VIEW)
+    project = tmp_path / "project"
+    assert run("compile", "-o", str(project), spec).returncode == 0
+    add_user_files(project)
+    before = user_view(snapshot(project))
+    # The fallback's window: the old tree renamed aside, the new one not yet in.
+    os.rename(project, tmp_path / ".project.signalsc-old.AbC123")
+    os.mkdir(tmp_path / ".project.signalsc-stage.XyZ789")
+    assert run("compile", "-o", str(project), spec).returncode == 0
+    assert user_view(snapshot(project)) == before
+    assert leftovers(tmp_path) == []
+
+
 # ------------------------------------------------------------- real dbt run
 
 def dbt_bin():
