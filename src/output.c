@@ -480,15 +480,16 @@ static bool keep_user_entries(const wr *w, const char *rel)
  * an error naming it. */
 static bool sweep(const wr *w, const char *tree, const char **man, size_t nman, const char *rel)
 {
-    const char *here = join(w, tree, rel);
+    const char *here = join(w, tree, rel), *shown = join(w, w->dest, rel);
+    const char *what = "remove the previous version of";
     DIR *d = opendir(here);
-    if (!d) return fail(w, "read directory", here);
+    if (!d) return fail(w, what, shown);
     bool ok = true;
     for (;;) {
         errno = 0;
         struct dirent *e = readdir(d);
         if (!e) {
-            if (errno) ok = fail(w, "read directory", here);
+            if (errno) ok = fail(w, what, shown);
             break;
         }
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
@@ -496,12 +497,12 @@ static bool sweep(const wr *w, const char *tree, const char **man, size_t nman, 
         const char *tp = join(w, tree, r), *dp = join(w, w->dest, r);
         struct stat ts, ds;
         if (lstat(tp, &ts) != 0) {
-            ok = fail(w, "remove", tp);
+            ok = fail(w, what, dp);
             continue;
         }
         if (S_ISDIR(ts.st_mode)) {
             if (!sweep(w, tree, man, nman, r)) ok = false;
-            else if (rmdir(tp) != 0) ok = fail(w, "remove", tp);
+            else if (rmdir(tp) != 0) ok = fail(w, what, dp);
             continue;
         }
         /* The marker goes last: until then, a run that dies here leaves a
@@ -510,7 +511,7 @@ static bool sweep(const wr *w, const char *tree, const char **man, size_t nman, 
         bool in_dest = lstat(dp, &ds) == 0;
         bool same = in_dest && ds.st_dev == ts.st_dev && ds.st_ino == ts.st_ino;
         if (same || (S_ISREG(ts.st_mode) && in_list(man, nman, r))) {
-            if (unlink(tp) != 0) ok = fail(w, "remove", tp);
+            if (unlink(tp) != 0) ok = fail(w, what, dp);
             continue;
         }
         if (!in_dest) {
@@ -526,7 +527,7 @@ static bool sweep(const wr *w, const char *tree, const char **man, size_t nman, 
     }
     closedir(d);
     if (ok && !*rel && unlink(join(w, tree, SIG_OUTPUT_MARKER)) != 0 && errno != ENOENT)
-        ok = fail(w, "remove", join(w, tree, SIG_OUTPUT_MARKER));
+        ok = fail(w, what, join(w, w->dest, SIG_OUTPUT_MARKER));
     return ok;
 }
 
@@ -559,7 +560,7 @@ static char *sibling(const wr *w, const char *kind)
 static bool recover(wr *w, bool dir_mode)
 {
     DIR *d = opendir(w->dir);
-    if (!d) return fail(w, "read directory", w->dir);
+    if (!d) return fail(w, "read the directory of", w->dest);
     const char *pre = sig_arena_printf(w->a, ".%s.signalsc-", w->base);
     size_t plen = strlen(pre);
     bool ok = true;
@@ -586,7 +587,7 @@ static bool recover(wr *w, bool dir_mode)
         struct stat st, ds;
         if (lstat(names[i], &st) != 0) continue;
         if (!S_ISDIR(st.st_mode)) {
-            if (unlink(names[i]) != 0) ok = fail(w, "remove", names[i]);
+            if (unlink(names[i]) != 0) ok = fail(w, "clean up after an interrupted write of", w->dest);
             continue;
         }
         if (!dir_mode) continue;
@@ -611,7 +612,7 @@ static bool recover(wr *w, bool dir_mode)
             }
         }
         if (!sweep(w, names[i], man, nman, "")) ok = false;
-        else if (rmdir(names[i]) != 0) ok = fail(w, "remove", names[i]);
+        else if (rmdir(names[i]) != 0) ok = fail(w, "clean up after an interrupted write of", w->dest);
     }
     return ok;
 }
@@ -719,7 +720,7 @@ static bool write_dir(wr *w)
     if (fsync(w->dirfd) != 0) ok = fail(w, "write", w->dest);
     if (previous) {
         if (!sweep(w, previous, w->old, w->nold, "")) ok = false;
-        else if (rmdir(previous) != 0) ok = fail(w, "remove", previous);
+        else if (rmdir(previous) != 0) ok = fail(w, "remove the previous version of", w->dest);
         if (!ok && *w->errmsg)
             *w->errmsg = sig_arena_printf(w->a, "the new output is in `%s`, but removing the "
                                           "previous one failed: %s", w->dest, *w->errmsg);
@@ -743,13 +744,21 @@ static bool our_header(const char *head, size_t n)
     return line >= el && memcmp(nl - el, imp_end, el) == 0;
 }
 
+/* `-o -`: straight to file descriptor 1 with write(2), after whatever stdio
+ * holds, so that an error is reported once, here, with its errno. */
 static bool write_stdout(const wr *w)
 {
     const sig_output_file *f = &w->out->files[0];
-    if ((f->len && fwrite(f->data, 1, f->len, stdout) != f->len) || fflush(stdout) != 0 ||
-        ferror(stdout))
-        return fail(w, "write", "standard output");
-    return true;
+    bool ok = fflush(stdout) == 0;
+    for (size_t off = 0; ok && off < f->len;) {
+        ssize_t n = write(STDOUT_FILENO, f->data + off, f->len - off);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) ok = false;
+        else off += (size_t)n;
+    }
+    if (!ok)
+        *w->errmsg = sig_arena_printf(w->a, "cannot write standard output: %s", strerror(errno));
+    return ok;
 }
 
 static bool write_single(wr *w)
