@@ -469,6 +469,31 @@ def test_next_run_restores_a_tree_set_aside_by_a_killed_run(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_a_failed_clean_up_is_an_error_and_the_next_run_finishes_it(tmp_path):
+    chattr = shutil.which("chattr")
+    spec = write(tmp_path / "s.signals", ONE_VIEW)
+    project = tmp_path / "work" / "project"
+    assert run("compile", "-o", str(project), spec).returncode == 0
+    readme = project / "README.md"
+    # An immutable generated file (chattr +i; root on ext4 and the like) cannot
+    # be removed from the previous tree after the swap.
+    if not chattr or subprocess.run([chattr, "+i", str(readme)],
+                                    capture_output=True).returncode != 0:
+        pytest.skip("chattr +i is not available here")
+    try:
+        p = run("compile", "--color", "never", "-o", str(project), spec)
+        assert p.returncode == 1, p.stderr
+        assert "the new output is in" in p.stderr and str(project) in p.stderr
+        assert (project / "dbt_project.yml").exists()
+    finally:
+        for d, _, files in os.walk(project.parent):
+            for f in files:
+                subprocess.run([chattr, "-i", os.path.join(d, f)], capture_output=True)
+    assert leftovers(project.parent)          # the previous tree is still there
+    assert run("compile", "-o", str(project), spec).returncode == 0
+    assert leftovers(project.parent) == []
+
+
 # ------------------------------------------------------------- real dbt run
 
 def dbt_bin():
