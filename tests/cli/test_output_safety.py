@@ -17,7 +17,7 @@ import time
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-SIGNALSC = os.environ.get("SIGNALSC", os.path.join(ROOT, "build", "signalsc"))
+SIGNALSC = os.path.abspath(os.environ.get("SIGNALSC", os.path.join(ROOT, "build", "signalsc")))
 MARKER = ".signalsc-output"
 
 HEAD = """
