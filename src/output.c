@@ -195,6 +195,7 @@ typedef struct wr {
     const char *dest;           /* the user's path, trailing '/' removed */
     const char *dir, *base;     /* its parent directory and last component */
     int dirfd;                  /* the parent, open and flock()ed */
+    bool new_parent;            /* the parent was created by this write */
     const char *stage;          /* the sibling staging directory or file */
     const char **old;           /* the previous output's manifest, sorted */
     size_t nold;
@@ -822,7 +823,14 @@ static bool write_single(wr *w)
         ok = fail(w, "replace", w->dest);
     }
     if (unlink(stage) != 0 && errno != ENOENT && ok) ok = fail(w, "remove a temporary file next to", w->dest);
-    if (ok && fsync(w->dirfd) != 0) ok = fail(w, "write", w->dest);
+    /* fsync(2) of the parent makes the rename durable; directories that
+     * mkdir -p just made need their own parents synced: one syncfs(2). */
+#ifdef __linux__
+    if (ok && (w->new_parent ? syncfs(w->dirfd) : fsync(w->dirfd)) != 0)
+#else
+    if (ok && (w->new_parent ? (sync(), 0) : fsync(w->dirfd)) != 0)
+#endif
+        ok = fail(w, "write", w->dest);
     return ok;
 }
 
@@ -861,6 +869,8 @@ bool sig_output_write(const sig_output *out, const char *dest, const char **errm
     w.base = last ? last + 1 : d;
     /* mkdir -p of the parents. */
     char *parents = sig_arena_printf(w.a, "%s/", w.dir);
+    struct stat pst;
+    w.new_parent = lstat(w.dir, &pst) != 0;
     if (last && !make_dirs(&w, parents, 0, NULL, 0)) return false;
     w.dirfd = open(w.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (w.dirfd < 0) return fail(&w, "open directory", w.dir);

@@ -133,7 +133,7 @@ void sig_output_protect(sig_output *out, const char *path);
  * is refused and never opened for writing. The file is written to a
  * sibling `.NAME.signalsc-stage.XXXXXX`, fsync'ed, and exchanged with (or,
  * when missing, renamed without replacing onto) `dest`; the parent is
- * fsync'ed. Files are written with mode 0644, directories 0755.
+ * fsync'ed (one syncfs(2) instead when mkdir -p created it). Files are written with mode 0644, directories 0755.
  *
  * Either mode: on success nothing but `dest` is left. A failure before the
  * swap leaves `dest` unchanged and removes the staging name. A failure to
