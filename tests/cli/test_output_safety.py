@@ -348,7 +348,7 @@ def test_stdout_write_errors_are_reported(tmp_path, args):
     js = write(tmp_path / "d.json", API_JSON)
     args = [a.format(spec=spec, json=js) for a in args]
     with open(full_device(tmp_path), "w") as full:
-        p = run(*args, stdout=full)
+        p = run(*args, stdout=full, cwd=tmp_path)   # an old binary wrote a file "-" into the cwd
     assert p.returncode == 1, p.stderr
     assert "standard output" in p.stderr
 
