@@ -2,6 +2,7 @@
 statuses, standard input, JSON diagnostics, explain, and atomic outputs."""
 import json
 import os
+import stat
 import subprocess
 
 import pytest
@@ -145,3 +146,67 @@ def test_usage_errors_follow_format_json():
         assert len(lines) == 1, p.stderr
         d = json.loads(lines[0])
         assert d["code"] == "E0004" and d["severity"] == "error" and d["span"] is None
+
+
+# --- inputs: only regular files (and standard input), at most 64 MiB -------
+
+def _special_inputs(tmp_path):
+    """A FIFO, a directory and a private character device node (a copy of
+    /dev/null's numbers, made in the temporary directory: never a /dev path)."""
+    fifo = tmp_path / "pipe.signals"
+    os.mkfifo(fifo)
+    d = tmp_path / "dir.signals"
+    d.mkdir()
+    cases = [(str(fifo), "FIFO"), (str(d), "directory")]
+    dev = tmp_path / "null.signals"
+    try:
+        os.mknod(dev, 0o600 | stat.S_IFCHR, os.makedev(1, 3))
+        cases.append((str(dev), "character device"))
+    except PermissionError:
+        pass  # not root: the FIFO and directory cases still run
+    return cases
+
+
+def test_special_files_are_refused_without_reading(tmp_path):
+    for path, what in _special_inputs(tmp_path):
+        p = run("check", "--color", "never", path)          # a FIFO must not hang
+        assert p.returncode == 1, (what, p.stderr)
+        assert "error[E0001]" in p.stderr and what in p.stderr and "not a regular file" in p.stderr
+        p = run("import", path)
+        assert p.returncode == 1 and "E0001" in p.stderr and what in p.stderr, (what, p.stderr)
+
+
+def test_special_files_are_refused_as_imports(tmp_path):
+    for path, what in _special_inputs(tmp_path):
+        spec = write(tmp_path, "main.signals", 'import "%s"\n' % os.path.basename(path))
+        p = run("check", "--color", "never", spec)
+        assert p.returncode == 1
+        assert "main.signals:1:8: error[E0001]" in p.stderr and what in p.stderr, p.stderr
+
+
+def test_oversized_inputs_are_refused(tmp_path):
+    big = tmp_path / "big.signals"
+    with open(big, "wb") as f:
+        f.truncate(64 * 1024 * 1024 + 1)                 # sparse: no disk used
+    p = run("check", str(big))
+    assert p.returncode == 1 and "E0001" in p.stderr and "larger than 64 MiB" in p.stderr
+    spec = write(tmp_path, "main.signals", 'import "big.signals"\n')
+    p = run("check", spec)
+    assert p.returncode == 1 and "larger than 64 MiB" in p.stderr
+    big_json = tmp_path / "big.json"
+    os.link(big, big_json)
+    p = run("import", str(big_json))
+    assert p.returncode == 1 and "larger than 64 MiB" in p.stderr
+    # Standard input is capped too (64 MiB + 1 of zeros, streamed).
+    p = subprocess.run([SIGNALSC, "check", "-"], input=b"\0" * (64 * 1024 * 1024 + 1),
+                       capture_output=True, timeout=60)
+    assert p.returncode == 1 and b"larger than 64 MiB" in p.stderr
+
+
+def test_a_file_of_exactly_64_mib_is_read(tmp_path):
+    f = tmp_path / "limit.signals"
+    with open(f, "wb") as out:
+        out.write(b"#")
+        out.truncate(64 * 1024 * 1024)                  # NUL bytes after the comment
+    p = run("check", "--color", "never", str(f))
+    assert p.returncode == 1 and "E0002" in p.stderr     # read, then refused as text
