@@ -210,3 +210,64 @@ def test_a_file_of_exactly_64_mib_is_read(tmp_path):
         out.truncate(64 * 1024 * 1024)                  # NUL bytes after the comment
     p = run("check", "--color", "never", str(f))
     assert p.returncode == 1 and "E0002" in p.stderr     # read, then refused as text
+
+
+# --- diagnostics: valid UTF-8 JSON, no raw control characters in text ------
+
+def run_bytes(*args):
+    return subprocess.run([SIGNALSC, *args], capture_output=True, cwd=ROOT, timeout=60)
+
+
+NASTY_NAME = b"a\x1b]0;owned\x07\xff\xe2\x80\xae.signals"   # OSC, BEL, bad byte, RLO
+NASTY_SOURCE = b"attribute x = counter() from e\x1b[31m\xe2\x80\xae zz\n"
+
+
+def test_json_diagnostics_are_utf8_whatever_the_file_name(tmp_path):
+    path = os.path.join(os.fsencode(tmp_path), NASTY_NAME)
+    with open(path, "wb") as f:
+        f.write(NASTY_SOURCE)
+    p = run_bytes("check", "--format", "json", path)
+    assert p.returncode == 1
+    lines = p.stderr.splitlines()
+    assert lines
+    for line in lines:
+        d = json.loads(line.decode("utf-8"))              # strict: valid UTF-8
+        assert d["span"]["file"].endswith("a\x1b]0;owned\x07\ufffd\u202e.signals")
+    # A file that cannot be read: the name is in the message.
+    missing = os.path.join(os.fsencode(tmp_path), b"gone\xff\x1b.signals")
+    p = run_bytes("check", "--format", "json", missing)
+    d = json.loads(p.stderr.decode("utf-8"))
+    assert d["code"] == "E0001" and "gone\ufffd\x1b.signals" in d["message"]
+
+
+def test_text_diagnostics_escape_control_characters(tmp_path):
+    path = os.path.join(os.fsencode(tmp_path), NASTY_NAME)
+    with open(path, "wb") as f:
+        f.write(NASTY_SOURCE)
+    p = run_bytes("check", "--color", "never", path)
+    assert p.returncode == 1
+    err = p.stderr.decode("utf-8")                       # strict: valid UTF-8
+    for raw in ("\x1b", "\x07", "\u202e", "\ufffd"):
+        assert raw not in err, repr(raw)
+    assert "a\\x1b]0;owned\\x07\\xff\\u202e.signals:1:31: error[E0102]" in err
+    lines = err.splitlines()
+    src = "attribute x = counter() from e\\x1b[31m\\u202e zz"
+    assert lines[1] == " 1 | " + src
+    # The carets stay under what they point at, escapes included.
+    assert lines[2] == "   | " + " " * len("attribute x = counter() from e") + "^~~~ " \
+        "not allowed in .signals source"
+    caret = lines[5].index("^") - len("   | ")
+    assert src[caret] == "["
+    caret = lines[8].index("^") - len("   | ")
+    assert src[caret:].startswith("m\\u202e") and lines[8].count("~") == len("\\u202e")
+    # A file name in a message (E0001) is escaped the same way.
+    p = run_bytes("check", os.path.join(os.fsencode(tmp_path), b"x\x1b[2J.signals"))
+    assert b"\x1b" not in p.stderr and b"x\\x1b[2J.signals" in p.stderr
+
+
+def test_text_diagnostics_keep_colour_codes_of_their_own(tmp_path):
+    path = os.path.join(os.fsencode(tmp_path), b"c.signals")
+    with open(path, "wb") as f:
+        f.write(NASTY_SOURCE)
+    err = run_bytes("check", "--color", "always", path).stderr
+    assert b"\x1b[1;31m" in err and b"\x1b[31m" not in err   # ours only, not the file's
