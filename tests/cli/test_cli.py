@@ -271,3 +271,146 @@ def test_text_diagnostics_keep_colour_codes_of_their_own(tmp_path):
         f.write(NASTY_SOURCE)
     err = run_bytes("check", "--color", "always", path).stderr
     assert b"\x1b[1;31m" in err and b"\x1b[31m" not in err   # ours only, not the file's
+
+
+# --- signalsc import: no JSON value becomes spec text unchecked -------------
+
+EVENT = {"name": "e", "vendor": "com.acme", "version": "1-0-0"}
+
+
+def group(**over):
+    g = {"name": "g", "attribute_key": {"name": "domain_userid"}, "owner": "o@example.com",
+         "attributes": [{"name": "n", "type": "int64", "aggregation": "counter",
+                         "events": [dict(EVENT)]}]}
+    g.update(over)
+    return g
+
+
+def attr(**over):
+    a = {"name": "n", "type": "int64", "aggregation": "counter", "events": [dict(EVENT)]}
+    a.update(over)
+    return a
+
+
+def run_import(tmp_path, body, name="in.json"):
+    f = tmp_path / name
+    f.write_bytes(body if isinstance(body, bytes) else json.dumps(body).encode())
+    return run_bytes("import", str(f))
+
+
+def assert_import_error(p, code, path):
+    err = p.stderr.decode("utf-8")
+    assert p.returncode == 1, err
+    assert p.stdout == b"", p.stdout                      # nothing written
+    assert "error[%s]" % code in err and (": %s: " % path) in err, err
+
+
+INJECT = 'x\nimport "/etc/passwd"\nevent z = iglu:com.acme/z'
+
+
+@pytest.mark.parametrize("body, path", [
+    (group(name=INJECT), "$.name"),
+    (group(attribute_key={"name": INJECT}), "$.attribute_key.name"),
+    (group(attribute_key={"name": "k", "key": INJECT}), "$.attribute_key.key"),
+    (group(attributes=[attr(name=INJECT)]), "$.attributes[0].name"),
+    (group(attributes=[attr(events=[dict(EVENT, vendor=INJECT)])]), "$.attributes[0].events[0]"),
+    (group(attributes=[attr(events=[dict(EVENT, name=INJECT)])]), "$.attributes[0].events[0]"),
+    (group(attributes=[attr(events=[dict(EVENT, version="1-0-0\nimport \"x\"")])]),
+     "$.attributes[0].events[0]"),
+    (group(attributes=[attr(aggregation="sum", type="double",
+                            property={"type": "entity", "vendor": "com.acme", "name": "p",
+                                      "major_version": 1, "path": "a\nimport \"x\""})]),
+     "$.attributes[0].property.path"),
+    (group(attributes=[attr(aggregation="sum", type="double",
+                            property="contexts_com_acme_p\"x_1[0].price")]),
+     "$.attributes[0].property"),
+    (group(attributes=[], fields=[{"name": INJECT, "type": "string"}],
+           batch_source={"name": "s", "database": "d", "schema": "s", "table": "t",
+                         "timestamp_field": "ts"}), "$.fields[0].name"),
+    (group(attributes=[], fields=[{"name": "f", "type": "string"}],
+           batch_source={"name": "s", "database": "d", "schema": "s", "table": INJECT,
+                         "timestamp_field": "ts"}), "$.batch_source.table"),
+    ({"name": "svc", "attribute_groups": [{"name": INJECT, "version": 1}]},
+     "$.attribute_groups[0].name"),
+    ([group(), {"name": "svc", "views": [{"name": "g", "version": 1}, {"name": "g x"}]}],
+     "$[1].views[1].name"),
+])
+def test_import_refuses_values_that_would_inject_spec_text(tmp_path, body, path):
+    assert_import_error(run_import(tmp_path, body), "E0932", path)
+
+
+@pytest.mark.parametrize("body, path", [
+    (group(version=1e300), "$.version"),
+    (group(version=-1), "$.version"),
+    (group(version=2.5), "$.version"),
+    (group(version=0), "$.version"),
+    (group(version=2147483648), "$.version"),
+    (group(ttl=1e300), "$.ttl"),
+    (group(ttl=-1), "$.ttl"),
+    (group(ttl="-P1D"), "$.ttl"),
+    (group(attributes=[attr(period=2.5)]), "$.attributes[0].period"),
+    (group(attributes=[attr(period=9.3e18)]), "$.attributes[0].period"),
+    (group(attributes=[attr(aggregation="sum", type="double",
+                            property={"type": "entity", "vendor": "com.acme", "name": "p",
+                                      "major_version": 1e300, "path": "price"})]),
+     "$.attributes[0].property.major_version"),
+    (group(attributes=[attr(aggregation="sum", type="double",
+                            property={"type": "entity", "vendor": "com.acme", "name": "p",
+                                      "major_version": 1, "index": -1, "path": "price"})]),
+     "$.attributes[0].property.index"),
+    (group(attributes=[attr(aggregation="sum", type="double",
+                            property="contexts_com_acme_p_99999999999[0].price")]),
+     "$.attributes[0].property"),
+    ({"name": "svc", "views": [{"name": "g", "version": 1e300}]}, "$.views[0].version"),
+])
+def test_import_range_checks_integers(tmp_path, body, path):
+    assert_import_error(run_import(tmp_path, body), "E0932", path)
+
+
+def test_import_range_checks_literals(tmp_path):
+    big = b'{"name": "g", "attribute_key": {"name": "domain_userid"}, "attributes": [' \
+          b'{"name": "n", "type": "int64", "aggregation": "counter", "default_value": %s,' \
+          b' "events": [{"name": "e", "vendor": "com.acme", "version": "1-0-0"}]}]}'
+    for lit in (b"99999999999999999999", b"1e400", b"-1e400"):
+        assert_import_error(run_import(tmp_path, big % lit), "E0932",
+                            "$.attributes[0].default_value")
+
+
+def test_import_refuses_invalid_utf8_and_nul(tmp_path):
+    p = run_import(tmp_path, b'{"name": "g\xff"}')
+    assert p.returncode == 1 and b"E0930" in p.stderr and b"not UTF-8" in p.stderr
+    p = run_import(tmp_path, b'{"name": "g\\u0000\\nimport \\"x\\""}')
+    assert p.returncode == 1 and b"E0930" in p.stderr and b"u0000" in p.stderr
+
+
+def test_import_escapes_text_and_the_file_name(tmp_path):
+    body = group(description='a"\nimport "/etc/passwd"\n\u202e\x7f\x85 \\',
+                 tags={'k"\n': 'v\nimport "x"'})
+    p = run_import(tmp_path, body, name='in\nimport "x"\n.json')
+    assert p.returncode == 0, p.stderr
+    spec = p.stdout.decode("utf-8")
+    assert not any(line.startswith("import") for line in spec.splitlines()), spec
+    assert spec.splitlines()[0] == '# Imported from %s/in\\x0aimport "x"\\x0a.json by ' \
+        'signalsc import.' % tmp_path
+    assert r'description "a\"\nimport \"/etc/passwd\"\n\u202e\u007f\u0085 \\"' in spec
+    # What was written checks, and means what the JSON said.
+    out = tmp_path / "spec.signals"
+    out.write_text(spec)
+    m = run("debug", "model", str(out))
+    assert m.returncode == 0, m.stderr
+    view = json.loads(m.stdout)["views"][0]
+    assert view["description"] == body["description"]
+    assert view["tags"] == body["tags"]
+
+
+def test_import_never_writes_a_spec_that_does_not_check(tmp_path):
+    # Two groups with the same name and version: each one is valid, the
+    # spec is not. The checker's error comes back as E0935, nothing written.
+    other = group(attributes=[attr(name="m")])
+    p = run_import(tmp_path, [group(), other])
+    err = p.stderr.decode()
+    assert p.returncode == 1 and p.stdout == b""
+    assert "error[E0935]" in err and "E0302" in err, err
+    out = tmp_path / "out.signals"
+    p = run_bytes("import", "-o", str(out), str(tmp_path / "in.json"))
+    assert p.returncode == 1 and not out.exists()
