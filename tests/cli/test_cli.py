@@ -414,3 +414,14 @@ def test_import_never_writes_a_spec_that_does_not_check(tmp_path):
     out = tmp_path / "out.signals"
     p = run_bytes("import", "-o", str(out), str(tmp_path / "in.json"))
     assert p.returncode == 1 and not out.exists()
+
+
+def test_usage_errors_are_utf8_json_and_escaped_text():
+    p = run_bytes("check", "--format", "json", b"--bogus\xff\x1b]0;x\x07")
+    assert p.returncode == 2
+    d = json.loads(p.stderr.decode("utf-8"))
+    assert d["code"] == "E0004" and "\ufffd\x1b]0;x\x07" in d["message"]
+    p = run_bytes("check", b"--bogus\xff\x1b]0;x\x07")
+    assert p.returncode == 2
+    assert b"\x1b" not in p.stderr and b"\x07" not in p.stderr
+    assert b"--bogus\\xff\\x1b]0;x\\x07" in p.stderr
