@@ -447,22 +447,23 @@ static bool schemaver(const char *v)
 /* The declaration for (vendor, name, version); declared on first use.
  * `version` NULL means any version. Vendor, name and version must be what
  * an Iglu URI of the language may hold (E0402, E0403), else NULL after an
- * E0932 at `where`. */
+ * E0932 at `where`, or at its member `vendor`, `name` or `version` when
+ * `members` (they came from an object, not from a column name). */
 static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *name,
-                             const char *version, const char *where)
+                             const char *version, const char *where, bool members)
 {
     if (!iglu_part(vendor, "-_.")) {
-        err(m, "E0932", where, "vendor `%s` is not an Iglu vendor (letters, digits, `-`, `_` "
+        err(m, "E0932", members ? member(m, where, "vendor") : where, "vendor `%s` is not an Iglu vendor (letters, digits, `-`, `_` "
             "and `.`, at most 128)", clip(m, vendor));
         return NULL;
     }
     if (!iglu_part(name, "-_")) {
-        err(m, "E0932", where, "schema name `%s` is not an Iglu name (letters, digits, `-` and "
+        err(m, "E0932", members ? member(m, where, "name") : where, "schema name `%s` is not an Iglu name (letters, digits, `-` and "
             "`_`, at most 128)", clip(m, name));
         return NULL;
     }
     if (version && !schemaver(version)) {
-        err(m, "E0932", where, "version `%s` is not a SchemaVer version such as `1-0-2`",
+        err(m, "E0932", members ? member(m, where, "version") : where, "version `%s` is not a SchemaVer version such as `1-0-2`",
             clip(m, version));
         return NULL;
     }
@@ -488,7 +489,8 @@ static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *na
  * one of the attribute's `from` events if it matches, else any declared
  * one, else a new `M-*-*` declaration. */
 static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const char *name,
-                                   int major, const sig_ptrvec *from, const char *where)
+                                   int major, const sig_ptrvec *from, const char *where,
+                                   bool members)
 {
     if (!ctx && from) {
         for (size_t i = 0; i < from->len; i++) {
@@ -503,7 +505,8 @@ static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const ch
             strcmp(s->name, name) == 0 && s->major == major)
             return s;
     }
-    return schema_for(m, ctx, vendor, name, sig_arena_printf(m->a, "%d-*-*", major), where);
+    return schema_for(m, ctx, vendor, name, sig_arena_printf(m->a, "%d-*-*", major), where,
+                      members);
 }
 
 /* ------------------------------------------------------- properties */
@@ -661,7 +664,7 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
     }
     const char *vendor, *name;
     if (!split_column(m, mangled, major, cx, where, &vendor, &name)) return false;
-    im_schema *sc = schema_for_major(m, cx, vendor, name, major, from, where);
+    im_schema *sc = schema_for_major(m, cx, vendor, name, major, from, where, false);
     if (!sc) return false;
     sig_buf_puts(b, sc->decl);
     if (index) sig_buf_printf(b, "[%lld]", index);
@@ -703,7 +706,7 @@ static bool put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *fr
         return false;
     if (cx && ix && !int_in(m, ix, 0, UINT32_MAX, "`index`", member(m, where, "index"), &index))
         return false;
-    im_schema *sc = schema_for_major(m, cx, vendor, name, (int)major, from, where);
+    im_schema *sc = schema_for_major(m, cx, vendor, name, (int)major, from, where, true);
     if (!sc) return false;
     sig_buf_puts(b, sc->decl);
     if (index) sig_buf_printf(b, "[%lld]", index);
@@ -756,12 +759,12 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
     if (!check_name(m, name, "attribute name", member(m, where, "name"))) return NULL;
     sig_type ty;
     if (!sig_type_parse(type, &ty)) {
-        err(m, "E0931", where, "unknown type `%s`", type);
+        err(m, "E0931", member(m, where, "type"), "unknown type `%s`", clip(m, type));
         return NULL;
     }
     const sig_agg_info *ai = sig_agg_lookup(agg);
     if (!ai) {
-        err(m, "E0931", where, "unknown aggregation `%s`", agg);
+        err(m, "E0931", member(m, where, "aggregation"), "unknown aggregation `%s`", clip(m, agg));
         return NULL;
     }
     /* Events first: the property may read one of them. */
@@ -780,7 +783,7 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
                 en ? "vendor" : "name");
             return NULL;
         }
-        im_schema *sc = schema_for(m, false, vendor, en, ver, w);
+        im_schema *sc = schema_for(m, false, vendor, en, ver, w, true);
         if (!sc) return NULL;
         push(m, &from, sc);
     }
