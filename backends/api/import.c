@@ -329,10 +329,6 @@ static void put_duration(sig_buf *b, int64_t secs)
     static const struct { int64_t n; const char *one, *many; } units[] = {
         {86400, "day", "days"}, {3600, "hour", "hours"}, {60, "minute", "minutes"},
         {1, "second", "seconds"}};
-    if (secs == 0) {
-        sig_buf_puts(b, "0 seconds");
-        return;
-    }
     bool first = true;
     for (size_t i = 0; i < 4; i++) {
         int64_t q = secs / units[i].n;
@@ -344,8 +340,15 @@ static void put_duration(sig_buf *b, int64_t secs)
     }
 }
 
-static bool duration_of(im *m, const cJSON *v, const char *where, int64_t *secs)
+/* A duration in seconds, from 0 (from 1 when `positive`: the language has
+ * no zero-length ttl, E0341). */
+static bool duration_of(im *m, const cJSON *v, const char *where, bool positive, int64_t *secs)
 {
+    if (positive && cJSON_IsNumber(v) && v->valuedouble == 0) {
+        err(m, "E0932", where, "a ttl of 0 seconds cannot be written: durations of the language "
+            "are positive (leave the ttl out for none)");
+        return false;
+    }
     if (cJSON_IsNumber(v)) { /* pydantic also reads seconds */
         /* 2^63 is the first double beyond int64_t: compare before converting. */
         double d = v->valuedouble;
@@ -353,7 +356,8 @@ static bool duration_of(im *m, const cJSON *v, const char *where, int64_t *secs)
             *secs = (int64_t)d;
             return true;
         }
-    } else if (cJSON_IsString(v) && api_parse_iso_duration(v->valuestring, secs) && *secs >= 0) {
+    } else if (cJSON_IsString(v) && api_parse_iso_duration(v->valuestring, secs) &&
+               *secs >= (positive ? 1 : 0)) {
         return true;
     }
     err(m, "E0932", where, "not a duration in whole seconds from 0 to 2^63-1 (a number, or "
@@ -820,7 +824,7 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
     const cJSON *period = jget(at, "period");
     if (period) {
         int64_t secs;
-        if (!duration_of(m, period, sig_arena_printf(m->a, "%s.period", where), &secs)) return NULL;
+        if (!duration_of(m, period, member(m, where, "period"), false, &secs)) return NULL;
         if (secs > 0) {
             sig_buf_printf(&b, "\n%s    over last ", ind);
             put_duration(&b, secs);
@@ -887,7 +891,7 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
     }
     if (ttl) {
         int64_t secs;
-        if (!duration_of(m, ttl, member(m, where, "ttl"), &secs)) return false;
+        if (!duration_of(m, ttl, member(m, where, "ttl"), true, &secs)) return false;
         sig_buf_puts(b, "    ttl ");
         put_duration(b, secs);
         sig_buf_putc(b, '\n');
@@ -1061,7 +1065,7 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
     const cJSON *ttl = jget(v, "ttl");
     if (ttl) {
         int64_t secs;
-        if (!duration_of(m, ttl, member(m, iv->where, "ttl"), &secs)) return;
+        if (!duration_of(m, ttl, member(m, iv->where, "ttl"), true, &secs)) return;
         sig_buf_puts(b, "    ttl ");
         put_duration(b, secs);
         sig_buf_putc(b, '\n');
@@ -1192,8 +1196,9 @@ static size_t nul_escape_at(const char *json, size_t len)
 }
 
 /* The generated spec must pass `signalsc check`: run the checker on it in
- * memory. A failure is a gap in the validation above, so it is reported as
- * E0935 with the checker's diagnostics as notes, and nothing is written. */
+ * memory. A failure is either an inconsistent input (a default of the wrong
+ * type, a service naming a view the input lacks) or a gap in the validation
+ * above: E0935 with the checker's errors as notes, and nothing is written. */
 static bool spec_checks(im *m, const sig_buf *spec)
 {
     sig_ctx *chk = sig_ctx_new();
@@ -1201,14 +1206,16 @@ static bool spec_checks(im *m, const sig_buf *spec)
     sig_ctx_check(chk);
     bool ok = sig_error_count(chk) == 0;
     if (!ok) {
-        sig_diag *d = err(m, "E0935", NULL, "internal error: the spec generated from this input "
-                          "does not pass `signalsc check`; nothing was written");
+        sig_diag *d = err(m, "E0935", NULL, "the spec generated from this input does not pass "
+                          "`signalsc check`; nothing was written");
         for (const sig_diag *e = sig_diags_first(chk); e; e = e->next) {
             if (e->severity != SIG_SEV_ERROR) continue;
             sig_diag_note(m->ctx, d, SIG_NOLOC, "generated line %u:%u: error[%s]: %s",
                           (unsigned)e->loc.line, (unsigned)e->loc.col, e->code, e->message);
         }
-        sig_diag_help(m->ctx, d, "please report this with the input");
+        sig_diag_help(m->ctx, d, "the notes are the checker's errors, at lines of the generated "
+                      "spec; if the input is consistent, this is an internal error of signalsc "
+                      "import: please report it with the input");
     }
     sig_ctx_free(chk);
     return ok;

@@ -356,6 +356,7 @@ def test_import_refuses_values_that_would_inject_spec_text(tmp_path, body, path)
     (group(ttl=1e300), "$.ttl"),
     (group(ttl=-1), "$.ttl"),
     (group(ttl="-P1D"), "$.ttl"),
+    (group(ttl=0), "$.ttl"),                    # the language has no zero ttl
     (group(attributes=[attr(period=2.5)]), "$.attributes[0].period"),
     (group(attributes=[attr(period=9.3e18)]), "$.attributes[0].period"),
     (group(attributes=[attr(aggregation="sum", type="double",
