@@ -184,7 +184,7 @@ static void put_string(sig_buf *b, const char *s)
             /* Controls and bidi overrides are written as escapes, so that
              * the spec shows what it holds (the input is valid UTF-8). */
             uint32_t cp = 0;
-            size_t n = sig_utf8_decode(p, strlen((const char *)p), &cp);
+            size_t n = sig_utf8_decode(p, strnlen((const char *)p, 4), &cp);
             if (n && sig_cp_needs_escape(cp)) sig_buf_printf(b, "\\u%04x", (unsigned)cp);
             else sig_buf_append(b, (const char *)p, n ? n : 1);
             if (n > 1) p += n - 1;
