@@ -17,6 +17,7 @@
 #include "api/client.h"
 #include "api/deploy.h"
 #include "api/import.h"
+#include "text.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_CHANGES = 3 };
 
@@ -115,7 +116,9 @@ static int usage_error(const char *fmt, ...)
         cJSON_AddStringToObject(o, "type", "diagnostic");
         cJSON_AddStringToObject(o, "severity", "error");
         cJSON_AddStringToObject(o, "code", "E0004");
-        cJSON_AddStringToObject(o, "message", msg);
+        sig_arena *a = sig_arena_new(); /* argv may hold any bytes: JSON gets UTF-8 */
+        cJSON_AddStringToObject(o, "message", sig_utf8_repair(a, msg));
+        sig_arena_free(a);
         cJSON_AddNullToObject(o, "span");
         cJSON_AddNullToObject(o, "label");
         cJSON_AddArrayToObject(o, "notes");
@@ -126,7 +129,9 @@ static int usage_error(const char *fmt, ...)
         cJSON_free(text);
         cJSON_Delete(o);
     } else {
-        fprintf(stderr, "signalsc: error: %s\nTry 'signalsc --help'.\n", msg);
+        fputs("signalsc: error: ", stderr);
+        sig_write_escaped(stderr, msg, strlen(msg), false); /* no raw controls from argv */
+        fputs("\nTry 'signalsc --help'.\n", stderr);
     }
     return EXIT_USAGE;
 }
@@ -347,40 +352,17 @@ static int cmd_debug(const cli *c)
     return finish(ctx, c, m ? EXIT_OK : EXIT_INPUT);
 }
 
-/* Reads a whole file ("-": standard input) into a malloc'd buffer. */
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) { free(buf); buf = NULL; }
-            else buf = nb;
-        }
-    }
-    bool failed = ferror(f);
-    if (f != stdin) fclose(f);
-    if (failed) { free(buf); return NULL; }
-    *len = n;
-    return buf;
-}
-
 static int cmd_import(const cli *c)
 {
     if (c->nfiles != 1) return usage_error("%s", "usage: signalsc import [-o OUT.signals] FILE.json");
     const char *path = c->files[0];
     size_t len = 0;
-    char *json = read_file(path, &len);
+    const char *why = NULL;
+    char *json = sig_read_input(path, &len, &why);
     sig_ctx *ctx = sig_ctx_new();
     const char *shown = strcmp(path, "-") == 0 ? (c->stdin_name ? c->stdin_name : "<stdin>") : path;
     if (!json) {
-        sig_error(ctx, SIG_NOLOC, "E0001", "cannot read `%s`: %s", shown, strerror(errno));
+        sig_error(ctx, SIG_NOLOC, "E0001", "cannot read `%s`: %s", shown, why);
         return finish(ctx, c, EXIT_INPUT);
     }
     sig_buf spec = {.arena = sig_ctx_arena(ctx)};
