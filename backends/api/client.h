@@ -111,7 +111,9 @@ typedef struct api_yml {
  * `console` that is not a mapping, a duplicate `console` or console key, a
  * console value that is not a string (list, mapping, tag other than !!str)
  * or holds a control character (a `|` block keeps its final line break), a
- * merge key (`<<`) under console, a second YAML document. The message never
+ * merge key (`<<`) under console, a second YAML document, collections
+ * nested more than 64 deep (libyaml's scanner is quadratic in the depth:
+ * they are refused in a first, linear pass). The message never
  * quotes the file's text (a value may be the API key). */
 bool api_yml_parse(sig_arena *a, const char *text, size_t len, api_yml *out, char *err, size_t errlen);
 
