@@ -983,6 +983,15 @@ static bool retryable_curl(CURLcode rc)
     }
 }
 
+/* Server text for the terminal: control characters (line breaks, and the
+ * ESC of terminal escape sequences a hostile server could send, ECMA-48)
+ * become spaces. In place; NULL is fine. */
+static void defang(char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7F) *s = ' ';
+}
+
 char *api_token_answer(const char *body, size_t len, bool *json)
 {
     cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
@@ -1044,9 +1053,7 @@ char *api_error_message(const char *body, size_t len)
     cJSON_Delete(j);
     char *r = strdup(sig_buf_str(&b));
     sig_arena_free(a);
-    /* one line */
-    for (char *p = r; p && *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
+    defang(r);
     return r;
 }
 
@@ -1114,6 +1121,7 @@ static loop_result attempt_loop(api_client *c, const char *method, const char *u
         } else if (mb.len && (status < 200 || status >= 300)) {
             logf_(c, "< %ld (%ld ms)\n", status, took);
             char *s = api_client_scrub(c, mb.data);
+            defang(s);
             logf_(c, "  %.1000s\n", s ? s : "");
             free(s);
         } else {
@@ -1279,6 +1287,7 @@ int api_call(api_client *c, const char *method, const char *path, const char *bo
                 resp->json = cJSON_ParseWithLength(resp->body, resp->len);
                 if (!resp->json) {
                     char *sm = api_client_scrub(c, resp->body);
+                    defang(sm);
                     sig_diag *d = sig_error(c->ctx, SIG_NOLOC, "E0948",
                                             "%s %s: the API answered %ld with a body that is not JSON", method,
                                             path, s);

@@ -137,7 +137,8 @@ char *api_token_answer(const char *body, size_t len, bool *json);
  * FastAPI's `detail` (a string, or a list of {loc, msg} shown as
  * "loc.path: msg; ..."), else `message`, else any other `detail` as JSON,
  * else the body itself up to its first NUL (300 bytes at most, then
- * "..."), else "(no message)". One line (line breaks become spaces).
+ * "..."), else "(no message)". One line: control characters (line breaks,
+ * the ESC of terminal escape sequences) become spaces.
  * Returns a malloc'd string, or NULL when out of memory. The caller
  * scrubs secrets (api_client_scrub) before showing it. */
 char *api_error_message(const char *body, size_t len);

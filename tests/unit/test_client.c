@@ -84,6 +84,7 @@ TEST(client_error_message)
     check_message("{\"message\":\"invalid API key\"}", "invalid API key");
     check_message("{\"detail\":{\"a\":1}}", "{\"a\":1}");
     check_message("plain text", "plain text");
+    check_message("{\"detail\":\"red \\u001b[31mX\\u0007\\r\\t\"}", "red  [31mX   ");
     check_message("", "(no message)");
     check_message(NULL, "(no message)");
     char big[400];
