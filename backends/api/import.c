@@ -1,6 +1,6 @@
 /* import.c: `signalsc import`: Signals API JSON (SDK definitions or API
  * responses, both eras) to an equivalent .signals spec. See import.h. */
-#include "api/import.h"
+#include "signals/import.h"
 
 #include <ctype.h>
 #include <math.h>

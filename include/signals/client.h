@@ -35,6 +35,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "signals/export.h"
 #include "signals/signals.h"
 
 /* ------------------------------------------------------------ config */
@@ -70,7 +71,9 @@ typedef struct api_config {
  * needs. `need_auth` false (test-connection's health check alone, dry runs)
  * skips the credential checks. Strings are copied into the context's arena.
  * Returns false after queuing E0940 / E0941. */
-bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, api_config *out);
+SIG_API bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth,
+                                api_config *out)
+    SIG_SYMBOL("sig_api_config_resolve");
 
 /* The three `console:` keys of snowplow.yml. */
 typedef struct api_yml {
@@ -85,24 +88,27 @@ typedef struct api_yml {
  * anchors, tags, duplicate keys, bad indentation, unterminated quotes) is an
  * error: returns false and writes "line N: what" to `err` (`errlen` bytes).
  * Values are allocated in `a`. */
-bool api_yml_parse(sig_arena *a, const char *text, api_yml *out, char *err, size_t errlen);
+SIG_API bool api_yml_parse(sig_arena *a, const char *text, api_yml *out, char *err, size_t errlen)
+    SIG_SYMBOL("sig_api_yml_parse");
 
 /* -------------------------------------------------------- pure parts */
 
 /* The `exp` claim of a JWT, decoded without verifying the signature.
  * Returns false when the token is not a JWT or has no numeric `exp`. */
-bool api_jwt_exp(const char *token, int64_t *exp);
+SIG_API bool api_jwt_exp(const char *token, int64_t *exp) SIG_SYMBOL("sig_api_jwt_exp");
 
 /* A Retry-After value: delay-seconds ("120") or an HTTP-date
  * ("Wed, 21 Oct 2015 07:28:00 GMT"; also the RFC 850 and asctime forms),
  * relative to `now`. A date in the past gives 0. Returns false if `value`
  * is neither. */
-bool api_parse_retry_after(const char *value, time_t now, long *delay_ms);
+SIG_API bool api_parse_retry_after(const char *value, time_t now, long *delay_ms)
+    SIG_SYMBOL("sig_api_parse_retry_after");
 
 /* The delay before retry number `attempt` (0 for the first retry):
  * base * 2^attempt capped at max, then "equal jitter": a value in
  * [d/2, d] chosen by `r` in [0, 1). */
-long api_backoff_ms(int attempt, long base_ms, long max_ms, double r);
+SIG_API long api_backoff_ms(int attempt, long base_ms, long max_ms, double r)
+    SIG_SYMBOL("sig_api_backoff_ms");
 
 /* ------------------------------------------------------------ client */
 
@@ -117,10 +123,17 @@ typedef struct api_response {
     int retries_used;   /* retries made before this answer */
 } api_response;
 
-void api_response_free(api_response *r);
+/* Frees the body and JSON of `r` (not `r` itself) and zeroes it. */
+SIG_API void api_response_free(api_response *r) SIG_SYMBOL("sig_api_response_free");
 
-api_client *api_client_new(sig_ctx *ctx, const api_config *cfg);
-void api_client_free(api_client *c);
+/* A client for the resolved `cfg` (from api_config_resolve(); its strings
+ * must outlive the client). Loads libcurl (dlopen, libcurl.so.4) on first
+ * use: returns NULL, queuing nothing, when it cannot (the CLI reports
+ * E0942). Later calls queue their diagnostics on `ctx`. Free with
+ * api_client_free() (NULL is allowed). */
+SIG_API api_client *api_client_new(sig_ctx *ctx, const api_config *cfg)
+    SIG_SYMBOL("sig_api_client_new");
+SIG_API void api_client_free(api_client *c) SIG_SYMBOL("sig_api_client_free");
 
 /* Outcome of a request that got an HTTP answer. */
 enum {
@@ -136,20 +149,21 @@ enum {
  * exhausted, 401 after a fresh token, 403, 422, a 2xx whose body is not
  * JSON), or API_DRY. `expect` lists statuses (0-terminated) the caller
  * handles itself; any other non-2xx status becomes a diagnostic. */
-int api_call(api_client *c, const char *method, const char *path, const char *body,
-             const long *expect, api_response *resp);
+SIG_API int api_call(api_client *c, const char *method, const char *path, const char *body,
+             const long *expect, api_response *resp) SIG_SYMBOL("sig_api_call");
 
 /* GET {api_url}/health-all without auth. Same return values. */
-int api_health(api_client *c, api_response *resp);
+SIG_API int api_health(api_client *c, api_response *resp) SIG_SYMBOL("sig_api_health");
 
 /* True in a dry run (--dry-run). */
-bool api_client_dry_run(const api_client *c);
+SIG_API bool api_client_dry_run(const api_client *c) SIG_SYMBOL("sig_api_client_dry_run");
 
 /* Requests actually sent (attempts included), for tests and messages. */
-unsigned api_client_requests(const api_client *c);
+SIG_API unsigned api_client_requests(const api_client *c) SIG_SYMBOL("sig_api_client_requests");
 
 /* Replaces every secret the client knows in `s` by "[redacted]"; returns a
  * malloc'd string. */
-char *api_client_scrub(const api_client *c, const char *s);
+SIG_API char *api_client_scrub(const api_client *c, const char *s)
+    SIG_SYMBOL("sig_api_client_scrub");
 
 #endif
