@@ -58,12 +58,11 @@ typedef struct im {
     sig_buf entity_text, source_text;
 } im;
 
+/* The language's reserved words (src/keywords.def). */
 static const char *const keywords[] = {
-    "import", "event", "context", "entity", "attribute", "view", "service", "batch_source",
-    "from", "where", "over", "last", "and", "or", "like", "in", "true", "false", "online",
-    "offline", "owner", "description", "ttl", "tags", "attributes", "source", "field",
-    "views", "database", "schema", "table", "timestamp_field", "created_timestamp_column",
-    "date_partition_column", "property", "key", "default", NULL};
+#define SIG_KEYWORD(tok, text, role) text,
+#include "keywords.def"
+    NULL};
 
 static bool is_keyword(const char *s)
 {
