@@ -469,21 +469,13 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
     }
     const char *body = s + (ev ? 15 : 9);
     size_t n = strcspn(body, cx ? "[.:" : ".:[");
-    /* body[0..n) = vendor_name_M */
-    const char *us = NULL;
-    for (size_t i = n; i > 0; i--)
-        if (body[i - 1] == '_') { us = body + i - 1; break; }
-    if (!us || us + 1 == body + n || !isdigit((unsigned char)us[1])) {
+    sig_warehouse_column wc;
+    if (!sig_warehouse_column_parse(s, (size_t)(body - s) + n, &wc)) {
         err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", s);
         return false;
     }
-    for (const char *p = us + 1; p < body + n; p++)
-        if (!isdigit((unsigned char)*p)) {
-            err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", s);
-            return false;
-        }
-    int major = atoi(us + 1);
-    const char *mangled = sig_arena_strndup(m->a, body, (size_t)(us - body));
+    int major = wc.model;
+    const char *mangled = sig_arena_strndup(m->a, wc.stem, wc.stem_len);
     const char *rest = body + n;
     long long index = 0;
     if (cx && *rest == '[') {

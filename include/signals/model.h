@@ -365,12 +365,21 @@ SIG_API extern const size_t sig_builtin_key_count;
 /* The built-in key named `name`, or NULL. */
 SIG_API const sig_builtin_key *sig_builtin_key_lookup(const char *name);
 
+/* Snowplow's camelCase to snake_case, the one rule for schema names in
+ * column names and for struct field names (BigQuery, Databricks): '_'
+ * before each upper-case letter that follows anything but an upper-case
+ * letter or '_', then ASCII lower case; other bytes are kept. As Python:
+ * re.sub(r"([^A-Z_])([A-Z])", r"\1_\2", s).lower(). "deviceClass" gives
+ * "device_class", "HTTPStatus" "httpstatus", "v2Name" "v2_name". Allocated
+ * in `arena`; NULL gives NULL. */
+SIG_API char *sig_snake_case(sig_arena *arena, const char *s);
+
 /* Snowplow's warehouse spelling of a schema's vendor and name, as the
  * loaders and the analytics SDKs' shredder write column names
- * (signals-api.md 7.2): "<vendor>_<name>" where '.' and '-' become '_',
- * letters are lower-cased, and in the name camelCase becomes snake_case
- * (re.sub(r"([^A-Z_])([A-Z])", r"\1_\2", name)). "com.acme-x" and
- * "myEvent" give "com_acme_x_my_event". Allocated in `arena`. */
+ * (signals-api.md 7.2): "<vendor>_<name>" where the name is
+ * sig_snake_case()'d, '.' and '-' become '_' and letters are lower-cased.
+ * "com.acme-x" and "myEvent" give "com_acme_x_my_event". Allocated in
+ * `arena`. */
 SIG_API char *sig_warehouse_stem(sig_arena *arena, const char *vendor, const char *name);
 /* Vendors of common Snowplow schemas, NULL-terminated, every vendor before
  * any shorter vendor it starts with: for splitting a warehouse stem such as
@@ -383,5 +392,20 @@ SIG_API extern const char *const sig_known_vendors[];
  * "contexts_com_snowplowanalytics_snowplow_ecommerce_product_1". NULL when
  * the reference has no model version. Allocated in `arena`. */
 SIG_API char *sig_schema_column(sig_arena *arena, const char *prefix, const sig_schema_ref *ref);
+
+/* A warehouse column name taken apart: "contexts_<stem>_<model>" or
+ * "unstruct_event_<stem>_<model>". */
+typedef struct sig_warehouse_column {
+    bool is_event;        /* unstruct_event_ (an event); else contexts_ */
+    const char *stem;     /* "<vendor>_<name>", inside the parsed text (no NUL) */
+    size_t stem_len;      /* > 0 */
+    int model;            /* the major version: 1 to 9 digits after the last '_' */
+} sig_warehouse_column;
+
+/* Parses the first `len` bytes of `text` as exactly one such column name
+ * (no `[i]` or `.path` after it). Returns false, leaving `out` unspecified,
+ * for another prefix, an empty stem, or no `_` and 1 to 9 digits at the
+ * end. The inverse of sig_schema_column() up to the stem's spelling. */
+SIG_API bool sig_warehouse_column_parse(const char *text, size_t len, sig_warehouse_column *out);
 
 #endif
