@@ -55,6 +55,7 @@ typedef struct sig_ptrvec {
     size_t cap;
 } sig_ptrvec;
 
+/* Appends `item` (any pointer, NULL included) to `vec`, growing it in `arena`. */
 SIG_API void sig_ptrvec_push(sig_arena *arena, sig_ptrvec *vec, void *item);
 
 #endif

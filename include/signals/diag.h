@@ -70,6 +70,9 @@ SIG_API sig_diag *sig_error(struct sig_ctx *ctx, sig_loc loc, const char *code,
 SIG_API sig_diag *sig_warning(struct sig_ctx *ctx, sig_loc loc, const char *code,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Add to a queued diagnostic `d`: the label under its primary span, a note
+ * (with a span, or SIG_NOLOC), the help line. printf-formatted; copied into
+ * the context's arena. A second label or help replaces the first. */
 SIG_API void sig_diag_label(struct sig_ctx *ctx, sig_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 SIG_API void sig_diag_note(struct sig_ctx *ctx, sig_diag *d, sig_loc loc,

@@ -346,6 +346,7 @@ typedef struct sig_atomic_column {
 } sig_atomic_column;
 
 SIG_API const sig_atomic_column *sig_atomic_lookup(const char *name); /* NULL if unknown */
+/* The table, in the API's order (load_tstamp last), and its length. */
 SIG_API extern const sig_atomic_column sig_atomic_columns[];
 SIG_API extern const size_t sig_atomic_column_count;
 /* The names, NULL-terminated, for did-you-mean. */
@@ -360,6 +361,7 @@ typedef struct sig_builtin_key {
     const char *name, *key, *description;
 } sig_builtin_key;
 
+/* The SDK's built-in keys (domain_userid, ...), sig_builtin_key_count of them. */
 SIG_API extern const sig_builtin_key sig_builtin_keys[];
 SIG_API extern const size_t sig_builtin_key_count;
 /* The built-in key named `name`, or NULL. */
