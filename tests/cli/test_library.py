@@ -190,3 +190,21 @@ def test_shared_library_exports_only_the_public_api():
                                                               if not n.startswith("sig_"))
     assert not [n for n in exported if "yy" in n], "flex/bison symbols leak"
     assert exported == declared_api()
+
+
+def test_cli_calls_only_the_exported_api():
+    """The CLI links libsignals.a, where hidden symbols still resolve: check
+    that every library symbol src/main.c uses is one the .so exports."""
+    lib = os.path.join(BUILD, "libsignals.so")
+    main_o = os.path.join(BUILD, "obj", "src", "main.o")
+    if not (os.path.exists(lib) and os.path.exists(main_o)):
+        make("build")
+    exported = {line.split()[-1] for line in sh("nm", "-D", "--defined-only", lib).splitlines()
+                if line.strip()}
+    defined_in_lib = {line.split()[-1]
+                      for line in sh("nm", "--defined-only", os.path.join(BUILD, "libsignals.a"))
+                      .splitlines() if len(line.split()) == 3}
+    used = {line.split()[-1] for line in sh("nm", "-u", main_o).splitlines() if line.strip()}
+    private = sorted((used & defined_in_lib) - exported)
+    assert not private, f"src/main.c uses library internals: {private}"
+    assert used & exported, "src/main.c uses no library symbol at all?"
