@@ -131,6 +131,10 @@ $(UNIT_BIN): $(UNIT_OBJ) $(BUILD)/libsignals.a
 
 -include $(ALL_OBJ:.o=.d)
 
+# The compiler flags live here: objects built with other flags (or before
+# there were .d files) are rebuilt.
+$(ALL_OBJ): Makefile
+
 # --- install ------------------------------------------------------------------
 # libsignals.pc is written from libsignals.pc.in at install time, with the
 # directories of this install (pkg-config(1): the .pc file format).
