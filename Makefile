@@ -120,14 +120,14 @@ $(BUILD)/libsignals.a: $(LIB_OBJ)
 
 # -z defs: every symbol the library uses must resolve at link time (ld manual).
 $(BUILD)/libsignals.so: $(LIB_OBJ)
-	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,-z,defs $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,-z,defs $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The CLI links the static library: nothing to find at run time.
 $(BUILD)/signalsc: $(BUILD)/obj/src/main.o $(BUILD)/libsignals.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(UNIT_BIN): $(UNIT_OBJ) $(BUILD)/libsignals.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 -include $(ALL_OBJ:.o=.d)
 
@@ -161,7 +161,7 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libsignals.so.$(VERSION) $(DESTDIR)$(PKGCONFIGDIR)/libsignals.pc \
 	    $(DESTDIR)$(MANDIR)/man1/signalsc.1 $(DESTDIR)$(MANDIR)/man5/signals.5
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/signals/,$(PUBLIC_H))
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/signals 2>/dev/null
+	rmdir $(DESTDIR)$(INCLUDEDIR)/signals 2>/dev/null || true
 
 # --- tests ------------------------------------------------------------------
 test: venv
