@@ -13,11 +13,25 @@ WARN    = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototype
           -Wold-style-definition -Wvla -Wnull-dereference -Wimplicit-fallthrough
 CSTD    = -std=c11 -D_POSIX_C_SOURCE=200809L
 OPT     ?= -O2 -g
-CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc -Ibackends -I$(BUILD)/gen $(CFLAGS)
+# Three include boundaries, enforced by the compiler:
+#   LIB_CFLAGS   the library's own sources see its private headers;
+#   CLI_CFLAGS   the CLI (src/main.c) sees only the public include/signals/;
+#   TEST_CFLAGS  unit tests that test internals see the private headers too.
+# -MMD -MP write a .d file of header dependencies beside each object (GCC
+# manual, "Options Controlling the Preprocessor"), included at the end.
+# Library objects are position-independent (they also go into the shared
+# library) and hidden by default: only declarations marked SIG_API in
+# include/signals/ are exported (GCC wiki, "Visibility").
+DEPFLAGS   = -MMD -MP
+LIB_CFLAGS = $(CSTD) $(WARN) $(OPT) $(DEPFLAGS) -fPIC -fvisibility=hidden \
+          -Iinclude -Isrc -Ibackends -I$(BUILD)/gen $(CFLAGS)
+CLI_CFLAGS = $(CSTD) $(WARN) $(OPT) $(DEPFLAGS) -Iinclude $(CFLAGS)
+TEST_CFLAGS = $(CSTD) $(WARN) $(OPT) $(DEPFLAGS) -Iinclude -Isrc -Ibackends -Itests/unit $(CFLAGS)
 # Generated scanner/parser code: bison and flex output trips a few warnings
 # that are not ours to fix.
 GEN_CFLAGS = $(CSTD) -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compare \
-          -Wno-unused-parameter -Wno-null-dereference $(OPT) -Iinclude -Isrc -I$(BUILD)/gen $(CFLAGS)
+          -Wno-unused-parameter -Wno-null-dereference $(OPT) $(DEPFLAGS) -fPIC -fvisibility=hidden \
+          -Iinclude -Isrc -I$(BUILD)/gen $(CFLAGS)
 # libcurl is not linked: the API client dlopen()s it on first use
 # (backends/api/client.c), so the compiler's commands start without it.
 # libyaml reads snowplow.yml (small, and relocated at start).
@@ -25,16 +39,32 @@ LDLIBS  = -lcjson -lyaml -ldl -lm
 
 LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard backends/*/*.c)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/scanner.o
-UNIT_SRC  = $(wildcard tests/unit/test_*.c)
+UNIT_SRC  = $(wildcard tests/unit/*.c)
+UNIT_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC))
 UNIT_BIN  = $(BUILD)/unit_tests
-DEFS      = $(wildcard src/*.def backends/*/*.def)
+ALL_OBJ   = $(LIB_OBJ) $(BUILD)/obj/src/main.o $(UNIT_OBJ)
 
-.PHONY: all help deps venv build docs test test-unit test-golden test-integration test-sanitize demo bench clean golden-update
+# The version, soname and install layout (GNU Coding Standards, "Directory
+# Variables"; DESTDIR stages the tree for packaging).
+VERSION   := $(shell sed -n 's/^\#define SIGNALS_VERSION "\(.*\)"/\1/p' include/signals/signals.h)
+SOMAJOR   = $(firstword $(subst ., ,$(VERSION)))
+SONAME    = libsignals.so.$(SOMAJOR)
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+LIBDIR    ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+MANDIR    ?= $(PREFIX)/share/man
+INSTALL   ?= install
+
+.PHONY: all help deps venv build install uninstall docs test test-unit test-golden test-integration test-sanitize demo bench clean golden-update
 
 all: build
 
 help:
-	@echo "make build            build $(BUILD)/signalsc and $(BUILD)/libsignals.a"
+	@echo "make build            build $(BUILD)/signalsc, $(BUILD)/libsignals.a and $(BUILD)/libsignals.so"
+	@echo "make install          install the CLI, the libraries, headers, libsignals.pc and man pages"
+	@echo "                      (PREFIX=$(PREFIX), DESTDIR= to stage); make uninstall removes them"
 	@echo "make demo             install what is missing, build, run the example on DuckDB, print attributes"
 	@echo "make test             install what is missing, then unit, golden, sanitizer and integration tests"
 	@echo "make golden-update    regenerate golden expectations (review the diff!)"
@@ -49,16 +79,21 @@ venv: deps
 	@sh scripts/setup-venv.sh $(VENV)
 
 # --- build ------------------------------------------------------------------
-build: $(BUILD)/signalsc $(BUILD)/libsignals.a
+build: $(BUILD)/signalsc $(BUILD)/libsignals.a $(BUILD)/libsignals.so
 
-$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/signals.y
+# bison and flex each write two files in one run: grouped targets (`&:`,
+# GNU make manual, "Multiple Targets in a Rule", make 4.3+) so that make -j
+# runs each tool once, not once per output.
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/signals.y
 	@mkdir -p $(BUILD)/gen
 	bison -Wall -Werror --defines=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
 
-$(BUILD)/gen/scanner.c $(BUILD)/gen/scanner.h: grammar/signals.l $(BUILD)/gen/parser.h
+$(BUILD)/gen/scanner.c $(BUILD)/gen/scanner.h &: grammar/signals.l
 	@mkdir -p $(BUILD)/gen
 	flex --header-file=$(BUILD)/gen/scanner.h -o $(BUILD)/gen/scanner.c $<
 
+# The generated headers must exist before the first compile of either
+# generated file; later, the .d files list them too.
 $(BUILD)/obj/gen/parser.o: $(BUILD)/gen/parser.c $(BUILD)/gen/scanner.h
 	@mkdir -p $(dir $@)
 	$(CC) $(GEN_CFLAGS) -c -o $@ $<
@@ -67,19 +102,67 @@ $(BUILD)/obj/gen/scanner.o: $(BUILD)/gen/scanner.c $(BUILD)/gen/parser.h
 	@mkdir -p $(dir $@)
 	$(CC) $(GEN_CFLAGS) -c -o $@ $<
 
-$(BUILD)/obj/%.o: %.c $(wildcard include/signals/*.h src/*.h backends/*.h backends/*/*.h) $(DEFS) $(BUILD)/gen/parser.h
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+
+# The CLI is a client of the library: public headers only.
+$(BUILD)/obj/src/main.o: src/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CLI_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libsignals.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/signalsc: $(BUILD)/obj/src/main.o $(BUILD)/libsignals.a
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# -z defs: every symbol the library uses must resolve at link time (ld manual).
+$(BUILD)/libsignals.so: $(LIB_OBJ)
+	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,-z,defs $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(UNIT_BIN): $(UNIT_SRC) tests/unit/unit.h $(BUILD)/libsignals.a
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(BUILD)/libsignals.a $(LDLIBS)
+# The CLI links the static library: nothing to find at run time.
+$(BUILD)/signalsc: $(BUILD)/obj/src/main.o $(BUILD)/libsignals.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(UNIT_BIN): $(UNIT_OBJ) $(BUILD)/libsignals.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(ALL_OBJ:.o=.d)
+
+# The compiler flags live here: objects built with other flags (or before
+# there were .d files) are rebuilt.
+$(ALL_OBJ): Makefile
+
+# --- install ------------------------------------------------------------------
+# libsignals.pc is written from libsignals.pc.in at install time, with the
+# directories of this install (pkg-config(1): the .pc file format).
+PUBLIC_H = $(notdir $(wildcard include/signals/*.h))
+
+install: build
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(INCLUDEDIR)/signals $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	$(INSTALL) -m 755 $(BUILD)/signalsc $(DESTDIR)$(BINDIR)/signalsc
+	$(INSTALL) -m 644 $(BUILD)/libsignals.a $(DESTDIR)$(LIBDIR)/libsignals.a
+	$(INSTALL) -m 755 $(BUILD)/libsignals.so $(DESTDIR)$(LIBDIR)/libsignals.so.$(VERSION)
+	ln -sf libsignals.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsignals.so
+	$(INSTALL) -m 644 include/signals/*.h $(DESTDIR)$(INCLUDEDIR)/signals/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	    -e 's|@VERSION@|$(VERSION)|g' libsignals.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libsignals.pc
+	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/libsignals.pc
+	$(INSTALL) -m 644 man/signalsc.1 $(DESTDIR)$(MANDIR)/man1/signalsc.1
+	$(INSTALL) -m 644 man/signals.5 $(DESTDIR)$(MANDIR)/man5/signals.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/signalsc $(DESTDIR)$(LIBDIR)/libsignals.a \
+	    $(DESTDIR)$(LIBDIR)/libsignals.so $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libsignals.so.$(VERSION) $(DESTDIR)$(PKGCONFIGDIR)/libsignals.pc \
+	    $(DESTDIR)$(MANDIR)/man1/signalsc.1 $(DESTDIR)$(MANDIR)/man5/signals.5
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/signals/,$(PUBLIC_H))
+	rmdir $(DESTDIR)$(INCLUDEDIR)/signals 2>/dev/null || true
 
 # --- tests ------------------------------------------------------------------
 test: venv
@@ -118,3 +201,12 @@ bench: build
 
 clean:
 	rm -rf $(BUILD) build-asan
+
+# `make -j clean build`: make would check the build's files while clean is
+# deleting them. Goals named with clean run one after another (GNU make
+# manual, "Special Built-in Target Names": .NOTPARALLEL).
+ifneq ($(filter clean,$(MAKECMDGOALS)),)
+ifneq ($(filter-out clean,$(MAKECMDGOALS)),)
+.NOTPARALLEL:
+endif
+endif

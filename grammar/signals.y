@@ -824,18 +824,23 @@ static bool is_keyword(yysymbol_kind_t k)
     return k >= YYSYMBOL_IMPORT && k <= YYSYMBOL_DEFAULT;
 }
 
+/* Keywords that start a declaration, and setting keywords (src/keywords.def). */
+#define KW_DECL_DECL(tok) YYSYMBOL_##tok,
+#define KW_DECL_DECL_SET(tok) YYSYMBOL_##tok,
+#define KW_DECL_SET(tok)
+#define KW_DECL_WORD(tok)
 static const yysymbol_kind_t decl_keywords[] = {
-    YYSYMBOL_IMPORT, YYSYMBOL_EVENT, YYSYMBOL_CONTEXT, YYSYMBOL_ENTITY,
-    YYSYMBOL_ATTRIBUTE, YYSYMBOL_VIEW, YYSYMBOL_BATCH_SOURCE, YYSYMBOL_SERVICE,
+#define SIG_KEYWORD(tok, text, role) KW_DECL_##role(tok)
+#include "keywords.def"
 };
 
+#define KW_SET_DECL(tok)
+#define KW_SET_DECL_SET(tok) YYSYMBOL_##tok,
+#define KW_SET_SET(tok) YYSYMBOL_##tok,
+#define KW_SET_WORD(tok)
 static const yysymbol_kind_t setting_keywords[] = {
-    YYSYMBOL_ENTITY, YYSYMBOL_ONLINE, YYSYMBOL_OFFLINE, YYSYMBOL_OWNER,
-    YYSYMBOL_DESCRIPTION, YYSYMBOL_TTL, YYSYMBOL_TAGS, YYSYMBOL_ATTRIBUTES,
-    YYSYMBOL_ATTRIBUTE, YYSYMBOL_SOURCE, YYSYMBOL_FIELD, YYSYMBOL_VIEWS,
-    YYSYMBOL_DATABASE, YYSYMBOL_SCHEMA, YYSYMBOL_TABLE, YYSYMBOL_TIMESTAMP_FIELD,
-    YYSYMBOL_CREATED_TIMESTAMP_COLUMN, YYSYMBOL_DATE_PARTITION_COLUMN,
-    YYSYMBOL_PROPERTY, YYSYMBOL_KEY, YYSYMBOL_DEFAULT,
+#define SIG_KEYWORD(tok, text, role) KW_SET_##role(tok)
+#include "keywords.def"
 };
 
 static const yysymbol_kind_t value_tokens[] = {

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the system packages signalsc needs to build and test, if missing:
-# a C compiler, make, flex, bison, cJSON, libcurl, libyaml, python3 with venv,
+# a C compiler, make, flex, bison, pkg-config (tests/cli checks the
+# installed libsignals.pc), cJSON, libcurl, libyaml, python3 with venv,
 # valgrind (the test suite runs the CLI under it) and PostgreSQL (the
 # warehouse tests start a throwaway server: tests/warehouse/pg.py).
 # Debian/Ubuntu only (apt-get); run as root or with sudo available.
@@ -10,6 +11,7 @@ command -v cc >/dev/null 2>&1    || need="$need gcc libc6-dev"
 command -v make >/dev/null 2>&1  || need="$need make"
 command -v flex >/dev/null 2>&1  || need="$need flex"
 command -v bison >/dev/null 2>&1 || need="$need bison"
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 [ -f /usr/include/cjson/cJSON.h ]        || need="$need libcjson-dev"
 [ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need="$need libcurl4-openssl-dev"
 [ -f /usr/include/yaml.h ]               || need="$need libyaml-dev"

@@ -323,30 +323,62 @@ const char *const sig_known_vendors[] = {
     "com.youtube", "dev.amp.snowplow", "org.ietf", "com.mparticle.snowplow",
     "io.snowplow.foundation", NULL};
 
-static size_t put_clean(char *out, const char *s, int snake_case)
+static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+
+/* sig_snake_case() into `out` (room for 2 * strlen(s) bytes); returns the
+ * length written. */
+static size_t put_snake(char *out, const char *s)
 {
     size_t n = 0;
     for (const char *p = s; p && *p; p++) {
-        char ch = *p;
-        int upper = ch >= 'A' && ch <= 'Z';
-        if (snake_case && upper && p > s && p[-1] != '_' && !(p[-1] >= 'A' && p[-1] <= 'Z'))
-            out[n++] = '_';
-        if (ch == '.' || ch == '-') ch = '_';
-        else if (upper) ch = (char)(ch - 'A' + 'a');
-        out[n++] = ch;
+        if (is_upper(*p) && p > s && p[-1] != '_' && !is_upper(p[-1])) out[n++] = '_';
+        out[n++] = is_upper(*p) ? (char)(*p - 'A' + 'a') : *p;
     }
     return n;
+}
+
+char *sig_snake_case(sig_arena *arena, const char *s)
+{
+    if (!s) return NULL;
+    char *out = sig_arena_alloc(arena, 2 * strlen(s) + 1);
+    out[put_snake(out, s)] = '\0';
+    return out;
 }
 
 char *sig_warehouse_stem(sig_arena *arena, const char *vendor, const char *name)
 {
     size_t vl = vendor ? strlen(vendor) : 0, nl = name ? strlen(name) : 0;
     char *out = sig_arena_alloc(arena, vl + 2 * nl + 2);
-    size_t n = put_clean(out, vendor, 0);
+    size_t n = 0;
+    for (const char *p = vendor; p && *p; p++)
+        out[n++] = is_upper(*p) ? (char)(*p - 'A' + 'a') : *p;
     out[n++] = '_';
-    n += put_clean(out + n, name, 1);
+    n += put_snake(out + n, name);
+    for (size_t i = 0; i < n; i++)
+        if (out[i] == '.' || out[i] == '-') out[i] = '_';
     out[n] = '\0';
     return out;
+}
+
+bool sig_warehouse_column_parse(const char *text, size_t len, sig_warehouse_column *out)
+{
+    static const struct { const char *prefix; size_t len; bool is_event; } kinds[] = {
+        {"unstruct_event_", 15, true},
+        {"contexts_", 9, false},
+    };
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+        size_t off = kinds[k].len;
+        if (len <= off || strncmp(text, kinds[k].prefix, off) != 0) continue;
+        size_t j = len;
+        while (j > off && text[j - 1] >= '0' && text[j - 1] <= '9') j--;
+        /* 1 to 9 digits after a '_' that follows a non-empty stem */
+        if (j == len || len - j > 9 || j <= off + 1 || text[j - 1] != '_') return false;
+        int model = 0;
+        for (size_t i = j; i < len; i++) model = model * 10 + (text[i] - '0');
+        *out = (sig_warehouse_column){kinds[k].is_event, text + off, j - 1 - off, model};
+        return true;
+    }
+    return false;
 }
 
 char *sig_schema_column(sig_arena *arena, const char *prefix, const sig_schema_ref *ref)

@@ -221,20 +221,8 @@ static const uint32_t bk_allowed[BK__COUNT] = {
 };
 #define REPEATABLE (S(SIG_SET_ATTRIBUTE) | S(SIG_SET_FIELD))
 
-/* The keyword of each setting (our own copy: ast.h's table lives in the
- * parser). */
-static const char *const set_kw[SIG_SET__COUNT] = {
-    [SIG_SET_ENTITY] = "entity", [SIG_SET_ONLINE] = "online", [SIG_SET_OFFLINE] = "offline",
-    [SIG_SET_OWNER] = "owner", [SIG_SET_DESCRIPTION] = "description", [SIG_SET_TTL] = "ttl",
-    [SIG_SET_TAGS] = "tags", [SIG_SET_ATTRIBUTES] = "attributes",
-    [SIG_SET_ATTRIBUTE] = "attribute", [SIG_SET_SOURCE] = "source",
-    [SIG_SET_FIELD] = "field", [SIG_SET_VIEWS] = "views", [SIG_SET_DATABASE] = "database",
-    [SIG_SET_SCHEMA] = "schema", [SIG_SET_TABLE] = "table",
-    [SIG_SET_TIMESTAMP_FIELD] = "timestamp_field",
-    [SIG_SET_CREATED_TIMESTAMP_COLUMN] = "created_timestamp_column",
-    [SIG_SET_DATE_PARTITION_COLUMN] = "date_partition_column",
-    [SIG_SET_PROPERTY] = "property", [SIG_SET_KEY] = "key", [SIG_SET_DEFAULT] = "default",
-};
+/* The keyword of each setting. */
+static const char *const *const set_kw = sig_setting_keywords;
 
 static const char *setting_list(ck *c, uint32_t mask)
 {

@@ -348,18 +348,13 @@ static void report_missing_column(ck *c, const sig_ast_property *p, const sig_as
 static bool warehouse_head(const char *name, bool *is_event, size_t *stem_off,
                            size_t *stem_len, int *model)
 {
-    size_t off;
-    if (strncmp(name, "unstruct_event_", 15) == 0) { *is_event = true; off = 15; }
-    else if (strncmp(name, "contexts_", 9) == 0) { *is_event = false; off = 9; }
-    else return false;
-    size_t len = strlen(name);
-    size_t j = len;
-    while (j > off && isdigit((unsigned char)name[j - 1])) j--;
-    if (j == len || j <= off + 1 || name[j - 1] != '_' || len - j > 9) return false;
-    *stem_off = off;
-    *stem_len = j - 1 - off;
-    *model = atoi(name + j);
-    return *stem_len > 0;
+    sig_warehouse_column wc;
+    if (!sig_warehouse_column_parse(name, strlen(name), &wc)) return false;
+    *is_event = wc.is_event;
+    *stem_off = (size_t)(wc.stem - name);
+    *stem_len = wc.stem_len;
+    *model = wc.model;
+    return true;
 }
 
 /* E0404 with did-you-mean over the atomic columns and events/contexts. */

@@ -14,10 +14,9 @@
 #include <cjson/cJSON.h>
 
 #include "signals/signals.h"
-#include "api/client.h"
-#include "api/deploy.h"
-#include "api/import.h"
-#include "text.h"
+#include "signals/client.h"
+#include "signals/deploy.h"
+#include "signals/import.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_CHANGES = 3 };
 

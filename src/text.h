@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "signals/arena.h"
+#include "signals/diag.h"
 #include "signals/output.h"
 
 /* Decodes the UTF-8 sequence at the start of s[0..len) (len >= 1) into
@@ -29,16 +30,6 @@ size_t sig_utf8_invalid_at(const char *s, size_t len);
  * UAX #9 and "Trojan Source", CVE-2021-42574). */
 bool sig_cp_needs_escape(uint32_t cp);
 
-/* Writes s[0..len) to `out` (when non-NULL) with what a terminal must not
- * receive raw escaped: C0 controls and DEL as `\xNN`, C1 and the
- * bidirectional controls as `\uNNNN`, each byte of invalid UTF-8 as `\xNN`.
- * A tab is written as is when `keep_tab`. Returns the number of terminal
- * columns written, counting one per code point (a tab counts as one). */
-size_t sig_write_escaped(FILE *out, const char *s, size_t len, bool keep_tab);
-
-/* An arena copy of the NUL-terminated `s` in which every byte that is not
- * part of valid UTF-8 is replaced by U+FFFD, for JSON output. Returns `s`
- * itself when it is valid UTF-8 already; NULL for NULL. */
-const char *sig_utf8_repair(sig_arena *arena, const char *s);
+/* sig_write_escaped() and sig_utf8_repair() are public: signals/diag.h. */
 
 #endif

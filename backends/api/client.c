@@ -97,7 +97,7 @@ static bool load_libcurl(void)
     return true;
 }
 
-#include "api/client.h"
+#include "signals/client.h"
 
 /* ============================================================ config */
 

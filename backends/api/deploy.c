@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "api/deploy.h"
+#include "signals/deploy.h"
 #include "api/json_out.h"
 
 /* ============================================================== diff */

@@ -1,6 +1,6 @@
 /* import.c: `signalsc import`: Signals API JSON (SDK definitions or API
  * responses, both eras) to an equivalent .signals spec. See import.h. */
-#include "api/import.h"
+#include "signals/import.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -61,12 +61,11 @@ typedef struct im {
     sig_buf entity_text, source_text;
 } im;
 
+/* The language's reserved words (src/keywords.def). */
 static const char *const keywords[] = {
-    "import", "event", "context", "entity", "attribute", "view", "service", "batch_source",
-    "from", "where", "over", "last", "and", "or", "like", "in", "true", "false", "online",
-    "offline", "owner", "description", "ttl", "tags", "attributes", "source", "field",
-    "views", "database", "schema", "table", "timestamp_field", "created_timestamp_column",
-    "date_partition_column", "property", "key", "default", NULL};
+#define SIG_KEYWORD(tok, text, role) text,
+#include "keywords.def"
+    NULL};
 
 static bool is_keyword(const char *s)
 {
@@ -617,26 +616,17 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
     }
     const char *body = s + (ev ? 15 : 9);
     size_t n = strcspn(body, cx ? "[.:" : ".:[");
-    /* body[0..n) = vendor_name_M */
-    const char *us = NULL;
-    for (size_t i = n; i > 0; i--)
-        if (body[i - 1] == '_') { us = body + i - 1; break; }
-    if (!us || us + 1 == body + n || !isdigit((unsigned char)us[1])) {
-        err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", s);
+    sig_warehouse_column wc;
+    if (!sig_warehouse_column_parse(s, (size_t)(body - s) + n, &wc)) {
+        err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", clip(m, s));
         return false;
     }
-    for (const char *p = us + 1; p < body + n; p++)
-        if (!isdigit((unsigned char)*p)) {
-            err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", clip(m, s));
-            return false;
-        }
-    size_t nd = (size_t)(body + n - (us + 1));
-    if (nd > 9 || us[1] == '0') { /* atoi() of more digits would overflow */
+    int major = wc.model;
+    if (major < 1) {
         err(m, "E0932", where, "the model version in `%s` is not from 1 to 999999999", clip(m, s));
         return false;
     }
-    int major = atoi(us + 1);
-    const char *mangled = sig_arena_strndup(m->a, body, (size_t)(us - body));
+    const char *mangled = sig_arena_strndup(m->a, wc.stem, wc.stem_len);
     const char *rest = body + n;
     long long index = 0;
     if (cx && *rest == '[') {

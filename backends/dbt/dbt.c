@@ -336,14 +336,7 @@ static const char *json_path(gen *g, const sig_property *p)
  * fields: camelCase becomes snake_case (`deviceClass` -> `device_class`). */
 static const char *snake_case(gen *g, const char *s)
 {
-    sig_buf b = {.arena = g->a};
-    for (const char *p = s; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (isupper(c) && p > s && (islower((unsigned char)p[-1]) || isdigit((unsigned char)p[-1])))
-            sig_buf_putc(&b, '_');
-        sig_buf_putc(&b, (char)tolower(c));
-    }
-    return sig_buf_str(&b);
+    return sig_snake_case(g->a, s);
 }
 
 /* The property's value as text, read the dialect's way (dialect.h). */

@@ -13,17 +13,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "signals/export.h"
+
 typedef struct sig_arena sig_arena;
 
 /* A new, empty arena. Free it with sig_arena_free(). Never returns NULL. */
-sig_arena *sig_arena_new(void);
+SIG_API sig_arena *sig_arena_new(void);
 
 /* Releases every block of the arena and the arena itself. NULL is allowed. */
-void sig_arena_free(sig_arena *arena);
+SIG_API void sig_arena_free(sig_arena *arena);
 
 /* `size` bytes, zero-filled, aligned for any C object. Never returns NULL.
  * The memory is owned by the arena. size 0 returns a valid unique pointer. */
-void *sig_arena_alloc(sig_arena *arena, size_t size);
+SIG_API void *sig_arena_alloc(sig_arena *arena, size_t size);
 
 /* Allocates `count` zeroed objects of `type` from `arena`. */
 #define SIG_NEW(arena, type) ((type *)sig_arena_alloc((arena), sizeof(type)))
@@ -32,17 +34,17 @@ void *sig_arena_alloc(sig_arena *arena, size_t size);
 
 /* A NUL-terminated copy of `s` (`len` bytes for the n-variant; the copy may
  * contain no NUL before `len`). Owned by the arena. s == NULL gives NULL. */
-char *sig_arena_strdup(sig_arena *arena, const char *s);
-char *sig_arena_strndup(sig_arena *arena, const char *s, size_t len);
+SIG_API char *sig_arena_strdup(sig_arena *arena, const char *s);
+SIG_API char *sig_arena_strndup(sig_arena *arena, const char *s, size_t len);
 
 /* printf into an arena string. Owned by the arena. */
-char *sig_arena_printf(sig_arena *arena, const char *fmt, ...)
+SIG_API char *sig_arena_printf(sig_arena *arena, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-char *sig_arena_vprintf(sig_arena *arena, const char *fmt, va_list ap)
+SIG_API char *sig_arena_vprintf(sig_arena *arena, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
 /* Total bytes handed out so far (for benchmarks and tests). */
-size_t sig_arena_used(const sig_arena *arena);
+SIG_API size_t sig_arena_used(const sig_arena *arena);
 
 /* A growable array of pointers whose storage comes from an arena. Old
  * storage is abandoned to the arena on growth (amortised O(1) pushes).
@@ -53,6 +55,7 @@ typedef struct sig_ptrvec {
     size_t cap;
 } sig_ptrvec;
 
-void sig_ptrvec_push(sig_arena *arena, sig_ptrvec *vec, void *item);
+/* Appends `item` (any pointer, NULL included) to `vec`, growing it in `arena`. */
+SIG_API void sig_ptrvec_push(sig_arena *arena, sig_ptrvec *vec, void *item);
 
 #endif

@@ -15,6 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "signals/arena.h"
+#include "signals/export.h"
+
 struct sig_ctx;
 
 /* A span of source text. `file` is the source id from sig_ctx_add_*();
@@ -33,7 +36,7 @@ typedef struct sig_loc {
 #define SIG_NOLOC ((sig_loc){0, 0, 0, 0, 0, 0, 0})
 
 /* The span from the start of `a` to the end of `b` (both in one file). */
-sig_loc sig_loc_join(sig_loc a, sig_loc b);
+SIG_API sig_loc sig_loc_join(sig_loc a, sig_loc b);
 
 typedef enum sig_severity {
     SIG_SEV_ERROR,
@@ -63,24 +66,27 @@ typedef struct sig_diag {
  * `loc`. The message is printf-formatted. Returns the queued diagnostic so
  * that a label, notes and help can be added. All strings are copied into the
  * context's arena. An unknown code is a programming error (assert). */
-sig_diag *sig_error(struct sig_ctx *ctx, sig_loc loc, const char *code,
+SIG_API sig_diag *sig_error(struct sig_ctx *ctx, sig_loc loc, const char *code,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-sig_diag *sig_warning(struct sig_ctx *ctx, sig_loc loc, const char *code,
+SIG_API sig_diag *sig_warning(struct sig_ctx *ctx, sig_loc loc, const char *code,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-void sig_diag_label(struct sig_ctx *ctx, sig_diag *d, const char *fmt, ...)
+/* Add to a queued diagnostic `d`: the label under its primary span, a note
+ * (with a span, or SIG_NOLOC), the help line. printf-formatted; copied into
+ * the context's arena. A second label or help replaces the first. */
+SIG_API void sig_diag_label(struct sig_ctx *ctx, sig_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void sig_diag_note(struct sig_ctx *ctx, sig_diag *d, sig_loc loc,
+SIG_API void sig_diag_note(struct sig_ctx *ctx, sig_diag *d, sig_loc loc,
                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void sig_diag_help(struct sig_ctx *ctx, sig_diag *d, const char *fmt, ...)
+SIG_API void sig_diag_help(struct sig_ctx *ctx, sig_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Sets help "did you mean `suggestion`?" and the replacement text. */
-void sig_diag_suggest(struct sig_ctx *ctx, sig_diag *d, const char *suggestion);
+SIG_API void sig_diag_suggest(struct sig_ctx *ctx, sig_diag *d, const char *suggestion);
 
 /* The closest of `candidates` (NULL-terminated, or `n` entries) to `word`
  * by Damerau-Levenshtein distance, case-insensitive, if it is close enough
  * to be a plausible typo (distance <= max(1, len/3)); NULL otherwise. */
-const char *sig_did_you_mean(const char *word, const char *const *candidates,
+SIG_API const char *sig_did_you_mean(const char *word, const char *const *candidates,
                              size_t n);
 
 /* Diagnostic output formats for sig_diags_render(). */
@@ -97,22 +103,36 @@ typedef enum sig_diag_format {
  * (`\x1b`, `\u202e`; src/text.h), the underline aligned with them, and a
  * long source line cut around the span. JSON mode writes valid UTF-8
  * whatever the inputs: invalid bytes become U+FFFD. */
-void sig_diags_render(struct sig_ctx *ctx, FILE *out, sig_diag_format fmt,
+SIG_API void sig_diags_render(struct sig_ctx *ctx, FILE *out, sig_diag_format fmt,
                       bool color);
 
 /* Counts of queued diagnostics. */
-size_t sig_error_count(const struct sig_ctx *ctx);
-size_t sig_warning_count(const struct sig_ctx *ctx);
+SIG_API size_t sig_error_count(const struct sig_ctx *ctx);
+SIG_API size_t sig_warning_count(const struct sig_ctx *ctx);
 
 /* The first queued diagnostic (a linked list, queue order), for tests and
  * language servers. */
-const sig_diag *sig_diags_first(const struct sig_ctx *ctx);
+SIG_API const sig_diag *sig_diags_first(const struct sig_ctx *ctx);
 
 /* Code table lookup: title and explanation of a code, NULL if unknown. */
-const char *sig_code_title(const char *code);
-const char *sig_code_explanation(const char *code);
+SIG_API const char *sig_code_title(const char *code);
+SIG_API const char *sig_code_explanation(const char *code);
 /* Calls `fn` for every known code in ascending order. */
-void sig_codes_foreach(void (*fn)(const char *code, const char *title, void *),
+SIG_API void sig_codes_foreach(void (*fn)(const char *code, const char *title, void *),
                        void *data);
+
+/* Terminal-safe and JSON-safe text, as the renderer above writes it (also
+ * for messages the CLI prints itself). */
+/* Writes s[0..len) to `out` (when non-NULL) with what a terminal must not
+ * receive raw escaped: C0 controls and DEL as `\xNN`, C1 and the
+ * bidirectional controls as `\uNNNN`, each byte of invalid UTF-8 as `\xNN`.
+ * A tab is written as is when `keep_tab`. Returns the number of terminal
+ * columns written, counting one per code point (a tab counts as one). */
+SIG_API size_t sig_write_escaped(FILE *out, const char *s, size_t len, bool keep_tab);
+
+/* An arena copy of the NUL-terminated `s` in which every byte that is not
+ * part of valid UTF-8 is replaced by U+FFFD, for JSON output. Returns `s`
+ * itself when it is valid UTF-8 already; NULL for NULL. */
+SIG_API const char *sig_utf8_repair(sig_arena *arena, const char *s);
 
 #endif

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "signals/export.h"
 #include "signals/arena.h"
 #include "signals/diag.h"
 
@@ -41,13 +42,15 @@ typedef struct sig_type {
 } sig_type;
 
 /* "int32", "string_list", ...: the API spelling. Static storage. */
-const char *sig_type_name(sig_type t);
+SIG_API const char *sig_type_name(sig_type t);
 /* Parses an API type name. Returns false if `name` is not one of the 16. */
-bool sig_type_parse(const char *name, sig_type *out);
+SIG_API bool sig_type_parse(const char *name, sig_type *out);
 /* The 16 type names, NULL-terminated, for did-you-mean. */
-extern const char *const sig_type_names[];
-bool sig_type_is_numeric(sig_type t); /* int32 int64 double float, not lists */
-bool sig_type_equal(sig_type a, sig_type b);
+SIG_API extern const char *const sig_type_names[];
+/* True for int32, int64, double and float (not their lists). */
+SIG_API bool sig_type_is_numeric(sig_type t);
+/* Same scalar and same list-ness. */
+SIG_API bool sig_type_equal(sig_type a, sig_type b);
 
 /* --------------------------------------------------------- aggregations */
 
@@ -79,9 +82,11 @@ typedef struct sig_agg_info {
     const char *meaning;       /* one line, for docs and `explain` */
 } sig_agg_info;
 
-const sig_agg_info *sig_agg_lookup(const char *name); /* NULL if unknown */
-const sig_agg_info *sig_agg_get(sig_agg agg);
-extern const char *const sig_agg_names[]; /* NULL-terminated */
+/* The aggregation named `name` ("sum"), or NULL if unknown; static storage. */
+SIG_API const sig_agg_info *sig_agg_lookup(const char *name);
+/* The table entry of `agg` (< SIG_AGG__COUNT); static storage. */
+SIG_API const sig_agg_info *sig_agg_get(sig_agg agg);
+SIG_API extern const char *const sig_agg_names[]; /* NULL-terminated */
 
 /* ------------------------------------------------------------ schemas */
 
@@ -98,7 +103,7 @@ typedef struct sig_schema_ref {
 } sig_schema_ref;
 
 /* "1-0-2" when the version is exact, NULL otherwise (static or arena). */
-const char *sig_schema_exact_version(const struct sig_schema_ref *ref);
+SIG_API const char *sig_schema_exact_version(const struct sig_schema_ref *ref);
 
 /* `event NAME = iglu:...`: a self-describing (or built-in) event. */
 typedef struct sig_event {
@@ -195,7 +200,7 @@ typedef enum sig_op {
     SIG_OP_IN     /* value is a list */
 } sig_op;
 
-const char *sig_op_name(sig_op op); /* "=", "!=", ..., "like", "in" */
+SIG_API const char *sig_op_name(sig_op op); /* "=", "!=", ..., "like", "in" */
 
 typedef struct sig_criterion {
     sig_property property;
@@ -340,11 +345,12 @@ typedef struct sig_atomic_column {
     sig_type type;
 } sig_atomic_column;
 
-const sig_atomic_column *sig_atomic_lookup(const char *name); /* NULL if unknown */
-extern const sig_atomic_column sig_atomic_columns[];
-extern const size_t sig_atomic_column_count;
+SIG_API const sig_atomic_column *sig_atomic_lookup(const char *name); /* NULL if unknown */
+/* The table, in the API's order (load_tstamp last), and its length. */
+SIG_API extern const sig_atomic_column sig_atomic_columns[];
+SIG_API extern const size_t sig_atomic_column_count;
 /* The names, NULL-terminated, for did-you-mean. */
-extern const char *const sig_atomic_names[];
+SIG_API extern const char *const sig_atomic_names[];
 
 /* ------------------------------------------------ Snowplow naming facts */
 
@@ -355,28 +361,53 @@ typedef struct sig_builtin_key {
     const char *name, *key, *description;
 } sig_builtin_key;
 
-extern const sig_builtin_key sig_builtin_keys[];
-extern const size_t sig_builtin_key_count;
+/* The SDK's built-in keys (domain_userid, ...), sig_builtin_key_count of them. */
+SIG_API extern const sig_builtin_key sig_builtin_keys[];
+SIG_API extern const size_t sig_builtin_key_count;
 /* The built-in key named `name`, or NULL. */
-const sig_builtin_key *sig_builtin_key_lookup(const char *name);
+SIG_API const sig_builtin_key *sig_builtin_key_lookup(const char *name);
+
+/* Snowplow's camelCase to snake_case, the one rule for schema names in
+ * column names and for struct field names (BigQuery, Databricks): '_'
+ * before each upper-case letter that follows anything but an upper-case
+ * letter or '_', then ASCII lower case; other bytes are kept. As Python:
+ * re.sub(r"([^A-Z_])([A-Z])", r"\1_\2", s).lower(). "deviceClass" gives
+ * "device_class", "HTTPStatus" "httpstatus", "v2Name" "v2_name". Allocated
+ * in `arena`; NULL gives NULL. */
+SIG_API char *sig_snake_case(sig_arena *arena, const char *s);
 
 /* Snowplow's warehouse spelling of a schema's vendor and name, as the
  * loaders and the analytics SDKs' shredder write column names
- * (signals-api.md 7.2): "<vendor>_<name>" where '.' and '-' become '_',
- * letters are lower-cased, and in the name camelCase becomes snake_case
- * (re.sub(r"([^A-Z_])([A-Z])", r"\1_\2", name)). "com.acme-x" and
- * "myEvent" give "com_acme_x_my_event". Allocated in `arena`. */
-char *sig_warehouse_stem(sig_arena *arena, const char *vendor, const char *name);
+ * (signals-api.md 7.2): "<vendor>_<name>" where the name is
+ * sig_snake_case()'d, '.' and '-' become '_' and letters are lower-cased.
+ * "com.acme-x" and "myEvent" give "com_acme_x_my_event". Allocated in
+ * `arena`. */
+SIG_API char *sig_warehouse_stem(sig_arena *arena, const char *vendor, const char *name);
 /* Vendors of common Snowplow schemas, NULL-terminated, every vendor before
  * any shorter vendor it starts with: for splitting a warehouse stem such as
  * "com_snowplowanalytics_snowplow_ecommerce_product" into vendor and name,
  * which the underscores alone cannot do. */
-extern const char *const sig_known_vendors[];
+SIG_API extern const char *const sig_known_vendors[];
 
 /* The warehouse column of a schema: `prefix` ("unstruct_event_" or
  * "contexts_") + stem + "_" + model, e.g.
  * "contexts_com_snowplowanalytics_snowplow_ecommerce_product_1". NULL when
  * the reference has no model version. Allocated in `arena`. */
-char *sig_schema_column(sig_arena *arena, const char *prefix, const sig_schema_ref *ref);
+SIG_API char *sig_schema_column(sig_arena *arena, const char *prefix, const sig_schema_ref *ref);
+
+/* A warehouse column name taken apart: "contexts_<stem>_<model>" or
+ * "unstruct_event_<stem>_<model>". */
+typedef struct sig_warehouse_column {
+    bool is_event;        /* unstruct_event_ (an event); else contexts_ */
+    const char *stem;     /* "<vendor>_<name>", inside the parsed text (no NUL) */
+    size_t stem_len;      /* > 0 */
+    int model;            /* the major version: 1 to 9 digits after the last '_' */
+} sig_warehouse_column;
+
+/* Parses the first `len` bytes of `text` as exactly one such column name
+ * (no `[i]` or `.path` after it). Returns false, leaving `out` unspecified,
+ * for another prefix, an empty stem, or no `_` and 1 to 9 digits at the
+ * end. The inverse of sig_schema_column() up to the stem's spelling. */
+SIG_API bool sig_warehouse_column_parse(const char *text, size_t len, sig_warehouse_column *out);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "signals/export.h"
 #include "signals/arena.h"
 
 /* A growable byte buffer in an arena. Zero-initialise with the arena set:
@@ -24,13 +25,16 @@ typedef struct sig_buf {
     size_t cap;
 } sig_buf;
 
-void sig_buf_append(sig_buf *b, const char *s, size_t len);
-void sig_buf_puts(sig_buf *b, const char *s);
-void sig_buf_putc(sig_buf *b, char c);
-void sig_buf_printf(sig_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sig_buf_vprintf(sig_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* Append to `b` (growing it in its arena): `len` bytes of `s`, a
+ * NUL-terminated string, one character, or printf-formatted text. */
+SIG_API void sig_buf_append(sig_buf *b, const char *s, size_t len);
+SIG_API void sig_buf_puts(sig_buf *b, const char *s);
+SIG_API void sig_buf_putc(sig_buf *b, char c);
+SIG_API void sig_buf_printf(sig_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+SIG_API void sig_buf_vprintf(sig_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* The contents as a string ("" when empty). Owned by the arena. */
-const char *sig_buf_str(sig_buf *b);
+SIG_API const char *sig_buf_str(sig_buf *b);
 
 typedef struct sig_output_file {
     const char *path;    /* relative, '/'-separated, no "..", no leading '/' */
@@ -58,22 +62,22 @@ typedef struct sig_output {
 } sig_output;
 
 /* A new empty output using `arena`. */
-void sig_output_init(sig_output *out, sig_arena *arena);
+SIG_API void sig_output_init(sig_output *out, sig_arena *arena);
 
 /* Adds (or replaces) the file at relative `path` with `len` bytes of `data`
  * (both copied). */
-void sig_output_add(sig_output *out, const char *path, const char *data, size_t len);
-void sig_output_add_buf(sig_output *out, const char *path, sig_buf *b);
+SIG_API void sig_output_add(sig_output *out, const char *path, const char *data, size_t len);
+SIG_API void sig_output_add_buf(sig_output *out, const char *path, sig_buf *b);
 
 /* The file at `path`, or NULL. */
-const sig_output_file *sig_output_find(const sig_output *out, const char *path);
+SIG_API const sig_output_file *sig_output_find(const sig_output *out, const char *path);
 
 /* Records the file at `path` (stat(2), symbolic links followed, as the
  * file was read) as an input of the compilation: sig_output_write() then
  * refuses to write a one-file output over it. A path that cannot be
  * stat'ed is ignored (it cannot be the destination either). Copies nothing
  * of `path`; the record lives in the output's arena. */
-void sig_output_protect(sig_output *out, const char *path);
+SIG_API void sig_output_protect(sig_output *out, const char *path);
 
 /* The marker file of a directory output: its manifest, the list of the
  * files signalsc generated there, one relative path a line after two
@@ -139,6 +143,6 @@ void sig_output_protect(sig_output *out, const char *path);
  * swap leaves `dest` unchanged and removes the staging name. A failure to
  * empty the previous tree after the swap is an error too (the message says
  * the new output is in place); the next write to `dest` finishes it. */
-bool sig_output_write(const sig_output *out, const char *dest, const char **errmsg);
+SIG_API bool sig_output_write(const sig_output *out, const char *dest, const char **errmsg);
 
 #endif

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "signals/export.h"
 #include "signals/arena.h"
 #include "signals/diag.h"
 #include "signals/model.h"
@@ -29,11 +30,11 @@
 typedef struct sig_ctx sig_ctx;
 
 /* A new compilation context. Never NULL (aborts when out of memory). */
-sig_ctx *sig_ctx_new(void);
+SIG_API sig_ctx *sig_ctx_new(void);
 /* Frees the context, its arena and everything allocated from it. */
-void sig_ctx_free(sig_ctx *ctx);
+SIG_API void sig_ctx_free(sig_ctx *ctx);
 /* The context's arena, for callers building objects that live as long. */
-sig_arena *sig_ctx_arena(sig_ctx *ctx);
+SIG_API sig_arena *sig_ctx_arena(sig_ctx *ctx);
 
 /* One input text. `path` is as given (printed in diagnostics, and the base
  * for resolving `import "..."` relative to it); `text` is NUL-terminated
@@ -64,7 +65,7 @@ typedef struct sig_source {
  * FIFO (named pipe), not a regular file", "it is a character device, not a
  * regular file" (block device, socket likewise), "it is larger than 64
  * MiB, the limit for an input". */
-char *sig_read_input(const char *path, size_t *len_out, const char **reason);
+SIG_API char *sig_read_input(const char *path, size_t *len_out, const char **reason);
 
 /* Adds a root source read from the file at `path` ("-" reads standard input
  * and is shown as "<stdin>", or as `display_name` when that is non-NULL).
@@ -73,16 +74,18 @@ char *sig_read_input(const char *path, size_t *len_out, const char **reason);
  * file, or it is too large: the message carries sig_read_input()'s reason)
  * or E0002 (not valid UTF-8 or
  * contains a NUL byte). */
-unsigned sig_ctx_add_file(sig_ctx *ctx, const char *path, const char *display_name);
+SIG_API unsigned sig_ctx_add_file(sig_ctx *ctx, const char *path, const char *display_name);
 
 /* Adds a root source from memory. `text` is copied; `name` is shown in
  * diagnostics. Returns the source id (>= 1), or 0 after E0002. */
-unsigned sig_ctx_add_buffer(sig_ctx *ctx, const char *name, const char *text,
+SIG_API unsigned sig_ctx_add_buffer(sig_ctx *ctx, const char *name, const char *text,
                             size_t len);
 
 /* The source with id `id`, or NULL. */
-const sig_source *sig_ctx_source(const sig_ctx *ctx, unsigned id);
-size_t sig_ctx_source_count(const sig_ctx *ctx);
+SIG_API const sig_source *sig_ctx_source(const sig_ctx *ctx, unsigned id);
+/* The number of sources so far (roots and, after sig_ctx_check(), imports);
+ * ids run from 1 to this count. */
+SIG_API size_t sig_ctx_source_count(const sig_ctx *ctx);
 
 /* Parses every root source and the files they import (once each; an import
  * cycle is error E0003, a missing import E0001 at the import's string),
@@ -90,7 +93,7 @@ size_t sig_ctx_source_count(const sig_ctx *ctx);
  * queued, NULL otherwise; diagnostics are queued on the context in every
  * case. The model is owned by the context. Calling it twice returns the
  * same model. */
-const sig_model *sig_ctx_check(sig_ctx *ctx);
+SIG_API const sig_model *sig_ctx_check(sig_ctx *ctx);
 
 /* Options shared by the backends. Strings are borrowed for the call. */
 typedef struct sig_compile_options {
@@ -104,22 +107,22 @@ typedef struct sig_compile_options {
  * Errors: E0901 unknown backend, E0902 unknown target for that backend (with
  * did-you-mean), and the backend's own capability errors, which name the
  * target (E09xx). On failure `out` may hold partial files: never write it. */
-bool sig_compile(sig_ctx *ctx, const sig_model *model,
+SIG_API bool sig_compile(sig_ctx *ctx, const sig_model *model,
                  const sig_compile_options *opts, sig_output *out);
 
 /* Backend registry: the names (NULL-terminated) and, per backend, its
  * targets (NULL-terminated, the first one is the default). NULL for an
  * unknown backend. */
-extern const char *const sig_backend_names[];
-const char *const *sig_backend_targets(const char *backend);
+SIG_API extern const char *const sig_backend_names[];
+SIG_API const char *const *sig_backend_targets(const char *backend);
 /* A backend's one-line summary, or NULL for an unknown backend. */
-const char *sig_backend_summary(const char *backend);
+SIG_API const char *sig_backend_summary(const char *backend);
 
 /* The model as one JSON document (the shape is documented in
  * docs/model-json.md): every view, attribute, event, context, key, batch
  * source and service, with properties resolved to warehouse columns and
  * JSONPaths. For tools and tests (`signalsc debug model`). Returns a
  * malloc'd NUL-terminated string that the caller frees with free(). */
-char *sig_model_json(const sig_model *model);
+SIG_API char *sig_model_json(const sig_model *model);
 
 #endif

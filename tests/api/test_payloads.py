@@ -11,7 +11,7 @@ Run from the repository root with the project's test venv:
   the SDK sends it, and compared byte for byte);
 * `signalsc import` round trip: the SDK example bodies in tests/api/fixtures
   are imported, compiled again, and must give the same objects back (modulo
-  the normalisations documented in backends/api/import.h).
+  the normalisations documented in include/signals/import.h).
 
 The SDK is for validation only; signalsc never depends on it. SIGNALSC
 overrides the compiler (default build/signalsc)."""

@@ -8,7 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "api/api.h"
-#include "api/import.h"
+#include "signals/import.h"
 #include "api/json_out.h"
 #include "backend.h"
 #include "signals/signals.h"

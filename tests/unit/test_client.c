@@ -8,8 +8,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "api/client.h"
-#include "api/deploy.h"
+#include "signals/client.h"
+#include "signals/deploy.h"
 #include "signals/signals.h"
 #include "unit.h"
 

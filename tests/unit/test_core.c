@@ -325,5 +325,71 @@ TEST(output_keeps_files_it_did_not_generate_and_guards_one_file_outputs)
 
     char *cmd = sig_arena_printf(a, "rm -rf '%s'", root);
     CHECK(system(cmd) == 0);
+}
+
+/* ------------------------------------------------------ Snowplow naming */
+
+/* One camelCase rule for column stems and struct fields:
+ * re.sub(r"([^A-Z_])([A-Z])", r"\1_\2", s).lower(). */
+TEST(naming_snake_case)
+{
+    sig_arena *a = sig_arena_new();
+    CHECK_STR(sig_snake_case(a, "deviceClass"), "device_class");
+    CHECK_STR(sig_snake_case(a, "CamelCase"), "camel_case");
+    CHECK_STR(sig_snake_case(a, "HTTPStatus"), "httpstatus");
+    CHECK_STR(sig_snake_case(a, "v2Name"), "v2_name");
+    CHECK_STR(sig_snake_case(a, "already_snake"), "already_snake");
+    CHECK_STR(sig_snake_case(a, "_Leading"), "_leading");
+    CHECK_STR(sig_snake_case(a, "a_B"), "a_b");
+    CHECK_STR(sig_snake_case(a, "a-B.c"), "a-_b.c"); /* other bytes are kept */
+    CHECK_STR(sig_snake_case(a, ""), "");
+    CHECK(sig_snake_case(a, NULL) == NULL);
+    /* The stem is the same rule on the name, then '.' and '-' as '_'. */
+    CHECK_STR(sig_warehouse_stem(a, "com.Acme-x", "my-Event.v"), "com_acme_x_my__event_v");
+    sig_arena_free(a);
+}
+
+static bool parse_col(const char *s, sig_warehouse_column *wc)
+{
+    return sig_warehouse_column_parse(s, strlen(s), wc);
+}
+
+TEST(naming_warehouse_column_parse)
+{
+    sig_warehouse_column wc;
+    CHECK(parse_col("contexts_com_snowplowanalytics_snowplow_ecommerce_product_1", &wc));
+    CHECK(!wc.is_event);
+    CHECK_INT(wc.stem_len, strlen("com_snowplowanalytics_snowplow_ecommerce_product"));
+    CHECK(strncmp(wc.stem, "com_snowplowanalytics_snowplow_ecommerce_product", wc.stem_len) == 0);
+    CHECK_INT(wc.model, 1);
+    CHECK(parse_col("unstruct_event_com_acme_my_event_12", &wc));
+    CHECK(wc.is_event);
+    CHECK_INT(wc.model, 12);
+    CHECK(strncmp(wc.stem, "com_acme_my_event", wc.stem_len) == 0 && wc.stem_len == 17);
+    CHECK(parse_col("contexts_x_999999999", &wc) && wc.model == 999999999);
+    /* `len` bounds the name: the `[0].price` after it is the caller's. */
+    const char *prop = "contexts_com_acme_ctx_2[0].price";
+    CHECK(sig_warehouse_column_parse(prop, strcspn(prop, "[.:"), &wc));
+    CHECK_INT(wc.model, 2);
+    CHECK(wc.stem == prop + 9 && wc.stem_len == strlen("com_acme_ctx"));
+
+    CHECK(!parse_col("contexts_x_1234567890", &wc)); /* more than 9 digits */
+    CHECK(!parse_col("contexts__1", &wc));           /* empty stem */
+    CHECK(!parse_col("contexts_1", &wc));
+    CHECK(!parse_col("contexts_", &wc));
+    CHECK(!parse_col("contexts_x_", &wc));
+    CHECK(!parse_col("contexts_x1", &wc));           /* no '_' before the version */
+    CHECK(!parse_col("unstruct_event_x", &wc));
+    CHECK(!parse_col("derived_contexts_x_1", &wc));
+    CHECK(!parse_col("mkt_source", &wc));
+    CHECK(!sig_warehouse_column_parse(prop, strlen(prop), &wc)); /* not just the name */
+
+    /* The inverse of sig_schema_column(). */
+    sig_arena *a = sig_arena_new();
+    sig_schema_ref ref = {.vendor = "com.acme", .name = "myCtx", .has_version = true,
+                          .model = 3, .revision = -1, .addition = -1};
+    const char *col = sig_schema_column(a, "unstruct_event_", &ref);
+    CHECK(parse_col(col, &wc) && wc.is_event && wc.model == 3);
+    CHECK(strncmp(wc.stem, sig_warehouse_stem(a, "com.acme", "myCtx"), wc.stem_len) == 0);
     sig_arena_free(a);
 }

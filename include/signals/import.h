@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "signals/export.h"
 #include "signals/signals.h"
 
 /* Reads `len` bytes of JSON (`source_name` is shown in diagnostics) holding
@@ -43,7 +44,7 @@
  * the message names `source_name` and the JSONPath of the member, e.g.
  * `$.views[0].attributes[2].name`). Returns false if any error was
  * queued; `out_spec` may then hold a partial spec: never write it. */
-bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *source_name,
+SIG_API bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *source_name,
                      sig_buf *out_spec);
 
 #endif

@@ -28,7 +28,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "api/client.h"
+#include "signals/export.h"
+#include "signals/client.h"
 #include "signals/signals.h"
 
 /* One field difference: JSON pointer path, old and new values as compact
@@ -43,7 +44,9 @@ typedef struct api_change {
  * vector, *n entries). Null and absent are equal; keys the API computes
  * (see above) are ignored when the desired body lacks them; arrays are
  * compared element by element. Returns the number of changes. */
-size_t api_diff(sig_arena *a, const cJSON *deployed, const cJSON *desired, api_change **out, size_t *n);
+SIG_API size_t api_diff(sig_arena *a, const cJSON *deployed, const cJSON *desired,
+                        api_change **out, size_t *n)
+    SIG_SYMBOL("sig_api_diff");
 
 typedef enum api_kind { API_OBJ_KEY, API_OBJ_GROUP, API_OBJ_SERVICE } api_kind;
 
@@ -78,8 +81,11 @@ typedef struct api_deploy {
 
 /* Reads the objects from a compiled api output (plan.json and bodies).
  * Returns false (diagnostic queued) if the output is not one. */
-bool api_deploy_load(sig_ctx *ctx, const sig_output *out, bool views, api_deploy *d);
-void api_deploy_free(api_deploy *d);
+SIG_API bool api_deploy_load(sig_ctx *ctx, const sig_output *out, bool views, api_deploy *d)
+    SIG_SYMBOL("sig_api_deploy_load");
+/* Frees the bodies api_deploy_load() parsed (the rest lives in the
+ * context's arena). */
+SIG_API void api_deploy_free(api_deploy *d) SIG_SYMBOL("sig_api_deploy_free");
 
 typedef enum api_verb { API_VERB_PLAN, API_VERB_PUBLISH, API_VERB_UNPUBLISH, API_VERB_DELETE } api_verb;
 
@@ -101,7 +107,12 @@ typedef struct api_run_options {
     void *confirm_ud;
 } api_run_options;
 
-api_outcome api_run(sig_ctx *ctx, api_client *c, api_deploy *d, const api_run_options *o);
+/* Plans `d` against the deployed objects (fills each object's action and
+ * changes), prints the plan to o->out, then for publish, unpublish and
+ * delete asks o->confirm (unless o->yes) and applies it. Errors are queued
+ * on `ctx` (API_ERROR). */
+SIG_API api_outcome api_run(sig_ctx *ctx, api_client *c, api_deploy *d, const api_run_options *o)
+    SIG_SYMBOL("sig_api_run");
 
 /* `sync VIEW[:VERSION]`: PUT the view's BatchSourceConfig, then publish it
  * to the engines (View era: feature_store/apply). `m` may be NULL (no
@@ -114,11 +125,14 @@ typedef struct api_sync_options {
     FILE *out;
 } api_sync_options;
 
-api_outcome api_sync(sig_ctx *ctx, api_client *c, const sig_model *m, bool views, const api_sync_options *o);
+SIG_API api_outcome api_sync(sig_ctx *ctx, api_client *c, const sig_model *m, bool views,
+                             const api_sync_options *o)
+    SIG_SYMBOL("sig_api_sync");
 
 /* `test-connection`: the auth check (a registry list request through the
  * whole token flow) and GET /health-all. */
-api_outcome api_test_connection(sig_ctx *ctx, api_client *c, bool views, bool check_auth, bool check_api,
-                                FILE *out);
+SIG_API api_outcome api_test_connection(sig_ctx *ctx, api_client *c, bool views,
+                                        bool check_auth, bool check_api, FILE *out)
+    SIG_SYMBOL("sig_api_test_connection");
 
 #endif

@@ -42,6 +42,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "signals/export.h"
 #include "signals/signals.h"
 
 /* ------------------------------------------------------------ config */
@@ -89,7 +90,8 @@ typedef struct api_config {
  * E0941 (snowplow.yml unreadable or not understood: "PATH:LINE:COL: what"),
  * E0952 (plain http to a host that is not loopback), E0942 (libcurl cannot
  * be loaded). */
-bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, api_config *out);
+SIG_API bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, api_config *out)
+    SIG_SYMBOL("sig_api_config_resolve");
 
 /* The three `console:` keys of snowplow.yml. */
 typedef struct api_yml {
@@ -115,7 +117,8 @@ typedef struct api_yml {
  * nested more than 64 deep (libyaml's scanner is quadratic in the depth:
  * they are refused in a first, linear pass). The message never
  * quotes the file's text (a value may be the API key). */
-bool api_yml_parse(sig_arena *a, const char *text, size_t len, api_yml *out, char *err, size_t errlen);
+SIG_API bool api_yml_parse(sig_arena *a, const char *text, size_t len, api_yml *out, char *err, size_t errlen)
+    SIG_SYMBOL("sig_api_yml_parse");
 
 /* -------------------------------------------------------- pure parts */
 
@@ -124,7 +127,8 @@ bool api_yml_parse(sig_arena *a, const char *text, size_t len, api_yml *out, cha
  * the token is not a JWT, its payload not base64url JSON, `exp` missing or
  * not a number, or outside int64_t (NaN, +-inf, 1e300): the value is
  * range-checked before conversion. `token` NULL: false. */
-bool api_jwt_exp(const char *token, int64_t *exp);
+SIG_API bool api_jwt_exp(const char *token, int64_t *exp)
+    SIG_SYMBOL("sig_api_jwt_exp");
 
 /* The access token in the console's answer to the token exchange: the
  * string `accessToken` of the JSON object in `body` (`len` bytes). Returns
@@ -153,7 +157,8 @@ long api_retry_after_ms(int64_t seconds, long max_ms, bool *capped);
 /* The delay before retry number `attempt` (0 for the first retry):
  * base * 2^attempt capped at max, then "equal jitter": a value in
  * [d/2, d] chosen by `r` in [0, 1). */
-long api_backoff_ms(int attempt, long base_ms, long max_ms, double r);
+SIG_API long api_backoff_ms(int attempt, long base_ms, long max_ms, double r)
+    SIG_SYMBOL("sig_api_backoff_ms");
 
 /* True when `host` (as libcurl's CURLUPART_HOST gives it: IPv6 in
  * brackets) is loopback: 127.0.0.0/8 in dotted-quad form, [::1] (any
@@ -179,7 +184,8 @@ typedef struct api_response {
 } api_response;
 
 /* Frees the body and JSON of `r` and zeroes it. NULL: nothing. */
-void api_response_free(api_response *r);
+SIG_API void api_response_free(api_response *r)
+    SIG_SYMBOL("sig_api_response_free");
 
 /* A client for a configuration resolved by api_config_resolve() (the
  * strings are borrowed: they must outlive the client). Loads libcurl on
@@ -190,10 +196,12 @@ void api_response_free(api_response *r);
  * (CURLOPT_CAPATH); empty values are ignored; --verbose logs which is used.
  * Returns NULL when libcurl cannot be loaded or initialised, or out of
  * memory (no diagnostic queued). Free with api_client_free(). */
-api_client *api_client_new(sig_ctx *ctx, const api_config *cfg);
+SIG_API api_client *api_client_new(sig_ctx *ctx, const api_config *cfg)
+    SIG_SYMBOL("sig_api_client_new");
 
 /* Frees the client, its token and libcurl handle. NULL: nothing. */
-void api_client_free(api_client *c);
+SIG_API void api_client_free(api_client *c)
+    SIG_SYMBOL("sig_api_client_free");
 
 /* Outcome of a request that got an HTTP answer. */
 enum {
@@ -209,22 +217,23 @@ enum {
  * exhausted, 401 after a fresh token, 403, 422, a 2xx whose body is not
  * JSON), or API_DRY. `expect` lists statuses (0-terminated) the caller
  * handles itself; any other non-2xx status becomes a diagnostic. */
-int api_call(api_client *c, const char *method, const char *path, const char *body,
-             const long *expect, api_response *resp);
+SIG_API int api_call(api_client *c, const char *method, const char *path, const char *body,
+             const long *expect, api_response *resp) SIG_SYMBOL("sig_api_call");
 
 /* GET {api_url}/health-all without auth. Same return values. */
-int api_health(api_client *c, api_response *resp);
+SIG_API int api_health(api_client *c, api_response *resp) SIG_SYMBOL("sig_api_health");
 
 /* True in a dry run (--dry-run). */
-bool api_client_dry_run(const api_client *c);
+SIG_API bool api_client_dry_run(const api_client *c) SIG_SYMBOL("sig_api_client_dry_run");
 
 /* Requests actually sent (attempts included), for tests and messages. */
-unsigned api_client_requests(const api_client *c);
+SIG_API unsigned api_client_requests(const api_client *c) SIG_SYMBOL("sig_api_client_requests");
 
 /* `s` with URL passwords redacted (api_redact_urls) and every secret the
  * client knows (API key, sandbox token, access token, URL passwords; those
  * of 4 bytes or more) replaced by "[redacted]". Returns a malloc'd string,
  * NULL when out of memory. */
-char *api_client_scrub(const api_client *c, const char *s);
+SIG_API char *api_client_scrub(const api_client *c, const char *s)
+    SIG_SYMBOL("sig_api_client_scrub");
 
 #endif
