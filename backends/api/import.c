@@ -3,6 +3,7 @@
 #include "api/import.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -345,8 +346,12 @@ static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *na
 }
 
 /* An event or context whose data a property reads, with model `major`:
- * one of the attribute's `from` events if it matches, else any declared
- * one, else a new `M-*-*` declaration. */
+ * one of the attribute's `from` events if it matches (NULL if none does),
+ * else any declared one, else a new `M-*-*` declaration. A `from` event without a version
+ * becomes that `M-*-*` event (the api backend sends a partial version
+ * such as 1-*-* as no version; the property keeps the major), since the
+ * checker wants the event a property reads among the attribute's events
+ * and with a model version. */
 static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const char *name,
                                    int major, const sig_ptrvec *from)
 {
@@ -356,6 +361,15 @@ static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const ch
             if (strcmp(s->vendor, vendor) == 0 && strcmp(s->name, name) == 0 && s->major == major)
                 return s;
         }
+        for (size_t i = 0; i < from->len; i++) {
+            im_schema *s = from->items[i];
+            if (strcmp(s->vendor, vendor) == 0 && strcmp(s->name, name) == 0 && !s->version) {
+                s = schema_for_major(m, ctx, vendor, name, major, NULL);
+                from->items[i] = s; /* the vector is the caller's, items are not const */
+                return s;
+            }
+        }
+        return NULL; /* the checker wants it among the attribute's events (E0327) */
     }
     for (size_t i = 0; i < m->schemas.len; i++) {
         im_schema *s = m->schemas.items[i];
@@ -367,6 +381,20 @@ static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const ch
 }
 
 /* ------------------------------------------------------- properties */
+
+/* A JSON number that is a whole number in [lo, hi]. */
+static bool whole_in(const cJSON *v, double lo, double hi)
+{
+    return cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi &&
+           v->valuedouble == floor(v->valuedouble);
+}
+
+static bool not_from(im *m, const char *where, const char *vendor, const char *name)
+{
+    err(m, "E0932", where, "the property reads event `%s/%s`, which is not one of the attribute's events",
+        vendor, name);
+    return false;
+}
 
 /* Writes `path` (JSONPath subset, `$.` optional) as `.a.b[0].c`. */
 static bool put_path(im *m, sig_buf *b, const char *path, const char *where)
@@ -483,6 +511,10 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
             err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", s);
             return false;
         }
+    if (body + n - (us + 1) > 9) { /* atoi would overflow */
+        err(m, "E0932", where, "`%s` has a major version that is too large", s);
+        return false;
+    }
     int major = atoi(us + 1);
     const char *mangled = sig_arena_strndup(m->a, body, (size_t)(us - body));
     const char *rest = body + n;
@@ -517,6 +549,7 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
     const char *vendor, *name;
     if (!split_column(m, mangled, major, cx, where, &vendor, &name)) return false;
     im_schema *sc = schema_for_major(m, cx, vendor, name, major, from);
+    if (!sc) return not_from(m, where, vendor, name);
     sig_buf_puts(b, sc->decl);
     if (index) sig_buf_printf(b, "[%lld]", index);
     return put_path(m, b, rest + 1, where);
@@ -547,12 +580,16 @@ static bool put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *fr
     }
     const char *vendor = jstr(p, "vendor"), *path = jstr(p, "path");
     const cJSON *mv = jget(p, "major_version"), *ix = jget(p, "index");
-    if (!vendor || !name || !path || !cJSON_IsNumber(mv)) {
-        err(m, "E0931", where, "an %s property needs vendor, name, major_version and path",
+    /* Whole numbers the language can write; converting other doubles to
+     * int is undefined behaviour. */
+    if (!vendor || !name || !path || !whole_in(mv, 0, INT_MAX) || (ix && !whole_in(ix, 0, UINT32_MAX))) {
+        err(m, "E0931", where, "an %s property needs vendor, name, major_version and path "
+                               "(and a whole `index` from 0)",
             cx ? "entity" : "event");
         return false;
     }
     im_schema *sc = schema_for_major(m, cx, vendor, name, (int)mv->valuedouble, from);
+    if (!sc) return not_from(m, where, vendor, name);
     sig_buf_puts(b, sc->decl);
     if (cx && cJSON_IsNumber(ix) && ix->valuedouble != 0)
         sig_buf_printf(b, "[%lld]", (long long)ix->valuedouble);
@@ -707,10 +744,18 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
                                "has no setting for", name);
         return false;
     }
-    push(m, &m->entities, name);
-    sig_buf *b = &m->entity_text;
     const char *key = jstr(k, "key");
     const cJSON *prop = jget(k, "property"), *ttl = jget(k, "ttl");
+    /* Without a property the value is the atomic column `key` or `name`
+     * (as the checker reads it); a reference {"name": ...} to an entity
+     * the input does not define names none. */
+    if (!prop && !sig_atomic_lookup(key ? key : name)) {
+        err(m, "E0932", where, "entity `%s` has no `property`, and `%s` is not an atomic column: "
+                               "import it together with the entity's definition", name, key ? key : name);
+        return false;
+    }
+    push(m, &m->entities, name);
+    sig_buf *b = &m->entity_text;
     const char *desc = jstr(k, "description"), *owner = jstr(k, "owner");
     if (!key && !prop && !ttl && !desc && !owner) {
         sig_buf_printf(b, "entity %s\n", name);
@@ -832,6 +877,34 @@ static im_attr *find_attr(im *m, const char *name)
 
 /* ------------------------------------------------------------- views */
 
+/* A view's `version` (absent: 1). 0 after E0932 when it is not a whole
+ * number the language can write (`v1`..`v2147483647`): converting any
+ * other double to int is undefined behaviour. */
+static int view_version(im *m, const cJSON *ver, const char *where)
+{
+    if (!ver) return 1;
+    double d = cJSON_IsNumber(ver) ? ver->valuedouble : 0;
+    if (!(d >= 1 && d <= INT_MAX && d == (double)(int)d)) {
+        err(m, "E0932", where, "view version is not a whole number from 1 up");
+        return 0;
+    }
+    return (int)d;
+}
+
+/* Whether the input defines view `name` version `version`. */
+static bool input_has_view(const im *m, const char *name, int version)
+{
+    for (size_t i = 0; i < m->views.len; i++) {
+        const cJSON *v = ((const im_view *)m->views.items[i])->json;
+        const cJSON *ver = jget(v, "version");
+        const char *n = jstr(v, "name");
+        if (n && strcmp(n, name) == 0 &&
+            (ver ? cJSON_IsNumber(ver) && ver->valuedouble == version : version == 1))
+            return true;
+    }
+    return false;
+}
+
 static void scan_view(im *m, im_view *iv)
 {
     const cJSON *attrs = jget(iv->json, "attributes");
@@ -876,8 +949,8 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
         err(m, "E0932", iv->where, "view name `%s` is not a name of the language", name);
         return;
     }
-    const cJSON *ver = jget(v, "version");
-    int version = cJSON_IsNumber(ver) ? (int)ver->valuedouble : 1;
+    int version = view_version(m, jget(v, "version"), iv->where);
+    if (!version) return;
     const cJSON *key = jget(v, "attribute_key");
     if (!key) key = jget(v, "entity");
     const char *kname = jstr(key, "name");
@@ -968,13 +1041,20 @@ static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
     bool first = true;
     cJSON_ArrayForEach(r, refs) {
         const char *rn = jstr(r, "name");
-        const cJSON *rv = jget(r, "version");
         if (!rn) {
             err(m, "E0931", where, "a view reference needs a name");
             return;
         }
-        sig_buf_printf(b, "%s%s v%d", first ? "" : ", ", rn,
-                       cJSON_IsNumber(rv) ? (int)rv->valuedouble : 1);
+        int rv = view_version(m, jget(r, "version"), where);
+        if (!rv) return;
+        /* A spec that names a view it lacks does not check: the service
+         * can only be imported together with its views. */
+        if (!input_has_view(m, rn, rv)) {
+            err(m, "E0932", where, "service `%s` uses view `%s` v%d, which the input does not define",
+                name, rn, rv);
+            return;
+        }
+        sig_buf_printf(b, "%s%s v%d", first ? "" : ", ", rn, rv);
         first = false;
     }
     sig_buf_putc(b, '\n');
@@ -1008,6 +1088,7 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
 {
     im m = {.ctx = ctx, .a = sig_ctx_arena(ctx), .src = source_name ? source_name : "<input>",
             .ok = true};
+    size_t start = out_spec->len;
     m.entity_text.arena = m.source_text.arena = m.a;
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
@@ -1075,5 +1156,19 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         sig_buf_append(out_spec, parts[i]->data, parts[i]->len);
     }
     cJSON_Delete(root);
+    /* import writes only specs that pass check: what the checker rejects
+     * and the code above lets through (a view with fields but no batch
+     * source, a default of the wrong type, ...) is an import error that
+     * quotes the checker. */
+    if (m.ok) {
+        sig_ctx *chk = sig_ctx_new();
+        sig_ctx_add_buffer(chk, "imported.signals", out_spec->data + start, out_spec->len - start);
+        if (!sig_ctx_check(chk))
+            for (const sig_diag *d = sig_diags_first(chk); d; d = d->next)
+                if (d->severity == SIG_SEV_ERROR)
+                    err(&m, "E0932", NULL, "the spec it would write does not check: line %u: %s [%s]",
+                        (unsigned)d->loc.line, d->message, d->code);
+        sig_ctx_free(chk);
+    }
     return m.ok;
 }
