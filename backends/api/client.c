@@ -432,7 +432,9 @@ bool api_jwt_exp(const char *token, int64_t *exp)
     cJSON *j = cJSON_ParseWithLength(raw, k);
     free(raw);
     const cJSON *e = j ? cJSON_GetObjectItemCaseSensitive(j, "exp") : NULL;
-    bool ok = cJSON_IsNumber(e);
+    /* An exp no int64_t holds (1e300) counts as none: converting it is
+     * undefined behaviour. */
+    bool ok = cJSON_IsNumber(e) && e->valuedouble > -9e18 && e->valuedouble < 9e18;
     if (ok) *exp = (int64_t)e->valuedouble;
     cJSON_Delete(j);
     return ok;
