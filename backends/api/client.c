@@ -784,9 +784,8 @@ static bool retryable_curl(CURLcode rc)
     }
 }
 
-/* The message of an error answer: FastAPI's `detail` (a string, or a list
- * of {loc, msg}), `message`, or the text itself (shortened). malloc'd. */
-static char *api_message(const char *body)
+/* Declared in client.h (for the fuzz harness); documented there. */
+char *api_message(const char *body)
 {
     sig_arena *a = sig_arena_new();
     sig_buf b = {.arena = a};

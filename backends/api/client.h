@@ -104,6 +104,12 @@ bool api_parse_retry_after(const char *value, time_t now, long *delay_ms);
  * [d/2, d] chosen by `r` in [0, 1). */
 long api_backoff_ms(int attempt, long base_ms, long max_ms, double r);
 
+/* The message of an error answer body: FastAPI's `detail` (a string, or a
+ * list of {loc, msg}), `message`, or the text itself (shortened to 300
+ * bytes), on one line; "(no message)" for NULL or "". malloc'd. Internal:
+ * exposed so that tests/fuzz/fuzz_client.c can call it alone. */
+char *api_message(const char *body);
+
 /* ------------------------------------------------------------ client */
 
 typedef struct api_client api_client;
