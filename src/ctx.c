@@ -12,6 +12,7 @@
 
 #include "ast.h"
 #include "check.h"
+#include "text.h"
 
 sig_ctx *sig_ctx_new(void)
 {
@@ -47,35 +48,10 @@ static sig_loc loc_at(unsigned file, const char *text, size_t off)
     return (sig_loc){file, (uint32_t)off, (uint32_t)off + 1, line, col, line, col + 1};
 }
 
-/* Offset of the first byte that is not valid UTF-8 (or is NUL), or len. */
-static size_t utf8_invalid_at(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n;
-        uint32_t min;
-        if (c == 0) return i;
-        if (c < 0x80) { i++; continue; }
-        if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; c &= 0x1F; }
-        else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; c &= 0x0F; }
-        else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; c &= 0x07; }
-        else return i;
-        uint32_t cp = c;
-        for (size_t k = 1; k <= n; k++) {
-            if (i + k >= len || (s[i + k] & 0xC0) != 0x80) return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
-        i += n + 1;
-    }
-    return len;
-}
-
 unsigned sig_ctx_add_source(sig_ctx *ctx, const char *path, char *text, size_t len, sig_loc at)
 {
     unsigned id = (unsigned)ctx->sources.len + 1;
-    size_t bad = utf8_invalid_at((const unsigned char *)text, len);
+    size_t bad = sig_utf8_invalid_at(text, len);
     sig_source *src = SIG_NEW(ctx->arena, sig_source);
     src->id = id;
     src->path = sig_arena_strdup(ctx->arena, path);
@@ -102,52 +78,21 @@ unsigned sig_ctx_add_source(sig_ctx *ctx, const char *path, char *text, size_t l
     return id;
 }
 
-/* Reads a whole stream into the arena. Returns NULL with errno set. */
-static char *read_stream(sig_arena *arena, FILE *f, size_t *len_out)
-{
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) return NULL;
-    for (;;) {
-        if (len == cap) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); errno = ENOMEM; return NULL; }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t n = fread(buf + len, 1, cap - len, f);
-        len += n;
-        if (n == 0) {
-            if (ferror(f)) { int e = errno ? errno : EIO; free(buf); errno = e; return NULL; }
-            break;
-        }
-    }
-    char *text = sig_arena_strndup(arena, buf, len);
-    /* strndup stops at nothing: copy raw bytes (NULs kept for validation). */
-    memcpy(text, buf, len);
-    free(buf);
-    *len_out = len;
-    return text;
-}
-
 static unsigned add_file_at(sig_ctx *ctx, const char *path, const char *display, sig_loc at)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     const char *shown = display ? display : is_stdin ? "<stdin>" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
     size_t len = 0;
-    char *text = NULL;
-    if (f) {
-        text = read_stream(ctx->arena, f, &len);
-        int e = errno;
-        if (!is_stdin) fclose(f);
-        errno = e;
-    }
-    if (!text) {
-        sig_diag *d = sig_error(ctx, at, "E0001", "cannot read `%s`: %s", shown, strerror(errno));
+    const char *why = NULL;
+    char *buf = sig_read_input(path, &len, &why);
+    if (!buf) {
+        sig_diag *d = sig_error(ctx, at, "E0001", "cannot read `%s`: %s", shown, why);
         if (at.line) sig_diag_label(ctx, d, "imported here");
         return 0;
     }
+    char *text = sig_arena_alloc(ctx->arena, len + 1);
+    memcpy(text, buf, len + 1); /* raw bytes: NULs are kept for E0002 */
+    free(buf);
     return sig_ctx_add_source(ctx, shown, text, len, at);
 }
 

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "text.h"
 
 /* ---------------------------------------------------------- code table */
 
@@ -221,6 +222,33 @@ static const sig_source *loc_source(sig_ctx *ctx, sig_loc loc)
     return loc.line ? sig_ctx_source(ctx, loc.file) : NULL;
 }
 
+/* Text from sources, paths and messages reaches the terminal escaped
+ * (sig_write_escaped): a control sequence or a bidi override in a file
+ * cannot rewrite what the user sees. */
+static void put_esc(FILE *out, const char *s)
+{
+    sig_write_escaped(out, s, strlen(s), false);
+}
+
+/* Blanks as wide as text[from..to) is shown by sig_write_escaped (tabs
+ * kept as tabs), so that a caret lines up under escaped text. */
+static void put_pad(FILE *out, const char *text, size_t from, size_t to, char fill)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    for (size_t i = from; i < to;) {
+        uint32_t cp;
+        size_t n = sig_utf8_decode(u + i, to - i, &cp);
+        if (n == 0) n = 1;
+        if (n == 1 && cp == '\t' && fill == ' ') {
+            fputc('\t', out);
+        } else {
+            size_t w = sig_write_escaped(NULL, text + i, n, true);
+            for (size_t k = 0; k < w; k++) fputc(fill, out);
+        }
+        i += n;
+    }
+}
+
 /* Prints the source line of `loc` and an underline of its span on that line. */
 static void render_excerpt(sig_ctx *ctx, FILE *out, sig_loc loc, const char *label,
                            const palette *p, const char *mark_color, int width)
@@ -232,18 +260,34 @@ static void render_excerpt(sig_ctx *ctx, FILE *out, sig_loc loc, const char *lab
     while (le < src->len && src->text[le] != '\n') le++;
     size_t line_end = le;
     if (line_end > ls && src->text[line_end - 1] == '\r') line_end--;
-    fprintf(out, "%s%*u |%s %.*s\n", p->gutter, width, loc.line, p->reset,
-            (int)(line_end - ls), src->text + ls);
     size_t start = loc.start < ls ? ls : loc.start;
+    if (start > line_end) start = line_end;
     size_t end = loc.end;
     if (loc.end_line != loc.line || end > line_end) end = line_end;
-    if (end <= start) end = start + 1;
-    fprintf(out, "%s%*s |%s ", p->gutter, width, "", p->reset);
-    for (size_t i = ls; i < start && i < line_end; i++)
-        fputc(src->text[i] == '\t' ? '\t' : ' ', out);
+    /* A very long line (minified, or a file of NULs) is shown around the
+     * span only, cut at UTF-8 boundaries, with `...` where it is cut. */
+    enum { CONTEXT = 120 };
+    size_t vs = ls, ve = line_end;
+    if (start - ls > CONTEXT) vs = start - CONTEXT;
+    if (end < line_end && line_end - end > CONTEXT) ve = end + CONTEXT;
+    if (end - start > 4 * CONTEXT) end = start + 4 * CONTEXT;
+    if (ve < end) ve = end;
+    while (vs > ls && (src->text[vs] & 0xC0) == 0x80) vs--;
+    while (ve < line_end && (src->text[ve] & 0xC0) == 0x80) ve++;
+    fprintf(out, "%s%*u |%s %s", p->gutter, width, loc.line, p->reset, vs > ls ? "..." : "");
+    sig_write_escaped(out, src->text + vs, ve - vs, true);
+    fprintf(out, "%s\n", ve < line_end ? "..." : "");
+    fprintf(out, "%s%*s |%s %s", p->gutter, width, "", p->reset, vs > ls ? "   " : "");
+    put_pad(out, src->text, vs, start, ' ');
     fputs(mark_color, out);
-    for (size_t i = start; i < end; i++) fputc(i == start ? '^' : '~', out);
-    if (label) fprintf(out, " %s", label);
+    fputc('^', out);
+    /* One `~` per column after the first; a tab in the span counts one. */
+    size_t cols = end > start ? sig_write_escaped(NULL, src->text + start, end - start, true) : 1;
+    for (size_t i = 1; i < cols; i++) fputc('~', out);
+    if (label) {
+        fputc(' ', out);
+        put_esc(out, label);
+    }
     fprintf(out, "%s\n", p->reset);
 }
 
@@ -257,8 +301,11 @@ static int digits(uint32_t n)
 static void render_header(sig_ctx *ctx, FILE *out, sig_loc loc, const palette *p)
 {
     const sig_source *src = loc_source(ctx, loc);
-    if (src) fprintf(out, "%s%s:%u:%u:%s ", p->bold, src->path, loc.line, loc.col, p->reset);
-    else fprintf(out, "%ssignalsc:%s ", p->bold, p->reset);
+    if (src) {
+        fputs(p->bold, out);
+        put_esc(out, src->path);
+        fprintf(out, ":%u:%u:%s ", loc.line, loc.col, p->reset);
+    } else fprintf(out, "%ssignalsc:%s ", p->bold, p->reset);
 }
 
 static void render_text(sig_ctx *ctx, FILE *out, const sig_diag *d, const palette *p)
@@ -271,22 +318,29 @@ static void render_text(sig_ctx *ctx, FILE *out, const sig_diag *d, const palett
     if (width < 2) width = 2;
 
     render_header(ctx, out, d->loc, p);
-    fprintf(out, "%s%s[%s]%s%s: %s%s\n", color, sev_name(d->severity), d->code, p->reset,
-            p->bold, d->message, p->reset);
+    fprintf(out, "%s%s[%s]%s%s: ", color, sev_name(d->severity), d->code, p->reset, p->bold);
+    put_esc(out, d->message);
+    fprintf(out, "%s\n", p->reset);
     render_excerpt(ctx, out, d->loc, d->label, p, color, width);
     for (const sig_note *n = d->notes; n; n = n->next) {
         if (n->loc.line) {
             render_header(ctx, out, n->loc, p);
-            fprintf(out, "%snote%s: %s\n", p->note, p->reset, n->message);
+            fprintf(out, "%snote%s: ", p->note, p->reset);
+            put_esc(out, n->message);
+            fputc('\n', out);
             render_excerpt(ctx, out, n->loc, NULL, p, p->note, width);
         } else {
-            fprintf(out, "%s%*s =%s %snote%s: %s\n", p->gutter, width, "", p->reset,
-                    p->bold, p->reset, n->message);
+            fprintf(out, "%s%*s =%s %snote%s: ", p->gutter, width, "", p->reset, p->bold,
+                    p->reset);
+            put_esc(out, n->message);
+            fputc('\n', out);
         }
     }
-    if (d->help)
-        fprintf(out, "%s%*s =%s %shelp%s: %s\n", p->gutter, width, "", p->reset, p->help,
-                p->reset, d->help);
+    if (d->help) {
+        fprintf(out, "%s%*s =%s %shelp%s: ", p->gutter, width, "", p->reset, p->help, p->reset);
+        put_esc(out, d->help);
+        fputc('\n', out);
+    }
 }
 
 static cJSON *json_span(sig_ctx *ctx, sig_loc loc)
@@ -294,7 +348,7 @@ static cJSON *json_span(sig_ctx *ctx, sig_loc loc)
     const sig_source *src = loc_source(ctx, loc);
     if (!src) return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "file", src->path);
+    cJSON_AddStringToObject(o, "file", sig_utf8_repair(ctx->arena, src->path));
     cJSON_AddNumberToObject(o, "line_start", loc.line);
     cJSON_AddNumberToObject(o, "column_start", loc.col);
     cJSON_AddNumberToObject(o, "line_end", loc.end_line ? loc.end_line : loc.line);
@@ -304,9 +358,11 @@ static cJSON *json_span(sig_ctx *ctx, sig_loc loc)
     return o;
 }
 
-static void add_string_or_null(cJSON *o, const char *key, const char *s)
+/* JSON strings must be UTF-8 (RFC 8259, section 8.1): invalid bytes (from
+ * a file name, say) become U+FFFD; cJSON escapes the control characters. */
+static void add_string_or_null(sig_ctx *ctx, cJSON *o, const char *key, const char *s)
 {
-    if (s) cJSON_AddStringToObject(o, key, s);
+    if (s) cJSON_AddStringToObject(o, key, sig_utf8_repair(ctx->arena, s));
     else cJSON_AddNullToObject(o, key);
 }
 
@@ -316,18 +372,18 @@ static void render_json(sig_ctx *ctx, FILE *out, const sig_diag *d)
     cJSON_AddStringToObject(o, "type", "diagnostic");
     cJSON_AddStringToObject(o, "severity", sev_name(d->severity));
     cJSON_AddStringToObject(o, "code", d->code);
-    cJSON_AddStringToObject(o, "message", d->message);
+    add_string_or_null(ctx, o, "message", d->message);
     cJSON_AddItemToObject(o, "span", json_span(ctx, d->loc));
-    add_string_or_null(o, "label", d->label);
+    add_string_or_null(ctx, o, "label", d->label);
     cJSON *notes = cJSON_AddArrayToObject(o, "notes");
     for (const sig_note *n = d->notes; n; n = n->next) {
         cJSON *jn = cJSON_CreateObject();
-        cJSON_AddStringToObject(jn, "message", n->message);
+        add_string_or_null(ctx, jn, "message", n->message);
         cJSON_AddItemToObject(jn, "span", json_span(ctx, n->loc));
         cJSON_AddItemToArray(notes, jn);
     }
-    add_string_or_null(o, "help", d->help);
-    add_string_or_null(o, "replacement", d->replacement);
+    add_string_or_null(ctx, o, "help", d->help);
+    add_string_or_null(ctx, o, "replacement", d->replacement);
     char *s = cJSON_PrintUnformatted(o);
     if (s) {
         fprintf(out, "%s\n", s);

@@ -341,40 +341,17 @@ static int cmd_debug(const cli *c)
     return finish(ctx, c, m ? EXIT_OK : EXIT_INPUT);
 }
 
-/* Reads a whole file ("-": standard input) into a malloc'd buffer. */
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) break;
-        if (n == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) { free(buf); buf = NULL; }
-            else buf = nb;
-        }
-    }
-    bool failed = ferror(f);
-    if (f != stdin) fclose(f);
-    if (failed) { free(buf); return NULL; }
-    *len = n;
-    return buf;
-}
-
 static int cmd_import(const cli *c)
 {
     if (c->nfiles != 1) return usage_error("%s", "usage: signalsc import [-o OUT.signals] FILE.json");
     const char *path = c->files[0];
     size_t len = 0;
-    char *json = read_file(path, &len);
+    const char *why = NULL;
+    char *json = sig_read_input(path, &len, &why);
     sig_ctx *ctx = sig_ctx_new();
     const char *shown = strcmp(path, "-") == 0 ? (c->stdin_name ? c->stdin_name : "<stdin>") : path;
     if (!json) {
-        sig_error(ctx, SIG_NOLOC, "E0001", "cannot read `%s`: %s", shown, strerror(errno));
+        sig_error(ctx, SIG_NOLOC, "E0001", "cannot read `%s`: %s", shown, why);
         return finish(ctx, c, EXIT_INPUT);
     }
     sig_buf spec = {.arena = sig_ctx_arena(ctx)};

@@ -3,6 +3,7 @@
 #include "api/import.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 
 #include "api/api.h"
 #include "api/json_out.h"
+#include "text.h"
 
 /* A synthesized `event` or `context` declaration. */
 typedef struct im_schema {
@@ -81,6 +83,21 @@ static bool is_name(const char *s)
     return true;
 }
 
+/* At most `max` bytes of `s` for a message, cut at a UTF-8 boundary. */
+static const char *clip(im *m, const char *s)
+{
+    size_t n = strlen(s), max = 60;
+    if (n <= max) return s;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80) max--;
+    return sig_arena_printf(m->a, "%.*s...", (int)max, s);
+}
+
+/* `where` + "." + member, the JSONPath of a member. */
+static const char *member(im *m, const char *where, const char *key)
+{
+    return sig_arena_printf(m->a, "%s.%s", where, key);
+}
+
 static bool contains(const sig_ptrvec *v, const char *s)
 {
     for (size_t i = 0; i < v->len; i++)
@@ -105,6 +122,36 @@ static sig_diag *err(im *m, const char *code, const char *where, const char *fmt
     m->ok = false;
     return sig_error(m->ctx, SIG_NOLOC, code, "%s: %s%s%s", m->src, where ? where : "",
                      where ? ": " : "", msg);
+}
+
+/* A name the language and the API accept (E0350): letters, digits and `_`,
+ * not starting with a digit, not a keyword, at most 128 bytes. Else E0932
+ * at `where` (the member's JSONPath). */
+static bool check_name(im *m, const char *s, const char *what, const char *where)
+{
+    if (!s) {
+        err(m, "E0931", where, "%s is missing or not a string", what);
+        return false;
+    }
+    if (is_name(s) && !is_keyword(s) && strlen(s) <= 128) return true;
+    err(m, "E0932", where, "%s `%s` is not a name of the language (letters, digits and `_`, "
+        "not starting with a digit, not a keyword, at most 128 characters)", what, clip(m, s));
+    return false;
+}
+
+/* An integer JSON number in [lo, hi], checked before any conversion (a
+ * double out of the target's range converts with undefined behaviour,
+ * C11 6.3.1.4). */
+static bool int_in(im *m, const cJSON *v, double lo, double hi, const char *what,
+                   const char *where, long long *out)
+{
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+        !(v->valuedouble >= lo && v->valuedouble <= hi)) {
+        err(m, "E0932", where, "%s must be an integer from %.0f to %.0f", what, lo, hi);
+        return false;
+    }
+    *out = (long long)v->valuedouble;
+    return true;
 }
 
 /* ------------------------------------------------------ JSON access */
@@ -133,12 +180,35 @@ static void put_string(sig_buf *b, const char *s)
         case '\n': sig_buf_puts(b, "\\n"); break;
         case '\t': sig_buf_puts(b, "\\t"); break;
         case '\r': sig_buf_puts(b, "\\r"); break;
-        default:
-            if (*p < 0x20) sig_buf_printf(b, "\\u%04x", *p);
-            else sig_buf_putc(b, (char)*p);
+        default: {
+            /* Controls and bidi overrides are written as escapes, so that
+             * the spec shows what it holds (the input is valid UTF-8). */
+            uint32_t cp = 0;
+            size_t n = sig_utf8_decode(p, strlen((const char *)p), &cp);
+            if (n && sig_cp_needs_escape(cp)) sig_buf_printf(b, "\\u%04x", (unsigned)cp);
+            else sig_buf_append(b, (const char *)p, n ? n : 1);
+            if (n > 1) p += n - 1;
+        }
         }
     }
     sig_buf_putc(b, '"');
+}
+
+/* `s` for a comment line: no line break or control character can end the
+ * comment early, invalid UTF-8 cannot make the spec unreadable. */
+static void put_comment_text(sig_buf *b, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = strlen(s);
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t n = sig_utf8_decode(u + i, len - i, &cp);
+        if (n == 0) sig_buf_printf(b, "\\x%02x", u[i]);
+        else if (sig_cp_needs_escape(cp))
+            sig_buf_printf(b, cp < 0x80 ? "\\x%02x" : "\\u%04x", (unsigned)cp);
+        else sig_buf_append(b, s + i, n);
+        i += n ? n : 1;
+    }
 }
 
 /* A decimal the language accepts (`-?[0-9]+\.[0-9]+`) with the same value. */
@@ -214,9 +284,25 @@ static bool put_literal(im *m, sig_buf *b, const cJSON *v, bool list_parens, con
     } else if (cJSON_IsBool(v)) {
         sig_buf_puts(b, cJSON_IsTrue(v) ? "true" : "false");
     } else if (cJSON_IsNumber(v)) {
-        if (is_int_text(v) && v->valuestring) sig_buf_puts(b, v->valuestring);
-        else if (is_int_text(v)) sig_buf_printf(b, "%lld", (long long)v->valuedouble);
-        else put_decimal(b, v->valuedouble);
+        if (!isfinite(v->valuedouble)) {
+            err(m, "E0932", where, "the number `%s` is too large for a 64-bit floating-point "
+                "number", v->valuestring ? clip(m, v->valuestring) : "?");
+            return false;
+        }
+        if (is_int_text(v) && v->valuestring) {
+            errno = 0;
+            (void)strtoll(v->valuestring, NULL, 10);
+            if (errno == ERANGE) {
+                err(m, "E0932", where, "the integer `%s` is out of the 64-bit range of the "
+                    "language", clip(m, v->valuestring));
+                return false;
+            }
+            sig_buf_puts(b, v->valuestring);
+        } else if (is_int_text(v)) {
+            sig_buf_printf(b, "%lld", (long long)v->valuedouble);
+        } else {
+            put_decimal(b, v->valuedouble);
+        }
     } else if (cJSON_IsArray(v)) {
         sig_buf_putc(b, list_parens ? '(' : '[');
         const cJSON *c;
@@ -243,6 +329,10 @@ static void put_duration(sig_buf *b, int64_t secs)
     static const struct { int64_t n; const char *one, *many; } units[] = {
         {86400, "day", "days"}, {3600, "hour", "hours"}, {60, "minute", "minutes"},
         {1, "second", "seconds"}};
+    if (secs == 0) {
+        sig_buf_puts(b, "0 seconds");
+        return;
+    }
     bool first = true;
     for (size_t i = 0; i < 4; i++) {
         int64_t q = secs / units[i].n;
@@ -257,12 +347,17 @@ static void put_duration(sig_buf *b, int64_t secs)
 static bool duration_of(im *m, const cJSON *v, const char *where, int64_t *secs)
 {
     if (cJSON_IsNumber(v)) { /* pydantic also reads seconds */
-        *secs = (int64_t)v->valuedouble;
-        if ((double)*secs == v->valuedouble) return true;
-    } else if (cJSON_IsString(v) && api_parse_iso_duration(v->valuestring, secs)) {
+        /* 2^63 is the first double beyond int64_t: compare before converting. */
+        double d = v->valuedouble;
+        if (d == floor(d) && d >= 0 && d < 9223372036854775808.0) {
+            *secs = (int64_t)d;
+            return true;
+        }
+    } else if (cJSON_IsString(v) && api_parse_iso_duration(v->valuestring, secs) && *secs >= 0) {
         return true;
     }
-    err(m, "E0932", where, "not a duration in whole seconds (ISO 8601, such as \"P7D\")");
+    err(m, "E0932", where, "not a duration in whole seconds from 0 to 2^63-1 (a number, or "
+        "ISO 8601 such as \"P7D\")");
     return false;
 }
 
@@ -304,7 +399,8 @@ static bool put_tags(im *m, sig_buf *b, const char *ind, const cJSON *tags, cons
 
 static const char *unique_decl(im *m, const char *base, const char *kind)
 {
-    char *name = sig_arena_strdup(m->a, base && *base ? base : kind);
+    /* Room for a `_context_99` suffix within the 128 of E0350. */
+    char *name = sig_arena_strndup(m->a, base && *base ? base : kind, 100);
     for (char *p = name; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_')) *p = '_';
     if (isdigit((unsigned char)name[0])) name = sig_arena_printf(m->a, "_%s", name);
@@ -322,11 +418,53 @@ static int version_major(const char *v)
     return v && isdigit((unsigned char)v[0]) ? atoi(v) : -1;
 }
 
-/* The declaration for (vendor, name, version); declared on first use.
- * `version` NULL means any version. */
-static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *name,
-                             const char *version)
+static bool iglu_part(const char *s, const char *extra)
 {
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!isalnum((unsigned char)s[n]) && !strchr(extra, s[n])) return false;
+    return n > 0 && n <= 128;
+}
+
+/* SchemaVer MODEL-REVISION-ADDITION as the checker reads it (E0403):
+ * numbers of at most 9 digits, no leading zero, the model from 1; the
+ * revision and addition may be `*` (the checker's order rules apply). */
+static bool schemaver(const char *v)
+{
+    bool star = false;
+    for (int k = 0; k < 3; k++) {
+        size_t n = strspn(v, "0123456789");
+        if (n == 0 && k > 0 && *v == '*') n = 1, star = true;
+        else if (star) return false;
+        else if (n == 0 || n > 9 || (n > 1 && *v == '0') || (k == 0 && *v == '0')) return false;
+        v += n;
+        if (k < 2 && *v++ != '-') return false;
+    }
+    return *v == '\0';
+}
+
+/* The declaration for (vendor, name, version); declared on first use.
+ * `version` NULL means any version. Vendor, name and version must be what
+ * an Iglu URI of the language may hold (E0402, E0403), else NULL after an
+ * E0932 at `where`. */
+static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *name,
+                             const char *version, const char *where)
+{
+    if (!iglu_part(vendor, "-_.")) {
+        err(m, "E0932", where, "vendor `%s` is not an Iglu vendor (letters, digits, `-`, `_` "
+            "and `.`, at most 128)", clip(m, vendor));
+        return NULL;
+    }
+    if (!iglu_part(name, "-_")) {
+        err(m, "E0932", where, "schema name `%s` is not an Iglu name (letters, digits, `-` and "
+            "`_`, at most 128)", clip(m, name));
+        return NULL;
+    }
+    if (version && !schemaver(version)) {
+        err(m, "E0932", where, "version `%s` is not a SchemaVer version such as `1-0-2`",
+            clip(m, version));
+        return NULL;
+    }
     for (size_t i = 0; i < m->schemas.len; i++) {
         im_schema *s = m->schemas.items[i];
         if (s->is_context == ctx && strcmp(s->vendor, vendor) == 0 &&
@@ -346,14 +484,13 @@ static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *na
 }
 
 /* An event or context whose data a property reads, with model `major`:
- * one of the attribute's `from` events if it matches (NULL if none does),
- * else any declared one, else a new `M-*-*` declaration. A `from` event without a version
- * becomes that `M-*-*` event (the api backend sends a partial version
- * such as 1-*-* as no version; the property keeps the major), since the
- * checker wants the event a property reads among the attribute's events
- * and with a model version. */
+ * one of the attribute's `from` events if it matches, else any declared
+ * one, else a new `M-*-*` declaration. A `from` event without a version
+ * becomes that `M-*-*` event (the api backend sends a partial version such
+ * as 1-*-* as no version; the property keeps the major). An event that is
+ * not among the attribute's: NULL after E0932 (the checker's E0327). */
 static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const char *name,
-                                   int major, const sig_ptrvec *from)
+                                   int major, const sig_ptrvec *from, const char *where)
 {
     if (!ctx && from) {
         for (size_t i = 0; i < from->len; i++) {
@@ -364,12 +501,14 @@ static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const ch
         for (size_t i = 0; i < from->len; i++) {
             im_schema *s = from->items[i];
             if (strcmp(s->vendor, vendor) == 0 && strcmp(s->name, name) == 0 && !s->version) {
-                s = schema_for_major(m, ctx, vendor, name, major, NULL);
-                from->items[i] = s; /* the vector is the caller's, items are not const */
+                s = schema_for_major(m, ctx, vendor, name, major, NULL, where);
+                if (s) from->items[i] = s; /* the caller's vector; items are not const */
                 return s;
             }
         }
-        return NULL; /* the checker wants it among the attribute's events (E0327) */
+        err(m, "E0932", where, "the property reads event `%s/%s`, which is not one of the "
+            "attribute's events", clip(m, vendor), clip(m, name));
+        return NULL;
     }
     for (size_t i = 0; i < m->schemas.len; i++) {
         im_schema *s = m->schemas.items[i];
@@ -377,24 +516,10 @@ static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const ch
             strcmp(s->name, name) == 0 && s->major == major)
             return s;
     }
-    return schema_for(m, ctx, vendor, name, sig_arena_printf(m->a, "%d-*-*", major));
+    return schema_for(m, ctx, vendor, name, sig_arena_printf(m->a, "%d-*-*", major), where);
 }
 
 /* ------------------------------------------------------- properties */
-
-/* A JSON number that is a whole number in [lo, hi]. */
-static bool whole_in(const cJSON *v, double lo, double hi)
-{
-    return cJSON_IsNumber(v) && v->valuedouble >= lo && v->valuedouble <= hi &&
-           v->valuedouble == floor(v->valuedouble);
-}
-
-static bool not_from(im *m, const char *where, const char *vendor, const char *name)
-{
-    err(m, "E0932", where, "the property reads event `%s/%s`, which is not one of the attribute's events",
-        vendor, name);
-    return false;
-}
 
 /* Writes `path` (JSONPath subset, `$.` optional) as `.a.b[0].c`. */
 static bool put_path(im *m, sig_buf *b, const char *path, const char *where)
@@ -425,7 +550,7 @@ static bool put_path(im *m, sig_buf *b, const char *path, const char *where)
     }
     if (*p || first) {
         err(m, "E0932", where, "the path `%s` is not a path of names and indexes (`a.b[0].c`)",
-            path);
+            clip(m, path));
         return false;
     }
     return true;
@@ -508,11 +633,12 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
     }
     for (const char *p = us + 1; p < body + n; p++)
         if (!isdigit((unsigned char)*p)) {
-            err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", s);
+            err(m, "E0932", where, "`%s` has no `_<major version>` in its column name", clip(m, s));
             return false;
         }
-    if (body + n - (us + 1) > 9) { /* atoi would overflow */
-        err(m, "E0932", where, "`%s` has a major version that is too large", s);
+    size_t nd = (size_t)(body + n - (us + 1));
+    if (nd > 9 || us[1] == '0') { /* atoi() of more digits would overflow */
+        err(m, "E0932", where, "the model version in `%s` is not from 1 to 999999999", clip(m, s));
         return false;
     }
     int major = atoi(us + 1);
@@ -548,8 +674,8 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
     }
     const char *vendor, *name;
     if (!split_column(m, mangled, major, cx, where, &vendor, &name)) return false;
-    im_schema *sc = schema_for_major(m, cx, vendor, name, major, from);
-    if (!sc) return not_from(m, where, vendor, name);
+    im_schema *sc = schema_for_major(m, cx, vendor, name, major, from, where);
+    if (!sc) return false;
     sig_buf_puts(b, sc->decl);
     if (index) sig_buf_printf(b, "[%lld]", index);
     return put_path(m, b, rest + 1, where);
@@ -580,20 +706,21 @@ static bool put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *fr
     }
     const char *vendor = jstr(p, "vendor"), *path = jstr(p, "path");
     const cJSON *mv = jget(p, "major_version"), *ix = jget(p, "index");
-    /* Whole numbers the language can write; converting other doubles to
-     * int is undefined behaviour. */
-    if (!vendor || !name || !path || !whole_in(mv, 0, INT_MAX) || (ix && !whole_in(ix, 0, UINT32_MAX))) {
-        err(m, "E0931", where, "an %s property needs vendor, name, major_version and path "
-                               "(and a whole `index` from 0)",
+    if (!vendor || !name || !path || !cJSON_IsNumber(mv)) {
+        err(m, "E0931", where, "an %s property needs vendor, name, major_version and path",
             cx ? "entity" : "event");
         return false;
     }
-    im_schema *sc = schema_for_major(m, cx, vendor, name, (int)mv->valuedouble, from);
-    if (!sc) return not_from(m, where, vendor, name);
+    long long major = 0, index = 0;
+    if (!int_in(m, mv, 1, 999999999, "`major_version`", member(m, where, "major_version"), &major))
+        return false;
+    if (cx && ix && !int_in(m, ix, 0, UINT32_MAX, "`index`", member(m, where, "index"), &index))
+        return false;
+    im_schema *sc = schema_for_major(m, cx, vendor, name, (int)major, from, where);
+    if (!sc) return false;
     sig_buf_puts(b, sc->decl);
-    if (cx && cJSON_IsNumber(ix) && ix->valuedouble != 0)
-        sig_buf_printf(b, "[%lld]", (long long)ix->valuedouble);
-    return put_path(m, b, path, where);
+    if (index) sig_buf_printf(b, "[%lld]", index);
+    return put_path(m, b, path, member(m, where, "path"));
 }
 
 /* -------------------------------------------------------- attributes */
@@ -639,10 +766,7 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
         err(m, "E0931", where, "an attribute needs name, type, events and aggregation");
         return NULL;
     }
-    if (!is_name(name) || is_keyword(name)) {
-        err(m, "E0932", where, "attribute name `%s` is not a name of the language", name);
-        return NULL;
-    }
+    if (!check_name(m, name, "attribute name", member(m, where, "name"))) return NULL;
     sig_type ty;
     if (!sig_type_parse(type, &ty)) {
         err(m, "E0931", where, "unknown type `%s`", type);
@@ -660,12 +784,18 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
     cJSON_ArrayForEach(ev, events) {
         const char *w = sig_arena_printf(m->a, "%s.events[%zu]", where, i++);
         const char *en = jstr(ev, "name"), *vendor = jstr(ev, "vendor"), *ver = jstr(ev, "version");
+        if (jget(ev, "version") && !ver) {
+            err(m, "E0931", member(m, w, "version"), "a version is a string such as \"1-0-2\"");
+            return NULL;
+        }
         if (!en || !vendor) {
             err(m, "E0932", w, "an event with no %s (the API's wildcard) cannot be declared",
                 en ? "vendor" : "name");
             return NULL;
         }
-        push(m, &from, schema_for(m, false, vendor, en, ver));
+        im_schema *sc = schema_for(m, false, vendor, en, ver, w);
+        if (!sc) return NULL;
+        push(m, &from, sc);
     }
     if (!from.len) {
         err(m, "E0931", where, "an attribute needs at least one event");
@@ -735,10 +865,7 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
         return false;
     }
     if (sig_builtin_key_lookup(name) || contains(&m->entities, name)) return true;
-    if (!is_name(name) || is_keyword(name)) {
-        err(m, "E0932", where, "entity name `%s` is not a name of the language", name);
-        return false;
-    }
+    if (!check_name(m, name, "entity name", member(m, where, "name"))) return false;
     if (jstr(k, "external_column")) {
         err(m, "E0932", where, "attribute key `%s` has an `external_column`, which the language "
                                "has no setting for", name);
@@ -751,7 +878,7 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
      * the input does not define names none. */
     if (!prop && !sig_atomic_lookup(key ? key : name)) {
         err(m, "E0932", where, "entity `%s` has no `property`, and `%s` is not an atomic column: "
-                               "import it together with the entity's definition", name, key ? key : name);
+            "import it together with the entity's definition", name, clip(m, key ? key : name));
         return false;
     }
     push(m, &m->entities, name);
@@ -768,16 +895,17 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
             return false;
         sig_buf_putc(b, '\n');
     }
+    if (jget(k, "key") && !key) {
+        err(m, "E0931", member(m, where, "key"), "`key` is not a string");
+        return false;
+    }
     if (key) {
-        if (!is_name(key)) {
-            err(m, "E0932", where, "key `%s` is not a name", key);
-            return false;
-        }
+        if (!check_name(m, key, "key", member(m, where, "key"))) return false;
         sig_buf_printf(b, "    key %s\n", key);
     }
     if (ttl) {
         int64_t secs;
-        if (!duration_of(m, ttl, sig_arena_printf(m->a, "%s.ttl", where), &secs)) return false;
+        if (!duration_of(m, ttl, member(m, where, "ttl"), &secs)) return false;
         sig_buf_puts(b, "    ttl ");
         put_duration(b, secs);
         sig_buf_putc(b, '\n');
@@ -791,10 +919,7 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
 static const char *declare_source(im *m, const cJSON *s, const char *where)
 {
     const char *name = jstr(s, "name");
-    if (!name || !is_name(name) || is_keyword(name)) {
-        err(m, "E0931", where, "a batch source needs a name of the language");
-        return NULL;
-    }
+    if (!check_name(m, name, "batch source name", member(m, where, "name"))) return NULL;
     if (contains(&m->sources, name)) return name;
     push(m, &m->sources, name);
     sig_buf *b = &m->source_text;
@@ -805,6 +930,16 @@ static const char *declare_source(im *m, const cJSON *s, const char *where)
         const char *v = jstr(s, keys[i]);
         if (!v && strcmp(keys[i], "schema") == 0) v = jstr(s, "schema_");
         if (!v && strcmp(keys[i], "schema") == 0) v = jstr(s, "wh_schema");
+        /* The checker's rule for these (E0350): `-` only in a database. */
+        bool dash = i == 0, good = v && *v && strlen(v) <= 128;
+        for (const char *c = v; good && *c; c++)
+            good = isalnum((unsigned char)*c) || *c == '_' || (dash && *c == '-');
+        if (v && !good) {
+            err(m, "E0932", member(m, where, keys[i]), "`%s` is not a %s the Signals API accepts "
+                "(letters, digits%s and `_`, at most 128)", clip(m, v), keys[i],
+                dash ? ", `-`" : "");
+            return NULL;
+        }
         put_setting_str(b, "    ", keys[i], v);
     }
     put_setting_str(b, "    ", "owner", jstr(s, "owner"));
@@ -845,7 +980,9 @@ static void collect(im *m, const cJSON *v, const char *where)
         cJSON_ArrayForEach(c, v) {
             if (!cJSON_IsArray(c)) continue;
             any = true;
-            collect(m, c, sig_arena_printf(m->a, "%s%s%s", where, *where ? "." : "", c->string));
+            collect(m, c, is_name(c->string)
+                              ? sig_arena_printf(m->a, "%s.%s", where, c->string)
+                              : sig_arena_printf(m->a, "%s[\"%s\"]", where, clip(m, c->string)));
         }
         if (!any) err(m, "E0931", where, "an object with no `name` and no list of definitions");
         return;
@@ -853,16 +990,16 @@ static void collect(im *m, const cJSON *v, const char *where)
     if (is_group(v)) {
         im_view *iv = SIG_NEW(m->a, im_view);
         iv->json = v;
-        iv->where = *where ? where : jstr(v, "name");
+        iv->where = where;
         push(m, &m->views, iv);
     } else if (is_service(v)) {
         push(m, &m->services, v);
-        push(m, &m->service_where, *where ? where : jstr(v, "name"));
+        push(m, &m->service_where, where);
     } else if (jget(v, "events") || jget(v, "aggregation")) {
         err(m, "E0931", where, "an attribute outside of a view or attribute group");
     } else {
         push(m, &m->keys, v);
-        push(m, &m->key_where, *where ? where : jstr(v, "name"));
+        push(m, &m->key_where, where);
     }
 }
 
@@ -876,34 +1013,6 @@ static im_attr *find_attr(im *m, const char *name)
 }
 
 /* ------------------------------------------------------------- views */
-
-/* A view's `version` (absent: 1). 0 after E0932 when it is not a whole
- * number the language can write (`v1`..`v2147483647`): converting any
- * other double to int is undefined behaviour. */
-static int view_version(im *m, const cJSON *ver, const char *where)
-{
-    if (!ver) return 1;
-    double d = cJSON_IsNumber(ver) ? ver->valuedouble : 0;
-    if (!(d >= 1 && d <= INT_MAX && d == (double)(int)d)) {
-        err(m, "E0932", where, "view version is not a whole number from 1 up");
-        return 0;
-    }
-    return (int)d;
-}
-
-/* Whether the input defines view `name` version `version`. */
-static bool input_has_view(const im *m, const char *name, int version)
-{
-    for (size_t i = 0; i < m->views.len; i++) {
-        const cJSON *v = ((const im_view *)m->views.items[i])->json;
-        const cJSON *ver = jget(v, "version");
-        const char *n = jstr(v, "name");
-        if (n && strcmp(n, name) == 0 &&
-            (ver ? cJSON_IsNumber(ver) && ver->valuedouble == version : version == 1))
-            return true;
-    }
-    return false;
-}
 
 static void scan_view(im *m, im_view *iv)
 {
@@ -945,37 +1054,44 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
 {
     const cJSON *v = iv->json;
     const char *name = jstr(v, "name");
-    if (!is_name(name) || is_keyword(name)) {
-        err(m, "E0932", iv->where, "view name `%s` is not a name of the language", name);
+    if (!check_name(m, name, "view name", member(m, iv->where, "name"))) return;
+    const cJSON *ver = jget(v, "version");
+    long long version = 1;
+    if (ver && !int_in(m, ver, 1, INT_MAX, "a view version", member(m, iv->where, "version"),
+                       &version))
         return;
-    }
-    int version = view_version(m, jget(v, "version"), iv->where);
-    if (!version) return;
-    const cJSON *key = jget(v, "attribute_key");
-    if (!key) key = jget(v, "entity");
+    const char *kmember = jget(v, "attribute_key") ? "attribute_key" : "entity";
+    const cJSON *key = jget(v, kmember);
     const char *kname = jstr(key, "name");
     if (!kname) {
-        err(m, "E0931", iv->where, "the attribute key (entity) has no name");
+        err(m, "E0931", member(m, iv->where, kmember), "the attribute key (entity) has no name");
         return;
     }
+    if (!check_name(m, kname, "entity name", member(m, member(m, iv->where, kmember), "name")))
+        return;
     if (!cJSON_GetArraySize(jget(v, "attributes")) && !cJSON_GetArraySize(jget(v, "fields"))) {
         err(m, "E0932", iv->where, "view `%s` has neither attributes nor fields: the language "
                                    "has no empty view", name);
         return;
     }
-    sig_buf_printf(b, "view %s v%d {\n", name, version);
+    if (cJSON_GetArraySize(jget(v, "fields")) && !jget(v, "batch_source")) {
+        err(m, "E0932", iv->where, "view `%s` has fields but no `batch_source`: the language "
+                                   "needs the table they are columns of (E0313)", name);
+        return;
+    }
+    sig_buf_printf(b, "view %s v%lld {\n", name, version);
     sig_buf_printf(b, "    entity %s\n", kname);
     const cJSON *ttl = jget(v, "ttl");
     if (ttl) {
         int64_t secs;
-        if (!duration_of(m, ttl, sig_arena_printf(m->a, "%s.ttl", iv->where), &secs)) return;
+        if (!duration_of(m, ttl, member(m, iv->where, "ttl"), &secs)) return;
         sig_buf_puts(b, "    ttl ");
         put_duration(b, secs);
         sig_buf_putc(b, '\n');
     }
     const cJSON *src = jget(v, "batch_source");
     if (src) {
-        const char *sn = declare_source(m, src, sig_arena_printf(m->a, "%s.batch_source", iv->where));
+        const char *sn = declare_source(m, src, member(m, iv->where, "batch_source"));
         if (sn) sig_buf_printf(b, "    source %s\n", sn);
     }
     const cJSON *online = jget(v, "online"), *offline = jget(v, "offline");
@@ -990,10 +1106,11 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
         const char *w = sig_arena_printf(m->a, "%s.fields[%zu]", iv->where, i++);
         const char *fn = jstr(f, "name"), *ft = jstr(f, "type");
         sig_type ty;
-        if (!fn || !ft || !sig_type_parse(ft, &ty) || !is_name(fn) || is_keyword(fn)) {
-            err(m, "E0931", w, "a field needs a name of the language and one of the 16 types");
+        if (!fn || !ft || !sig_type_parse(ft, &ty)) {
+            err(m, "E0931", w, "a field needs a name and one of the 16 types");
             continue;
         }
+        if (!check_name(m, fn, "field name", member(m, w, "name"))) continue;
         sig_buf_printf(b, "    field %s: %s", fn, ft);
         const char *fd = jstr(f, "description");
         if (fd) {
@@ -1027,35 +1144,51 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
     sig_buf_puts(b, "}\n");
 }
 
+/* Whether the input defines view `name` version `version`. */
+static bool input_has_view(const im *m, const char *name, long long version)
+{
+    for (size_t i = 0; i < m->views.len; i++) {
+        const cJSON *v = ((const im_view *)m->views.items[i])->json;
+        const cJSON *ver = jget(v, "version");
+        const char *n = jstr(v, "name");
+        if (n && strcmp(n, name) == 0 &&
+            (ver ? cJSON_IsNumber(ver) && ver->valuedouble == (double)version : version == 1))
+            return true;
+    }
+    return false;
+}
+
 static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
 {
     const char *name = jstr(s, "name");
-    if (!is_name(name) || is_keyword(name)) {
-        err(m, "E0932", where, "service name `%s` is not a name of the language", name);
-        return;
-    }
-    const cJSON *refs = jget(s, "attribute_groups");
-    if (!refs) refs = jget(s, "views");
+    if (!check_name(m, name, "service name", member(m, where, "name"))) return;
+    const char *rmember = jget(s, "attribute_groups") ? "attribute_groups" : "views";
+    const cJSON *refs = jget(s, rmember);
     sig_buf_printf(b, "service %s {\n    views ", name);
     const cJSON *r;
     bool first = true;
+    size_t i = 0;
     cJSON_ArrayForEach(r, refs) {
+        const char *w = sig_arena_printf(m->a, "%s.%s[%zu]", where, rmember, i++);
         const char *rn = jstr(r, "name");
-        if (!rn) {
-            err(m, "E0931", where, "a view reference needs a name");
+        const cJSON *rv = jget(r, "version");
+        long long version = 1;
+        if (!check_name(m, rn, "a view reference's name", member(m, w, "name"))) return;
+        if (rv && !int_in(m, rv, 1, INT_MAX, "a view version", member(m, w, "version"), &version))
             return;
-        }
-        int rv = view_version(m, jget(r, "version"), where);
-        if (!rv) return;
         /* A spec that names a view it lacks does not check: the service
          * can only be imported together with its views. */
-        if (!input_has_view(m, rn, rv)) {
-            err(m, "E0932", where, "service `%s` uses view `%s` v%d, which the input does not define",
-                name, rn, rv);
+        if (!input_has_view(m, rn, version)) {
+            err(m, "E0932", w, "service `%s` uses view `%s` v%lld, which the input does not define",
+                name, rn, version);
             return;
         }
-        sig_buf_printf(b, "%s%s v%d", first ? "" : ", ", rn, rv);
+        sig_buf_printf(b, "%s%s v%lld", first ? "" : ", ", rn, version);
         first = false;
+    }
+    if (first) {
+        err(m, "E0932", member(m, where, rmember), "a service needs at least one view");
+        return;
     }
     sig_buf_putc(b, '\n');
     put_setting_str(b, "    ", "owner", jstr(s, "owner"));
@@ -1083,13 +1216,67 @@ static void note_events(im *m, const cJSON *v)
     }
 }
 
+/* The offset of a `\u0000` escape in a string of the JSON text, or `len`:
+ * cJSON would cut the string there, silently. */
+static size_t nul_escape_at(const char *json, size_t len)
+{
+    bool in_string = false;
+    for (size_t i = 0; i < len; i++) {
+        if (!in_string) {
+            in_string = json[i] == '"';
+        } else if (json[i] == '"') {
+            in_string = false;
+        } else if (json[i] == '\\' && i + 1 < len) {
+            if (json[i + 1] == 'u' && i + 6 <= len && strncmp(json + i + 2, "0000", 4) == 0)
+                return i;
+            i++;
+        }
+    }
+    return len;
+}
+
+/* The generated spec must pass `signalsc check`: run the checker on it in
+ * memory. A failure is a gap in the validation above, so it is reported as
+ * E0935 with the checker's diagnostics as notes, and nothing is written. */
+static bool spec_checks(im *m, const sig_buf *spec)
+{
+    sig_ctx *chk = sig_ctx_new();
+    sig_ctx_add_buffer(chk, "<imported spec>", spec->data ? spec->data : "", spec->len);
+    sig_ctx_check(chk);
+    bool ok = sig_error_count(chk) == 0;
+    if (!ok) {
+        sig_diag *d = err(m, "E0935", NULL, "internal error: the spec generated from this input "
+                          "does not pass `signalsc check`; nothing was written");
+        for (const sig_diag *e = sig_diags_first(chk); e; e = e->next) {
+            if (e->severity != SIG_SEV_ERROR) continue;
+            sig_diag_note(m->ctx, d, SIG_NOLOC, "generated line %u:%u: error[%s]: %s",
+                          (unsigned)e->loc.line, (unsigned)e->loc.col, e->code, e->message);
+        }
+        sig_diag_help(m->ctx, d, "please report this with the input");
+    }
+    sig_ctx_free(chk);
+    return ok;
+}
+
 bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *source_name,
                      sig_buf *out_spec)
 {
     im m = {.ctx = ctx, .a = sig_ctx_arena(ctx), .src = source_name ? source_name : "<input>",
             .ok = true};
-    size_t start = out_spec->len;
     m.entity_text.arena = m.source_text.arena = m.a;
+    /* JSON text is UTF-8 (RFC 8259, section 8.1), and a spec is too. */
+    size_t bad = sig_utf8_invalid_at(json, len);
+    if (bad < len) {
+        err(&m, "E0930", NULL, "invalid JSON at byte %zu: %s", bad,
+            json[bad] ? "not UTF-8 text" : "a NUL byte");
+        return false;
+    }
+    size_t nul = nul_escape_at(json, len);
+    if (nul < len) {
+        err(&m, "E0930", NULL, "unsupported JSON at byte %zu: `\\u0000` (a NUL character) in a "
+            "string", nul);
+        return false;
+    }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(json, len, &end, false);
     if (!root) {
@@ -1107,7 +1294,7 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         return false;
     }
     attach_number_texts(&m, root, json, len);
-    collect(&m, root, "");
+    collect(&m, root, "$");
     for (size_t i = 0; i < m.views.len; i++) note_events(&m, ((im_view *)m.views.items[i])->json);
     for (size_t i = 0; i < m.keys.len; i++) declare_entity(&m, m.keys.items[i], m.key_where.items[i]);
     for (size_t i = 0; i < m.views.len; i++) {
@@ -1115,7 +1302,8 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         const cJSON *key = jget(iv->json, "attribute_key");
         if (!key) key = jget(iv->json, "entity");
         if (cJSON_IsObject(key))
-            declare_entity(&m, key, sig_arena_printf(m.a, "%s.attribute_key", iv->where));
+            declare_entity(&m, key, member(&m, iv->where, jget(iv->json, "attribute_key")
+                                                              ? "attribute_key" : "entity"));
         scan_view(&m, iv);
     }
     sig_buf views = {.arena = m.a}, shared = {.arena = m.a}, services = {.arena = m.a};
@@ -1134,7 +1322,10 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         put_service(&m, &services, m.services.items[i], m.service_where.items[i]);
     }
 
-    sig_buf_printf(out_spec, "# Imported from %s by signalsc import.\n", m.src);
+    size_t spec_start = out_spec->len;
+    sig_buf_puts(out_spec, "# Imported from ");
+    put_comment_text(out_spec, m.src);
+    sig_buf_puts(out_spec, " by signalsc import.\n");
     if (m.schemas.len) sig_buf_putc(out_spec, '\n');
     for (size_t i = 0; i < m.schemas.len; i++) {
         const im_schema *s = m.schemas.items[i];
@@ -1156,19 +1347,10 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         sig_buf_append(out_spec, parts[i]->data, parts[i]->len);
     }
     cJSON_Delete(root);
-    /* import writes only specs that pass check: what the checker rejects
-     * and the code above lets through (a view with fields but no batch
-     * source, a default of the wrong type, ...) is an import error that
-     * quotes the checker. */
     if (m.ok) {
-        sig_ctx *chk = sig_ctx_new();
-        sig_ctx_add_buffer(chk, "imported.signals", out_spec->data + start, out_spec->len - start);
-        if (!sig_ctx_check(chk))
-            for (const sig_diag *d = sig_diags_first(chk); d; d = d->next)
-                if (d->severity == SIG_SEV_ERROR)
-                    err(&m, "E0932", NULL, "the spec it would write does not check: line %u: %s [%s]",
-                        (unsigned)d->loc.line, d->message, d->code);
-        sig_ctx_free(chk);
+        sig_buf mine = {.arena = m.a};
+        sig_buf_append(&mine, out_spec->data + spec_start, out_spec->len - spec_start);
+        m.ok = spec_checks(&m, &mine);
     }
     return m.ok;
 }

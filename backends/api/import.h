@@ -26,10 +26,22 @@
  * response-only members (feast_name, full_name, blobl_path, ...) and
  * `property_syntax` are dropped.
  *
- * Errors are queued on `ctx` with codes E0930..E0934 (no source location;
- * the message names `source_name` and the member, e.g.
- * `views[0].attributes[2].property`). Returns false if any error was
- * queued; `out_spec` may then hold a partial spec. */
+ * Every string of the input is validated before it becomes spec text:
+ * names (letters, digits, `_`, not a keyword, at most 128), Iglu vendors,
+ * schema names and SchemaVer versions, batch source identifiers, paths and
+ * view references; text (descriptions, owners, tags) is written as string
+ * literals with quotes, backslashes, controls and bidi controls escaped.
+ * Numbers that become integers (versions, major versions, indexes,
+ * durations, integer literals) are range-checked before any conversion.
+ * So nothing in the JSON can add a declaration to the spec. The input must
+ * be UTF-8 without NUL bytes or `\u0000` escapes (E0930). Finally the spec
+ * is checked in memory as `signalsc check` would: if that fails, E0935
+ * (an internal error, the checker's errors as notes) and false.
+ *
+ * Errors are queued on `ctx` with codes E0930..E0935 (no source location;
+ * the message names `source_name` and the JSONPath of the member, e.g.
+ * `$.views[0].attributes[2].name`). Returns false if any error was
+ * queued; `out_spec` may then hold a partial spec: never write it. */
 bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *source_name,
                      sig_buf *out_spec);
 

@@ -92,7 +92,11 @@ typedef enum sig_diag_format {
 /* Renders every queued diagnostic, in the order they were queued, sorted
  * stably by (file, start) within each file, then a summary line in text mode
  * ("error: could not compile due to 2 errors"). `color` adds ANSI colours
- * in text mode. */
+ * in text mode. Text mode writes file names, messages and source lines
+ * with control characters, bidi controls and invalid UTF-8 escaped
+ * (`\x1b`, `\u202e`; src/text.h), the underline aligned with them, and a
+ * long source line cut around the span. JSON mode writes valid UTF-8
+ * whatever the inputs: invalid bytes become U+FFFD. */
 void sig_diags_render(struct sig_ctx *ctx, FILE *out, sig_diag_format fmt,
                       bool color);
 

@@ -48,10 +48,30 @@ typedef struct sig_source {
     size_t nlines;
 } sig_source;
 
+/* The largest input signalsc reads, in bytes: a source file, an imported
+ * file, standard input, or the JSON of `signalsc import` (64 MiB). */
+#define SIG_MAX_INPUT_BYTES ((size_t)64 << 20)
+
+/* Reads the whole input `path` into memory: a regular file (symbolic links
+ * followed), or standard input for "-" (whatever it is connected to). A
+ * directory, FIFO, device or socket is refused without reading from it (and
+ * a FIFO without waiting for a writer), and so is an input of more than
+ * SIG_MAX_INPUT_BYTES. Returns a malloc'd buffer, which the caller frees
+ * with free(), holding *len_out bytes and a NUL after them (the bytes may
+ * contain NULs). On failure returns NULL and sets *reason to why, for a
+ * message: the operating system's strerror() text (valid until the next
+ * strerror() call), or "it is a directory, not a regular file", "it is a
+ * FIFO (named pipe), not a regular file", "it is a character device, not a
+ * regular file" (block device, socket likewise), "it is larger than 64
+ * MiB, the limit for an input". */
+char *sig_read_input(const char *path, size_t *len_out, const char **reason);
+
 /* Adds a root source read from the file at `path` ("-" reads standard input
  * and is shown as "<stdin>", or as `display_name` when that is non-NULL).
- * Returns the source id (>= 1), or 0 after queuing error E0001 (cannot read
- * the file: the message carries strerror) or E0002 (not valid UTF-8 or
+ * The file is read with sig_read_input(). Returns the source id (>= 1), or
+ * 0 after queuing error E0001 (cannot read the file, or it is not a regular
+ * file, or it is too large: the message carries sig_read_input()'s reason)
+ * or E0002 (not valid UTF-8 or
  * contains a NUL byte). */
 unsigned sig_ctx_add_file(sig_ctx *ctx, const char *path, const char *display_name);
 
