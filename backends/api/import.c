@@ -399,8 +399,10 @@ static bool put_tags(im *m, sig_buf *b, const char *ind, const cJSON *tags, cons
 
 static const char *unique_decl(im *m, const char *base, const char *kind)
 {
-    /* Room for a `_context_99` suffix within the 128 of E0350. */
-    char *name = sig_arena_strndup(m->a, base && *base ? base : kind, 100);
+    /* Room for a `_context_99` suffix within the 128 of E0350.
+     * sig_arena_strndup copies exactly `len` bytes: bound it by strnlen. */
+    const char *from = base && *base ? base : kind;
+    char *name = sig_arena_strndup(m->a, from, strnlen(from, 100));
     for (char *p = name; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_')) *p = '_';
     if (isdigit((unsigned char)name[0])) name = sig_arena_printf(m->a, "_%s", name);

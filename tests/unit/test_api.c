@@ -771,3 +771,18 @@ TEST(api_import_partial_version_round_trip)
     sig_ctx_free(chk);
     sig_ctx_free(ctx);
 }
+
+TEST(api_import_short_declaration_names)
+{
+    /* A schema name shorter than the 100-byte cap of the declaration name:
+     * once read 100 bytes from it (found by fuzz_import under ASan; this
+     * test catches it in make test-sanitize). */
+    static const char json[] =
+        "{\"name\": \"e\", \"property\": {\"vendor\": \"com.acme\", \"name\": \"x\", "
+        "\"major_version\": 1, \"path\": \"a\"}}";
+    sig_ctx *ctx = sig_ctx_new();
+    sig_buf out = {.arena = sig_ctx_arena(ctx)};
+    CHECK(sig_import_json(ctx, json, sizeof json - 1, "e.json", &out));
+    CHECK(strstr(sig_buf_str(&out), "event x = iglu:com.acme/x/jsonschema/1-*-*\n"));
+    sig_ctx_free(ctx);
+}
