@@ -20,7 +20,8 @@ GEN_CFLAGS = $(CSTD) -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compar
           -Wno-unused-parameter -Wno-null-dereference $(OPT) -Iinclude -Isrc -I$(BUILD)/gen $(CFLAGS)
 # libcurl is not linked: the API client dlopen()s it on first use
 # (backends/api/client.c), so the compiler's commands start without it.
-LDLIBS  = -lcjson -ldl -lm
+# libyaml reads snowplow.yml (small, and relocated at start).
+LDLIBS  = -lcjson -lyaml -ldl -lm
 
 LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard backends/*/*.c)
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/scanner.o

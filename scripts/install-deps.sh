@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the system packages signalsc needs to build and test, if missing:
-# a C compiler, make, flex, bison, cJSON, libcurl, python3 with venv,
+# a C compiler, make, flex, bison, cJSON, libcurl, libyaml, python3 with venv,
 # valgrind (the test suite runs the CLI under it) and PostgreSQL (the
 # warehouse tests start a throwaway server: tests/warehouse/pg.py) and
 # clang with libFuzzer for `make fuzz` (tests/fuzz; on Debian bookworm the
@@ -14,6 +14,7 @@ command -v flex >/dev/null 2>&1  || need="$need flex"
 command -v bison >/dev/null 2>&1 || need="$need bison"
 [ -f /usr/include/cjson/cJSON.h ]        || need="$need libcjson-dev"
 [ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || need="$need libcurl4-openssl-dev"
+[ -f /usr/include/yaml.h ]               || need="$need libyaml-dev"
 command -v python3 >/dev/null 2>&1 || need="$need python3"
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv"
 command -v valgrind >/dev/null 2>&1 || need="$need valgrind"

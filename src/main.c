@@ -56,6 +56,7 @@ static const char usage_text[] =
     "                           snowplow.yml console.api-key, console.api-key-id, console.org-id\n"
     "      --sandbox-token TOK  SNOWPLOW_SANDBOX_TOKEN\n"
     "      --console-url URL    SNOWPLOW_CONSOLE_URL (BDP_NEXT: the next console)\n"
+    "      --allow-insecure-http  allow http:// URLs to hosts that are not loopback\n"
     "      --connect-timeout S, --timeout S   seconds (defaults 10, 30)\n"
     "      --retries N, --retry-base-ms MS, --retry-max-ms MS  (defaults 3, 500, 30000)\n"
     "  -y, --yes                apply without asking\n"
@@ -159,6 +160,7 @@ static int parse_args(int argc, char **argv, cli *c)
         if (IS("-y") || IS("--yes")) { c->yes = true; continue; }
         if (IS("-v") || IS("--verbose")) { c->api.verbose = true; continue; }
         if (IS("--dry-run")) { c->api.dry_run = true; continue; }
+        if (IS("--allow-insecure-http")) { c->api.allow_insecure_http = true; continue; }
         if (IS("--exit-code")) { c->exit_code = true; continue; }
         if (IS("--no-check-auth")) { c->no_check_auth = true; continue; }
         if (IS("--no-check-api")) { c->no_check_api = true; continue; }

@@ -1,5 +1,6 @@
 /* client.c: the Signals API HTTP client (see client.h). */
 #include <ctype.h>
+#include <math.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,8 +10,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <dlfcn.h>
+#include <netinet/in.h>
 #include <stdbool.h>
+
+#include <yaml.h>
 
 /* curl's GCC type-checking macros would clash with the indirection below. */
 #define CURL_DISABLE_TYPECHECK 1
@@ -33,6 +38,11 @@ static struct {
     __typeof__(curl_easy_strerror) *easy_strerror;
     __typeof__(curl_slist_append) *slist_append;
     __typeof__(curl_slist_free_all) *slist_free_all;
+    __typeof__(curl_url) *url;
+    __typeof__(curl_url_set) *url_set;
+    __typeof__(curl_url_get) *url_get;
+    __typeof__(curl_url_cleanup) *url_cleanup;
+    __typeof__(curl_free) *free_;
 } lc;
 
 #undef curl_easy_setopt  /* curl.h may define these two as macros */
@@ -47,6 +57,11 @@ static struct {
 #define curl_easy_strerror (*lc.easy_strerror)
 #define curl_slist_append (*lc.slist_append)
 #define curl_slist_free_all (*lc.slist_free_all)
+#define curl_url (*lc.url)
+#define curl_url_set (*lc.url_set)
+#define curl_url_get (*lc.url_get)
+#define curl_url_cleanup (*lc.url_cleanup)
+#define curl_free (*lc.free_)
 
 /* Loads libcurl (the soname of Debian's libcurl4 packages). False when it
  * cannot be loaded or lacks a function; the handle is kept for the process. */
@@ -72,6 +87,11 @@ static bool load_libcurl(void)
     LOAD(easy_strerror, "curl_easy_strerror");
     LOAD(slist_append, "curl_slist_append");
     LOAD(slist_free_all, "curl_slist_free_all");
+    LOAD(url, "curl_url");                 /* the URL API: libcurl >= 7.62 */
+    LOAD(url_set, "curl_url_set");
+    LOAD(url_get, "curl_url_get");
+    LOAD(url_cleanup, "curl_url_cleanup");
+    LOAD(free_, "curl_free");
 #undef LOAD
     lc.handle = h;
     return true;
@@ -103,13 +123,8 @@ static char *strip_slash(sig_arena *a, const char *s)
     return r;
 }
 
-static bool http_url(const char *s)
-{
-    return strncmp(s, "http://", 7) == 0 || strncmp(s, "https://", 8) == 0;
-}
-
 /* Reads a small file; NULL with errno set on failure. */
-static char *slurp(const char *path)
+static char *slurp(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
@@ -130,7 +145,135 @@ static char *slurp(const char *path)
     fclose(f);
     if (buf && e) { free(buf); buf = NULL; errno = e; }
     if (buf) buf[n] = '\0';
+    *len = n;
     return buf;
+}
+
+bool api_host_is_loopback(const char *host)
+{
+    if (!host) return false;
+    if (strcasecmp(host, "localhost") == 0 || strcasecmp(host, "localhost.") == 0) return true;
+    unsigned char a4[4];
+    if (inet_pton(AF_INET, host, a4) == 1) return a4[0] == 127; /* 127.0.0.0/8, RFC 1122 3.2.1.3 */
+    size_t n = strlen(host);
+    if (n < 3 || n > 64 || host[0] != '[' || host[n - 1] != ']') return false;
+    char buf[64];
+    memcpy(buf, host + 1, n - 2);
+    buf[n - 2] = '\0';
+    struct in6_addr a6;
+    return inet_pton(AF_INET6, buf, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* Appends s[0..n) to a growing malloc'd buffer; false when out of memory. */
+static bool put(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        size_t nc = *cap ? *cap : 64;
+        while (nc < *len + n + 1) nc *= 2;
+        char *nb = realloc(*buf, nc);
+        if (!nb) return false;
+        *buf = nb;
+        *cap = nc;
+    }
+    memcpy(*buf + *len, s, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+    return true;
+}
+
+char *api_redact_urls(const char *text)
+{
+    static const char red[] = "[redacted]";
+    if (!text) text = "";
+    char *out = NULL;
+    size_t len = 0, cap = 0;
+    const char *p = text;
+    if (!put(&out, &len, &cap, "", 0)) return NULL;
+    for (;;) {
+        const char *sep = strstr(p, "://");
+        if (!sep) break;
+        const char *auth = sep + 3;
+        /* The authority ends at the path, query or fragment (RFC 3986
+         * section 3.2), or where the URL does in running text. */
+        const char *end = auth + strcspn(auth, "/?#` \t\r\n'\"<>");
+        const char *at = NULL, *colon = NULL;
+        for (const char *q = auth; q < end; q++)
+            if (*q == '@') at = q;
+        if (at)
+            for (const char *q = auth; q < at; q++)
+                if (*q == ':') { colon = q; break; }
+        if (colon) {
+            if (!put(&out, &len, &cap, p, (size_t)(colon + 1 - p)) || !put(&out, &len, &cap, red, sizeof red - 1)) {
+                free(out);
+                return NULL;
+            }
+            p = at;
+        } else {
+            if (!put(&out, &len, &cap, p, (size_t)(end - p))) { free(out); return NULL; }
+            p = end;
+        }
+    }
+    if (!put(&out, &len, &cap, p, strlen(p))) { free(out); return NULL; }
+    return out;
+}
+
+/* A URL for a message: its password redacted. When the text is not a
+ * well-formed URL (it is being reported as such), everything between the
+ * first ':' after the scheme and the last '@' may be a password. */
+static const char *shown_url(sig_arena *a, const char *url)
+{
+    const char *sep = strstr(url, "://");
+    const char *auth = sep ? sep + 3 : url;
+    const char *at = strrchr(auth, '@');
+    const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (colon) return sig_arena_printf(a, "%.*s[redacted]%s", (int)(colon + 1 - url), url, at);
+    char *r = api_redact_urls(url);
+    const char *s = sig_arena_strdup(a, r ? r : "[redacted]");
+    free(r);
+    return s;
+}
+
+/* Checks an API or console URL with libcurl's own URL parser, the one that
+ * will send the requests, so that the host checked is the host contacted
+ * (https://curl.se/libcurl/c/curl_url_get.html). http is refused unless
+ * the host is loopback or `allow_http`: the API key and the access tokens
+ * would cross the network in clear text. */
+static bool check_url(sig_ctx *ctx, const char *what, const char *how, const char *url, bool allow_http)
+{
+    sig_arena *a = sig_ctx_arena(ctx);
+    if (!load_libcurl()) {
+        sig_error(ctx, SIG_NOLOC, "E0942", "cannot load libcurl (libcurl.so.4; Debian package libcurl4)");
+        return false;
+    }
+    CURLU *u = curl_url();
+    char *scheme = NULL, *host = NULL;
+    bool ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+              curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+              (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0);
+    if (!ok) {
+        sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0940", "the %s `%s` is not an http(s) URL", what,
+                                shown_url(a, url));
+        sig_diag_help(ctx, d, "%s, for example https://signals.example.com", how);
+    } else if (strcmp(scheme, "http") == 0 && !allow_http && !api_host_is_loopback(host)) {
+        sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0952", "the %s `%s` is plain http to a host that is not loopback",
+                                what, shown_url(a, url));
+        sig_diag_note(ctx, d, SIG_NOLOC, "the API key and access tokens would cross the network unencrypted");
+        sig_diag_help(ctx, d, "use https; --allow-insecure-http allows http (only on a network you trust)");
+        ok = false;
+    }
+    if (scheme) curl_free(scheme);
+    if (host) curl_free(host);
+    if (u) curl_url_cleanup(u);
+    return ok;
+}
+
+/* True when `s` has a byte that may not appear in an HTTP header value. */
+static bool has_control(const char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7F) return true;
+    return false;
 }
 
 bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, api_config *out)
@@ -144,9 +287,7 @@ bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, a
         sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0940", "no Signals API URL");
         sig_diag_help(ctx, d, "pass --api-url URL or set SNOWPLOW_API_URL");
         ok = false;
-    } else if (!http_url(url)) {
-        sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0940", "the API URL `%s` is not an http(s) URL", url);
-        sig_diag_help(ctx, d, "for example --api-url https://signals.example.com");
+    } else if (!check_url(ctx, "API URL", "--api-url or SNOWPLOW_API_URL", url, flags->allow_insecure_http)) {
         ok = false;
     } else {
         out->api_url = strip_slash(a, url);
@@ -162,10 +303,6 @@ bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, a
 
     const char *console = first(flags->console_url, env("SNOWPLOW_CONSOLE_URL"),
                                 getenv("BDP_NEXT") ? API_NEXT_CONSOLE : API_DEFAULT_CONSOLE);
-    if (!http_url(console)) {
-        sig_error(ctx, SIG_NOLOC, "E0940", "the console URL `%s` is not an http(s) URL", console);
-        ok = false;
-    }
     out->console_url = strip_slash(a, console);
 
     out->api_key = first(flags->api_key, env("SNOWPLOW_API_KEY"), env("SNOWPLOW_CONSOLE_API_KEY"));
@@ -174,22 +311,27 @@ bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, a
     out->sandbox_token = first(flags->sandbox_token, env("SNOWPLOW_SANDBOX_TOKEN"), NULL);
 
     bool bdp = strcmp(mode, "bdp") == 0;
+    /* The console is contacted (with the API key) only for a bdp token. */
+    if (bdp && need_auth &&
+        !check_url(ctx, "console URL", "--console-url or SNOWPLOW_CONSOLE_URL", console, flags->allow_insecure_http))
+        ok = false;
     if (bdp && need_auth && (!out->api_key || !out->api_key_id || !out->org_id)) {
         const char *path = flags->config_path;
         if (!path) {
             const char *home = env("HOME");
             path = home ? sig_arena_printf(a, "%s/.config/snowplow/snowplow.yml", home) : NULL;
         }
-        char *text = path ? slurp(path) : NULL;
+        size_t len = 0;
+        char *text = path ? slurp(path, &len) : NULL;
         if (path && !text && errno != ENOENT && errno != ENOTDIR) {
             sig_error(ctx, SIG_NOLOC, "E0941", "cannot read `%s`: %s", path, strerror(errno));
             ok = false;
         } else if (text) {
             api_yml y;
             char err[256];
-            if (!api_yml_parse(a, text, &y, err, sizeof err)) {
-                sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0941", "%s: %s", path, err);
-                sig_diag_help(ctx, d, "signalsc reads only `console:` with the scalar keys org-id, "
+            if (!api_yml_parse(a, text, len, &y, err, sizeof err)) {
+                sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0941", "%s:%s", path, err);
+                sig_diag_help(ctx, d, "signalsc reads `console:` with the string keys org-id, "
                                       "api-key-id and api-key from this file");
                 ok = false;
             } else {
@@ -216,9 +358,24 @@ bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, a
         sig_diag_help(ctx, d, "pass --sandbox-token or set SNOWPLOW_SANDBOX_TOKEN");
         ok = false;
     }
+    /* These go into HTTP header lines: a line break would end the header
+     * (and could add others). The value itself is not shown. */
+    const struct { const char *value, *name; } creds[] = {
+        {out->api_key, "the API key"},
+        {out->api_key_id, "the API key id"},
+        {out->org_id, "the organization id"},
+        {out->sandbox_token, "the sandbox token"},
+    };
+    for (size_t i = 0; i < sizeof creds / sizeof creds[0]; i++) {
+        if (has_control(creds[i].value)) {
+            sig_error(ctx, SIG_NOLOC, "E0940", "%s contains a line break or another control character", creds[i].name);
+            ok = false;
+        }
+    }
 
-    out->connect_timeout = flags->connect_timeout > 0 ? flags->connect_timeout : 10;
-    out->timeout = flags->timeout > 0 ? flags->timeout : 30;
+    /* Bounded so that the conversions to milliseconds (long) are defined. */
+    out->connect_timeout = flags->connect_timeout > 0 ? (flags->connect_timeout < 1e6 ? flags->connect_timeout : 1e6) : 10;
+    out->timeout = flags->timeout > 0 ? (flags->timeout < 1e6 ? flags->timeout : 1e6) : 30;
     out->retries = flags->retries >= 0 ? flags->retries : 3;
     out->retry_base_ms = flags->retry_base_ms >= 0 ? flags->retry_base_ms : 500;
     out->retry_max_ms = flags->retry_max_ms >= 0 ? flags->retry_max_ms : 30000;
@@ -228,11 +385,18 @@ bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, a
 
 /* ======================================================== snowplow.yml */
 
-static bool yml_fail(char *err, size_t errlen, int line, const char *fmt, ...)
+/* The file is read with libyaml's document loader (https://pyyaml.org/wiki/
+ * LibYAML): any YAML 1.1 the Snowplow CLI or a person writes is understood
+ * (quoting styles, comments, flow style, anchors and aliases). Messages
+ * never quote the file: a value may be the API key. libyaml's own problem
+ * strings are fixed texts, and the byte a reader error is about is left
+ * out. */
+
+static bool yml_fail(char *err, size_t errlen, yaml_mark_t m, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-static bool yml_fail(char *err, size_t errlen, int line, const char *fmt, ...)
+static bool yml_fail(char *err, size_t errlen, yaml_mark_t m, const char *fmt, ...)
 {
-    int n = snprintf(err, errlen, "line %d: ", line);
+    int n = snprintf(err, errlen, "%zu:%zu: ", m.line + 1, m.column + 1);
     if (n < 0 || (size_t)n >= errlen) return false;
     va_list ap;
     va_start(ap, fmt);
@@ -241,155 +405,167 @@ static bool yml_fail(char *err, size_t errlen, int line, const char *fmt, ...)
     return false;
 }
 
-/* Parses the scalar at `p` (to end of line `end`). *val = NULL for an empty
- * or null value. Returns false with err set. */
-static bool yml_scalar(sig_arena *a, const char *p, const char *end, const char **val, int line,
-                       char *err, size_t errlen)
+/* The mark of byte `off` of `text` (libyaml reports reader errors, such as
+ * invalid UTF-8, as a byte offset). Columns count bytes here. */
+static yaml_mark_t mark_at(const char *text, size_t len, size_t off)
 {
-    while (p < end && *p == ' ') p++;
-    *val = NULL;
-    if (p == end || *p == '#') return true;
-    sig_buf b = {.arena = a};
-    if (*p == '"' || *p == '\'') {
-        char q = *p++;
-        bool closed = false;
-        while (p < end) {
-            char c = *p++;
-            if (q == '\'' && c == '\'') {
-                if (p < end && *p == '\'') { sig_buf_putc(&b, '\''); p++; continue; }
-                closed = true;
-                break;
-            }
-            if (q == '"' && c == '"') { closed = true; break; }
-            if (q == '"' && c == '\\') {
-                if (p == end) break;
-                char e = *p++;
-                switch (e) {
-                case '\\': case '"': case '/': sig_buf_putc(&b, e); break;
-                case 'n': sig_buf_putc(&b, '\n'); break;
-                case 't': sig_buf_putc(&b, '\t'); break;
-                default:
-                    return yml_fail(err, errlen, line, "escape `\\%c` is not understood", e);
-                }
-                continue;
-            }
-            sig_buf_putc(&b, c);
-        }
-        if (!closed)
-            return yml_fail(err, errlen, line, "unterminated %s-quoted value (multi-line values are not understood)",
-                            q == '"' ? "double" : "single");
-        while (p < end && *p == ' ') p++;
-        if (p < end && *p != '#')
-            return yml_fail(err, errlen, line, "unexpected text after the quoted value");
-        *val = sig_arena_strdup(a, sig_buf_str(&b));
-        return true;
+    yaml_mark_t m = {0, 0, 0};
+    if (off > len) off = len;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') { m.line++; m.column = 0; }
+        else m.column++;
     }
-    if (strchr("[{&*!|>%@`", *p) || (*p == '-' && (p + 1 == end || p[1] == ' ')) || *p == '?')
-        return yml_fail(err, errlen, line,
-                        "`%.*s` is not understood: only plain or quoted scalar values are read",
-                        (int)(end - p), p);
-    const char *s = p;
-    while (p < end && !(*p == '#' && p[-1] == ' ')) {
-        if (*p == ':' && (p + 1 == end || p[1] == ' '))
-            return yml_fail(err, errlen, line, "a value may not contain `: ` (quote it)");
-        p++;
+    m.index = off;
+    return m;
+}
+
+/* The byte at line/column of a libyaml mark (columns in characters), or
+ * -1; used to tell a tab in the indentation. */
+static int byte_at(const char *text, size_t len, yaml_mark_t m)
+{
+    size_t i = 0, line = 0;
+    while (i < len && line < m.line)
+        if (text[i++] == '\n') line++;
+    for (size_t col = 0; i < len && col < m.column; col++) {
+        i++;
+        while (i < len && ((unsigned char)text[i] & 0xC0) == 0x80) i++;
     }
-    const char *e = p;
-    while (e > s && e[-1] == ' ') e--;
-    const char *v = sig_arena_strndup(a, s, (size_t)(e - s));
-    if (strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0)
-        return true;
-    *val = v;
+    return i < len ? (unsigned char)text[i] : -1;
+}
+
+static bool yml_syntax_error(const yaml_parser_t *p, const char *text, size_t len, char *err, size_t errlen)
+{
+    if (p->error == YAML_READER_ERROR)
+        return yml_fail(err, errlen, mark_at(text, len, p->problem_offset), "not valid YAML: %s",
+                        p->problem ? p->problem : "unreadable input");
+    if (p->error == YAML_MEMORY_ERROR)
+        return yml_fail(err, errlen, p->problem_mark, "out of memory reading YAML");
+    const char *hint = byte_at(text, len, p->problem_mark) == '\t'
+                           ? " (tabs may not indent YAML; use spaces)" : "";
+    if (p->context)
+        return yml_fail(err, errlen, p->problem_mark, "not valid YAML: %s (%s at line %zu)%s",
+                        p->problem ? p->problem : "syntax error", p->context, p->context_mark.line + 1, hint);
+    return yml_fail(err, errlen, p->problem_mark, "not valid YAML: %s%s",
+                    p->problem ? p->problem : "syntax error", hint);
+}
+
+static bool yml_is_null(const yaml_node_t *n)
+{
+    if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return false;
+    const char *v = (const char *)n->data.scalar.value;
+    size_t l = n->data.scalar.length;
+    return l == 0 || (l == 1 && v[0] == '~') ||
+           (l == 4 && (memcmp(v, "null", 4) == 0 || memcmp(v, "Null", 4) == 0 || memcmp(v, "NULL", 4) == 0));
+}
+
+static bool yml_key_is(const yaml_node_t *k, const char *name)
+{
+    return k && k->type == YAML_SCALAR_NODE && k->data.scalar.length == strlen(name) &&
+           memcmp(k->data.scalar.value, name, k->data.scalar.length) == 0;
+}
+
+static const char *yml_kind(const yaml_node_t *n)
+{
+    return n->type == YAML_SEQUENCE_NODE ? "a list" : n->type == YAML_MAPPING_NODE ? "a mapping" : "empty";
+}
+
+/* One of the three console values: a string scalar without control
+ * characters (they would end up in an HTTP header), or null. */
+static bool yml_value(sig_arena *a, const yaml_node_t *v, const char *key, const char **out, char *err,
+                      size_t errlen)
+{
+    if (v->type != YAML_SCALAR_NODE)
+        return yml_fail(err, errlen, v->start_mark, "`console.%s` must be a single value, not %s", key, yml_kind(v));
+    if (yml_is_null(v)) { *out = NULL; return true; }
+    if (v->tag && strcmp((const char *)v->tag, YAML_STR_TAG) != 0)
+        return yml_fail(err, errlen, v->start_mark, "`console.%s` has a tag other than !!str", key);
+    const unsigned char *s = v->data.scalar.value;
+    for (size_t i = 0; i < v->data.scalar.length; i++)
+        if (s[i] < 0x20 || s[i] == 0x7F)
+            return yml_fail(err, errlen, v->start_mark,
+                            "`console.%s` holds a line break or another control character (a `|` or `>` "
+                            "block keeps its final line break: use `|-`, or a quoted value)", key);
+    *out = sig_arena_strndup(a, (const char *)s, v->data.scalar.length);
     return true;
 }
 
-/* Splits "key: rest" at the first ": " or a final ':'. */
-static bool yml_key(const char *p, const char *end, const char **key_end, const char **rest)
+static bool yml_console(sig_arena *a, yaml_document_t *doc, const yaml_node_t *con, api_yml *out, char *err,
+                        size_t errlen)
 {
-    for (const char *q = p; q < end; q++) {
-        if (*q == ':' && (q + 1 == end || q[1] == ' ')) {
-            *key_end = q;
-            *rest = q + 1;
-            return q > p;
+    static const char *const keys[3] = {"org-id", "api-key-id", "api-key"};
+    const char **slots[3] = {&out->org_id, &out->api_key_id, &out->api_key};
+    bool seen[3] = {false, false, false};
+    if (yml_is_null(con)) return true;
+    if (con->type != YAML_MAPPING_NODE)
+        return yml_fail(err, errlen, con->start_mark,
+                        "`console` must be a mapping (org-id, api-key-id, api-key), not %s",
+                        con->type == YAML_SCALAR_NODE ? "a single value" : yml_kind(con));
+    for (const yaml_node_pair_t *pr = con->data.mapping.pairs.start; pr < con->data.mapping.pairs.top; pr++) {
+        const yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+        const yaml_node_t *v = yaml_document_get_node(doc, pr->value);
+        if (!k || !v) continue;
+        if (k->type != YAML_SCALAR_NODE)
+            return yml_fail(err, errlen, k->start_mark, "a key under `console` must be a single value, not %s",
+                            yml_kind(k));
+        if (yml_key_is(k, "<<"))
+            return yml_fail(err, errlen, k->start_mark, "merge keys (`<<`) are not understood under `console`");
+        for (int i = 0; i < 3; i++) {
+            if (!yml_key_is(k, keys[i])) continue;
+            if (seen[i]) return yml_fail(err, errlen, k->start_mark, "`console.%s` appears twice", keys[i]);
+            seen[i] = true;
+            if (!yml_value(a, v, keys[i], slots[i], err, errlen)) return false;
         }
-        if (*q == '#' && q > p && q[-1] == ' ') return false;
+        /* Other keys belong to other Snowplow tools: ignored. */
     }
-    return false;
+    return true;
 }
 
-bool api_yml_parse(sig_arena *a, const char *text, api_yml *out, char *err, size_t errlen)
+bool api_yml_parse(sig_arena *a, const char *text, size_t len, api_yml *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    bool in_console = false, in_other = false, seen_console = false, any = false;
-    bool seen[3] = {false, false, false};
-    static const char *const keys[3] = {"org-id", "api-key-id", "api-key"};
-    long console_indent = -1;
-    int line = 0;
-    const char *p = text;
-    if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) p += 3;
-    while (*p) {
-        line++;
-        const char *end = strchr(p, '\n');
-        const char *next = end ? end + 1 : p + strlen(p);
-        if (!end) end = next;
-        if (end > p && end[-1] == '\r') end--;
-        const char *q = p;
-        while (q < end && *q == ' ') q++;
-        if (q < end && *q == '\t')
-            return yml_fail(err, errlen, line, "tabs are not allowed in indentation");
-        long indent = q - p;
-        const char *e = end;
-        while (e > q && (e[-1] == ' ' || e[-1] == '\t')) e--;
-        p = next;
-        if (q == e || *q == '#') continue;
-        if (indent == 0 && e - q == 3 && strncmp(q, "---", 3) == 0 && !any) continue;
-        if (indent == 0 && e - q == 3 && strncmp(q, "...", 3) == 0) break;
-        any = true;
-        const char *kend, *rest;
-        if (indent == 0) {
-            in_console = in_other = false;
-            if (*q == '"' || *q == '\'' || *q == '-' || *q == '[' || *q == '{' || !yml_key(q, e, &kend, &rest))
-                return yml_fail(err, errlen, line, "expected `key:` at the top level, found `%.*s`",
-                                (int)(e - q), q);
-            if ((size_t)(kend - q) == 7 && strncmp(q, "console", 7) == 0) {
-                if (seen_console) return yml_fail(err, errlen, line, "`console` appears twice");
-                seen_console = true;
-                const char *r = rest;
-                while (r < e && *r == ' ') r++;
-                if (r < e && *r != '#')
-                    return yml_fail(err, errlen, line,
-                                    "`console:` must be followed by indented keys (org-id, api-key-id, api-key), "
-                                    "not `%.*s`", (int)(e - r), r);
-                in_console = true;
-                console_indent = -1;
-            } else {
-                in_other = true; /* another tool's section: skipped with its block */
-            }
-            continue;
-        }
-        if (in_other) continue;
-        if (!in_console)
-            return yml_fail(err, errlen, line, "indented line outside of any key");
-        if (console_indent < 0) console_indent = indent;
-        if (indent != console_indent)
-            return yml_fail(err, errlen, line,
-                            "unexpected indentation under `console` (nested values are not understood)");
-        if (*q == '-' || *q == '"' || *q == '\'' || !yml_key(q, e, &kend, &rest))
-            return yml_fail(err, errlen, line, "expected `key: value` under `console`, found `%.*s`",
-                            (int)(e - q), q);
-        const char *val;
-        if (!yml_scalar(a, rest, e, &val, line, err, errlen)) return false;
-        for (int k = 0; k < 3; k++) {
-            if (strlen(keys[k]) != (size_t)(kend - q) || strncmp(keys[k], q, (size_t)(kend - q)) != 0) continue;
-            if (seen[k]) return yml_fail(err, errlen, line, "`console.%s` appears twice", keys[k]);
-            seen[k] = true;
-            if (k == 0) out->org_id = val;
-            else if (k == 1) out->api_key_id = val;
-            else out->api_key = val;
-        }
-        /* Other console keys (other Snowplow tools') are ignored. */
+    if (errlen) err[0] = '\0';
+    yaml_parser_t p;
+    yaml_document_t doc;
+    if (!yaml_parser_initialize(&p))
+        return yml_fail(err, errlen, (yaml_mark_t){0, 0, 0}, "out of memory reading YAML");
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    if (!yaml_parser_load(&p, &doc)) {
+        yml_syntax_error(&p, text, len, err, errlen);
+        yaml_parser_delete(&p);
+        return false;
     }
-    return true;
+    bool ok = true;
+    const yaml_node_t *root = yaml_document_get_root_node(&doc);
+    if (root && !yml_is_null(root) && root->type != YAML_MAPPING_NODE) {
+        ok = yml_fail(err, errlen, root->start_mark, "expected `key:` lines (a mapping) at the top level, not %s",
+                      root->type == YAML_SCALAR_NODE ? "a single value" : yml_kind(root));
+    } else if (root && root->type == YAML_MAPPING_NODE) {
+        const yaml_node_t *con = NULL;
+        for (const yaml_node_pair_t *pr = root->data.mapping.pairs.start; ok && pr < root->data.mapping.pairs.top;
+             pr++) {
+            const yaml_node_t *k = yaml_document_get_node(&doc, pr->key);
+            if (!yml_key_is(k, "console")) continue;
+            if (con) ok = yml_fail(err, errlen, k->start_mark, "`console` appears twice");
+            con = yaml_document_get_node(&doc, pr->value);
+        }
+        if (ok && con) ok = yml_console(a, &doc, con, out, err, errlen);
+    }
+    bool had_root = root != NULL;
+    yaml_document_delete(&doc);
+    /* A second document: the file is not the one-document config expected
+     * (and a syntax error after the first must still be reported). */
+    if (ok && had_root) {
+        if (!yaml_parser_load(&p, &doc)) {
+            ok = yml_syntax_error(&p, text, len, err, errlen);
+        } else {
+            const yaml_node_t *r2 = yaml_document_get_root_node(&doc);
+            if (r2) ok = yml_fail(err, errlen, r2->start_mark, "a second YAML document is not understood");
+            yaml_document_delete(&doc);
+        }
+    }
+    if (!ok) memset(out, 0, sizeof *out);
+    yaml_parser_delete(&p);
+    return ok;
 }
 
 /* ========================================================= pure parts */
@@ -432,78 +608,28 @@ bool api_jwt_exp(const char *token, int64_t *exp)
     cJSON *j = cJSON_ParseWithLength(raw, k);
     free(raw);
     const cJSON *e = j ? cJSON_GetObjectItemCaseSensitive(j, "exp") : NULL;
-    /* An exp no int64_t holds (1e300) counts as none: converting it is
-     * undefined behaviour. */
-    bool ok = cJSON_IsNumber(e) && e->valuedouble > -9e18 && e->valuedouble < 9e18;
+    /* The server chooses `exp`: converting a double outside int64_t's range
+     * (or NaN) is undefined behaviour (C11 6.3.1.4), so such a value is no
+     * usable `exp`. 2^63 is exactly representable as a double. */
+    bool ok = cJSON_IsNumber(e) && isfinite(e->valuedouble) && e->valuedouble >= -9223372036854775808.0 &&
+              e->valuedouble < 9223372036854775808.0;
     if (ok) *exp = (int64_t)e->valuedouble;
     cJSON_Delete(j);
     return ok;
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+long api_retry_after_ms(int64_t seconds, long max_ms, bool *capped)
 {
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static int month_index(const char *m)
-{
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    for (int i = 0; i < 12; i++)
-        if (strcmp(months[i], m) == 0) return i + 1;
-    return 0;
-}
-
-bool api_parse_retry_after(const char *value, time_t now, long *delay_ms)
-{
-    if (!value) return false;
-    while (*value == ' ' || *value == '\t') value++;
-    size_t n = strlen(value);
-    while (n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t' || value[n - 1] == '\r' || value[n - 1] == '\n')) n--;
-    if (n == 0) return false;
-    bool digits = true;
-    for (size_t i = 0; i < n; i++) digits &= isdigit((unsigned char)value[i]) != 0;
-    if (digits) {
-        if (n > 9) { *delay_ms = 999999999L; return true; }
-        long s = strtol(value, NULL, 10);
-        *delay_ms = s * 1000L;
-        return true;
+    *capped = false;
+    if (max_ms < 0) max_ms = 0;
+    if (seconds <= 0) return 0;
+    /* Compared before multiplying: seconds * 1000 may overflow. Within the
+     * bound, seconds * 1000 <= max_ms. */
+    if (seconds > (int64_t)(max_ms / 1000)) {
+        *capped = true;
+        return max_ms;
     }
-    char buf[64];
-    if (n >= sizeof buf) return false;
-    memcpy(buf, value, n);
-    buf[n] = '\0';
-    char wd[16], mon[4], tz[4];
-    int d, y, hh, mm, ss;
-    int got = -1;
-    /* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
-    if (sscanf(buf, "%3s, %2d %3s %4d %2d:%2d:%2d %3s", wd, &d, mon, &y, &hh, &mm, &ss, tz) == 8 &&
-        strcmp(tz, "GMT") == 0)
-        got = 1;
-    /* RFC 850: Sunday, 06-Nov-94 08:49:37 GMT */
-    else if (sscanf(buf, "%15[A-Za-z], %2d-%3s-%2d %2d:%2d:%2d %3s", wd, &d, mon, &y, &hh, &mm, &ss, tz) == 8 &&
-             strcmp(tz, "GMT") == 0) {
-        y += y < 70 ? 2000 : 1900;
-        got = 1;
-    }
-    /* asctime: Sun Nov  6 08:49:37 1994 */
-    else if (sscanf(buf, "%3s %3s %d %2d:%2d:%2d %4d", wd, mon, &d, &hh, &mm, &ss, &y) == 7)
-        got = 1;
-    if (got < 0) return false;
-    int m = month_index(mon);
-    if (!m || d < 1 || d > 31 || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0) return false;
-    int64_t t = days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
-    int64_t diff = t - (int64_t)now;
-    if (diff < 0) diff = 0;
-    if (diff > 999999) diff = 999999;
-    *delay_ms = (long)diff * 1000L;
-    return true;
+    return (long)(seconds * 1000);
 }
 
 long api_backoff_ms(int attempt, long base_ms, long max_ms, double r)
@@ -530,7 +656,10 @@ struct api_client {
     unsigned requests;
     unsigned token_fetches;
     uint64_t rng;
-    const char *secrets[4];
+    const char *secrets[4];   /* API key, sandbox token, URL passwords */
+    char *url_passwords[2];   /* of the API and console URLs (curl_free) */
+    const char *ca_file;      /* CURLOPT_CAINFO, from the environment */
+    const char *ca_path;      /* CURLOPT_CAPATH */
 };
 
 void api_response_free(api_response *r)
@@ -540,6 +669,8 @@ void api_response_free(api_response *r)
     cJSON_Delete(r->json);
     memset(r, 0, sizeof *r);
 }
+
+static void logf_(api_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 api_client *api_client_new(sig_ctx *ctx, const api_config *cfg)
 {
@@ -559,6 +690,31 @@ api_client *api_client_new(sig_ctx *ctx, const api_config *cfg)
     size_t k = 0;
     if (cfg->api_key) c->secrets[k++] = cfg->api_key;
     if (cfg->sandbox_token) c->secrets[k++] = cfg->sandbox_token;
+    /* A password in a URL (https://user:pass@host) is a secret too: it is
+     * redacted wherever the URL is shown, and on its own. */
+    const char *urls[2] = {cfg->api_url, cfg->console_url};
+    for (size_t i = 0; i < 2; i++) {
+        CURLU *u = urls[i] ? curl_url() : NULL;
+        char *pw = NULL;
+        if (u && curl_url_set(u, CURLUPART_URL, urls[i], 0) == CURLUE_OK &&
+            curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK && pw && *pw)
+            c->secrets[k++] = c->url_passwords[i] = pw;
+        else if (pw)
+            curl_free(pw);
+        if (u) curl_url_cleanup(u);
+    }
+    /* libcurl itself reads none of these variables (only the curl tool
+     * does: https://curl.se/docs/sslcerts.html); they are honoured the way
+     * the tool does: CURL_CA_BUNDLE, else SSL_CERT_DIR and SSL_CERT_FILE. */
+    const char *from_file = "CURL_CA_BUNDLE";
+    c->ca_file = env("CURL_CA_BUNDLE");
+    if (!c->ca_file) {
+        c->ca_path = env("SSL_CERT_DIR");
+        c->ca_file = env("SSL_CERT_FILE");
+        from_file = "SSL_CERT_FILE";
+    }
+    if (c->cfg.verbose && c->ca_file) logf_(c, "  TLS: CA certificates from %s (%s)\n", c->ca_file, from_file);
+    if (c->cfg.verbose && c->ca_path) logf_(c, "  TLS: CA certificate directory %s (SSL_CERT_DIR)\n", c->ca_path);
     return c;
 }
 
@@ -566,6 +722,8 @@ void api_client_free(api_client *c)
 {
     if (!c) return;
     curl_easy_cleanup(c->curl);
+    for (size_t i = 0; i < 2; i++)
+        if (c->url_passwords[i]) curl_free(c->url_passwords[i]);
     free(c->token);
     free(c);
 }
@@ -576,11 +734,8 @@ bool api_client_dry_run(const api_client *c) { return c->cfg.dry_run; }
 
 char *api_client_scrub(const api_client *c, const char *s)
 {
-    if (!s) s = "";
-    size_t n = strlen(s);
-    char *out = malloc(n + 1);
+    char *out = api_redact_urls(s);
     if (!out) return NULL;
-    memcpy(out, s, n + 1);
     const char *secrets[5];
     size_t k = 0;
     for (size_t i = 0; i < 4; i++)
@@ -617,6 +772,15 @@ static void logf_(api_client *c, const char *fmt, ...)
     char *s = api_client_scrub(c, tmp);
     fputs(s ? s : "", c->cfg.log);
     free(s);
+}
+
+/* `s` scrubbed (api_client_scrub), in the context's arena. */
+static const char *shown_scrubbed(api_client *c, const char *s)
+{
+    char *m = api_client_scrub(c, s);
+    const char *r = sig_arena_strdup(sig_ctx_arena(c->ctx), m ? m : "[redacted]");
+    free(m);
+    return r;
 }
 
 static double rng01(api_client *c)
@@ -660,7 +824,7 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 }
 
 typedef struct hdrs {
-    char retry_after[64];
+    bool retry_after;   /* the answer has a Retry-After (libcurl reads its value) */
 } hdrs;
 
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
@@ -668,18 +832,14 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
     hdrs *h = ud;
     size_t len = size * n;
     static const char name[] = "retry-after:";
-    if (len > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) {
-        size_t v = len - (sizeof name - 1);
-        if (v >= sizeof h->retry_after) v = sizeof h->retry_after - 1;
-        memcpy(h->retry_after, p + sizeof name - 1, v);
-        h->retry_after[v] = '\0';
-    }
+    if (len > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) h->retry_after = true;
     return len;
 }
 
 typedef enum auth_kind { AUTH_NONE, AUTH_API, AUTH_CONSOLE } auth_kind;
 
-/* One attempt. Returns the curl code; fills status, body and Retry-After. */
+/* One attempt. Returns the curl code; fills status, body and whether a
+ * Retry-After came. */
 static CURLcode perform(api_client *c, const char *method, const char *url, const char *body,
                         auth_kind auth, long *status, membuf *mb, hdrs *h, char *errbuf)
 {
@@ -717,6 +877,8 @@ static CURLcode perform(api_client *c, const char *method, const char *url, cons
     }
     curl_easy_setopt(k, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(k, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (c->ca_file) curl_easy_setopt(k, CURLOPT_CAINFO, c->ca_file);
+    if (c->ca_path) curl_easy_setopt(k, CURLOPT_CAPATH, c->ca_path);
     curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
     curl_easy_setopt(k, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -784,12 +946,23 @@ static bool retryable_curl(CURLcode rc)
     }
 }
 
-/* Declared in client.h (for the fuzz harness); documented there. */
-char *api_message(const char *body)
+char *api_token_answer(const char *body, size_t len, bool *json)
+{
+    cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
+    *json = j != NULL;
+    const cJSON *t = j ? cJSON_GetObjectItemCaseSensitive(j, "accessToken") : NULL;
+    char *tok = NULL;
+    /* Goes into an Authorization header: no control characters. */
+    if (cJSON_IsString(t) && t->valuestring[0] && !has_control(t->valuestring)) tok = strdup(t->valuestring);
+    cJSON_Delete(j);
+    return tok;
+}
+
+char *api_error_message(const char *body, size_t len)
 {
     sig_arena *a = sig_arena_new();
     sig_buf b = {.arena = a};
-    cJSON *j = body ? cJSON_Parse(body) : NULL;
+    cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
     const cJSON *d = j ? cJSON_GetObjectItemCaseSensitive(j, "detail") : NULL;
     if (!d && j) d = cJSON_GetObjectItemCaseSensitive(j, "message");
     if (cJSON_IsString(d)) {
@@ -809,7 +982,7 @@ char *api_message(const char *body)
                     if (!fl) sig_buf_putc(&b, '.');
                     fl = false;
                     if (cJSON_IsString(l)) sig_buf_puts(&b, l->valuestring);
-                    else if (cJSON_IsNumber(l)) sig_buf_printf(&b, "%d", l->valueint);
+                    else if (cJSON_IsNumber(l)) sig_buf_printf(&b, "%.15g", l->valuedouble);
                 }
                 sig_buf_puts(&b, ": ");
             }
@@ -824,8 +997,8 @@ char *api_message(const char *body)
         char *t = cJSON_PrintUnformatted(d);
         sig_buf_puts(&b, t ? t : "?");
         free(t);
-    } else if (body && *body) {
-        size_t n = strlen(body);
+    } else if (body && len) {
+        size_t n = strnlen(body, len);
         sig_buf_append(&b, body, n > 300 ? 300 : n);
         if (n > 300) sig_buf_puts(&b, "...");
     } else {
@@ -851,7 +1024,7 @@ static loop_result attempt_loop(api_client *c, const char *method, const char *u
     *exhausted = false;
     for (int attempt = 0;; attempt++) {
         membuf mb = {0};
-        hdrs h = {{0}};
+        hdrs h = {false};
         char errbuf[CURL_ERROR_SIZE];
         long status = 0;
         log_request(c, method, url, body, auth, false);
@@ -878,11 +1051,12 @@ static loop_result attempt_loop(api_client *c, const char *method, const char *u
                 continue;
             }
             char *m = api_client_scrub(c, why);
+            const char *su = shown_scrubbed(c, url);
             sig_diag *dg;
             if (rc == CURLE_OPERATION_TIMEDOUT)
-                dg = sig_error(c->ctx, SIG_NOLOC, "E0942", "%s: %s %s timed out (%s)", what, method, url, m ? m : "");
+                dg = sig_error(c->ctx, SIG_NOLOC, "E0942", "%s: %s %s timed out (%s)", what, method, su, m ? m : "");
             else
-                dg = sig_error(c->ctx, SIG_NOLOC, "E0942", "%s: %s %s failed: %s", what, method, url, m ? m : "");
+                dg = sig_error(c->ctx, SIG_NOLOC, "E0942", "%s: %s %s failed: %s", what, method, su, m ? m : "");
             free(m);
             if (retryable_curl(rc))
                 sig_diag_note(c->ctx, dg, SIG_NOLOC, "gave up after %d attempt%s", attempt + 1, attempt ? "s" : "");
@@ -891,8 +1065,9 @@ static loop_result attempt_loop(api_client *c, const char *method, const char *u
                               c->cfg.connect_timeout, c->cfg.timeout);
             if (rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
                 rc == CURLE_SSL_CONNECT_ERROR)
-                sig_diag_help(c->ctx, dg, "TLS certificates are always verified; install the CA "
-                                          "certificate (CURL_CA_BUNDLE / SSL_CERT_FILE) if the server uses a private CA");
+                sig_diag_help(c->ctx, dg, "TLS certificates are always verified; if the server uses a private CA, "
+                                          "point SSL_CERT_FILE (or CURL_CA_BUNDLE) at its certificate, or "
+                                          "SSL_CERT_DIR at a directory of them (hashed: openssl rehash)");
             return LOOP_FAILED;
         }
         if (!c->cfg.verbose) {
@@ -910,12 +1085,16 @@ static loop_result attempt_loop(api_client *c, const char *method, const char *u
         bool retry_status = status == 429 || status >= 500;
         if (retry_status && can_retry) {
             long d = api_backoff_ms(attempt, c->cfg.retry_base_ms, c->cfg.retry_max_ms, rng01(c));
-            long ra;
             const char *how = "backoff";
-            if ((status == 429 || status == 503) && h.retry_after[0] &&
-                api_parse_retry_after(h.retry_after, time(NULL), &ra)) {
-                d = ra > c->cfg.retry_max_ms ? c->cfg.retry_max_ms : ra;
-                how = ra > c->cfg.retry_max_ms ? "Retry-After, capped" : "Retry-After";
+            /* libcurl parses Retry-After itself, delay-seconds or HTTP-date
+             * (CURLINFO_RETRY_AFTER, libcurl >= 7.66: seconds from now;
+             * 0 when unreadable, negative for a date in the past). */
+            curl_off_t ra_s = 0;
+            bool capped;
+            if ((status == 429 || status == 503) && h.retry_after &&
+                curl_easy_getinfo(c->curl, CURLINFO_RETRY_AFTER, &ra_s) == CURLE_OK) {
+                d = api_retry_after_ms((int64_t)ra_s, c->cfg.retry_max_ms, &capped);
+                how = capped ? "Retry-After, capped" : "Retry-After";
             }
             logf_(c, "signalsc: %s %s: %ld; retrying in %ld ms (%s; attempt %d of %d)\n", method, url, status, d,
                   how, attempt + 2, c->cfg.retries + 1);
@@ -949,6 +1128,7 @@ static bool fetch_token(api_client *c)
     sig_arena *a = sig_ctx_arena(c->ctx);
     url = sig_arena_printf(a, "%s/api/msc/v1/organizations/%s/credentials/v3/token", c->cfg.console_url,
                            c->cfg.org_id);
+    const char *shown = shown_scrubbed(c, url);
     api_response r = {0};
     bool exhausted;
     c->token_fetches++;
@@ -956,25 +1136,23 @@ static bool fetch_token(api_client *c)
         return false;
     bool ok = false;
     if (r.status == 200 || r.status == 201) {
-        cJSON *j = cJSON_Parse(r.body);
-        const cJSON *t = j ? cJSON_GetObjectItemCaseSensitive(j, "accessToken") : NULL;
-        if (t && cJSON_IsString(t) && t->valuestring && t->valuestring[0]) {
-            c->token = strdup(t->valuestring);
+        bool json;
+        c->token = api_token_answer(r.body, r.len, &json);
+        if (c->token) {
             c->token_has_exp = api_jwt_exp(c->token, &c->token_exp);
             ok = true;
         } else {
             sig_diag *d = sig_error(c->ctx, SIG_NOLOC, "E0948",
                                     "token exchange: the console's answer has no `accessToken`%s",
-                                    j ? "" : " (not JSON)");
-            sig_diag_note(c->ctx, d, SIG_NOLOC, "GET %s", url);
+                                    json ? "" : " (not JSON)");
+            sig_diag_note(c->ctx, d, SIG_NOLOC, "GET %s", shown);
         }
-        cJSON_Delete(j);
     } else {
-        char *m = api_message(r.body);
+        char *m = api_error_message(r.body, r.len);
         char *sm = api_client_scrub(c, m);
         sig_diag *d = sig_error(c->ctx, SIG_NOLOC, "E0943",
                                 "token exchange failed: the console answered %ld: %s", r.status, sm ? sm : "");
-        sig_diag_note(c->ctx, d, SIG_NOLOC, "GET %s", url);
+        sig_diag_note(c->ctx, d, SIG_NOLOC, "GET %s", shown);
         if (r.status == 401 || r.status == 403 || r.status == 404)
             sig_diag_help(c->ctx, d, "check the API key, its id and the organization id (Snowplow Console, "
                                      "Settings > API keys); SNOWPLOW_CONSOLE_URL or BDP_NEXT change the console host");
@@ -995,7 +1173,7 @@ static bool in_list(long s, const long *list)
 static void status_error(api_client *c, const char *method, const char *path, const api_response *r,
                          bool exhausted)
 {
-    char *m = api_message(r->body);
+    char *m = api_error_message(r->body, r->len);
     char *sm = api_client_scrub(c, m);
     free(m);
     const char *msg = sm ? sm : "";

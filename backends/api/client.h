@@ -12,17 +12,24 @@
  *     more when the API answers 401 (the token may have been revoked);
  *   - "sandbox" auth: Authorization: Bearer <sandbox token>.
  *
- * Transport: TLS verification always on (no option turns it off); only
- * http and https; no redirects followed (a redirect would carry the
+ * Transport: TLS verification always on (no option turns it off), with the
+ * CA certificates of CURL_CA_BUNDLE, else SSL_CERT_FILE and SSL_CERT_DIR,
+ * when set (libcurl's built-in bundle otherwise); only https, and http to a
+ * loopback host or with allow_insecure_http; no redirects followed (a redirect would carry the
  * Authorization header elsewhere); connect and total timeouts; bounded
  * retries with exponential backoff and jitter on 429 (Retry-After honoured,
  * capped), 5xx and transport errors (connection refused or reset, timeouts,
  * malformed HTTP); never on any other 4xx.
  *
- * Secrets (API key, sandbox token, access tokens) are never printed:
- * --verbose shows `Authorization: Bearer [redacted]` and `X-API-Key:
- * [redacted]`, the console's answer body is never shown, and every message
- * the client prints is scrubbed of the secret strings it knows.
+ * Secrets (API key, sandbox token, access tokens, a password in a URL) are
+ * never printed: --verbose shows `Authorization: Bearer [redacted]` and
+ * `X-API-Key: [redacted]`, the console's answer body is never shown, every
+ * URL is shown with its password redacted, messages about snowplow.yml
+ * never quote it, and every message the client prints is scrubbed of the
+ * secret strings it knows.
+ *
+ * The parsers of untrusted input (snowplow.yml, the server's answers, the
+ * token) are separate functions below, callable alone (tests, fuzzing).
  *
  * Errors are queued as diagnostics (codes E094x/E095x) on the context. */
 #ifndef SIGNALS_API_CLIENT_H
@@ -56,6 +63,7 @@ typedef struct api_config {
     int retries;                /* retries after the first attempt (default 3) */
     long retry_base_ms;         /* first backoff delay (default 500) */
     long retry_max_ms;          /* cap of any delay, Retry-After included (default 30000) */
+    bool allow_insecure_http;   /* --allow-insecure-http: http to any host */
     bool verbose;
     bool dry_run;
     FILE *log;                  /* --verbose and dry-run output (default stderr) */
@@ -68,47 +76,91 @@ typedef struct api_config {
  * file (only for the three console keys, and only when one of them is still
  * missing in bdp mode), then defaults. Checks what the chosen auth mode
  * needs. `need_auth` false (test-connection's health check alone, dry runs)
- * skips the credential checks. Strings are copied into the context's arena.
- * Returns false after queuing E0940 / E0941. */
+ * skips the credential checks and the console URL. Strings are copied into
+ * the context's arena; timeouts are capped at 10^6 seconds.
+ *
+ * URLs are parsed with libcurl's URL API (so libcurl is loaded here): the
+ * scheme must be http or https, and http is refused (E0952) unless the host
+ * is loopback (127.0.0.0/8, [::1], localhost) or allow_insecure_http is set.
+ * Messages show URLs with their password redacted.
+ *
+ * Returns false after queuing: E0940 (missing or malformed setting, a
+ * credential with a control character, which would break the HTTP header),
+ * E0941 (snowplow.yml unreadable or not understood: "PATH:LINE:COL: what"),
+ * E0952 (plain http to a host that is not loopback), E0942 (libcurl cannot
+ * be loaded). */
 bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, api_config *out);
 
 /* The three `console:` keys of snowplow.yml. */
 typedef struct api_yml {
-    const char *org_id, *api_key_id, *api_key; /* NULL when absent */
+    const char *org_id, *api_key_id, *api_key; /* NULL when absent or null */
 } api_yml;
 
-/* Parses the text of a snowplow.yml: a strict subset of YAML, enough for
- * `console:` with scalar `org-id`, `api-key-id` and `api-key` (plain,
- * 'single' or "double" quoted; `#` comments; `---` first). Other top-level
- * keys and their indented blocks are skipped; anything else not understood
- * (tabs, flow or block collections or multi-line scalars under `console`,
- * anchors, tags, duplicate keys, bad indentation, unterminated quotes) is an
- * error: returns false and writes "line N: what" to `err` (`errlen` bytes).
- * Values are allocated in `a`. */
-bool api_yml_parse(sig_arena *a, const char *text, api_yml *out, char *err, size_t errlen);
+/* Parses the `len` bytes at `text` (any bytes; NUL-terminated or not), a
+ * snowplow.yml, with libyaml: YAML 1.1 in any style (quotes, comments,
+ * flow collections, anchors and aliases, a leading `---`). The top level
+ * must be a mapping (or empty); its `console` key, if any, a mapping whose
+ * keys org-id, api-key-id and api-key are string scalars (plain null, ~ or
+ * empty: absent) without control characters. Other keys, at the top level
+ * or under `console`, are ignored.
+ *
+ * Returns true with `out` filled (values allocated in `a`); or false with
+ * `out` zeroed and "LINE:COL: what" (1-based; columns in characters) in
+ * `err` (`errlen` bytes, truncated) for: invalid YAML (libyaml's message;
+ * a tab in indentation is named), a top level that is not a mapping, a
+ * `console` that is not a mapping, a duplicate `console` or console key, a
+ * console value that is not a string (list, mapping, tag other than !!str)
+ * or holds a control character (a `|` block keeps its final line break), a
+ * merge key (`<<`) under console, a second YAML document. The message never
+ * quotes the file's text (a value may be the API key). */
+bool api_yml_parse(sig_arena *a, const char *text, size_t len, api_yml *out, char *err, size_t errlen);
 
 /* -------------------------------------------------------- pure parts */
 
-/* The `exp` claim of a JWT, decoded without verifying the signature.
- * Returns false when the token is not a JWT or has no numeric `exp`. */
+/* The `exp` claim of a JWT (RFC 7519 section 4.1.4: seconds since the
+ * epoch, UTC), decoded without verifying the signature. Returns false when
+ * the token is not a JWT, its payload not base64url JSON, `exp` missing or
+ * not a number, or outside int64_t (NaN, +-inf, 1e300): the value is
+ * range-checked before conversion. `token` NULL: false. */
 bool api_jwt_exp(const char *token, int64_t *exp);
 
-/* A Retry-After value: delay-seconds ("120") or an HTTP-date
- * ("Wed, 21 Oct 2015 07:28:00 GMT"; also the RFC 850 and asctime forms),
- * relative to `now`. A date in the past gives 0. Returns false if `value`
- * is neither. */
-bool api_parse_retry_after(const char *value, time_t now, long *delay_ms);
+/* The access token in the console's answer to the token exchange: the
+ * string `accessToken` of the JSON object in `body` (`len` bytes). Returns
+ * it malloc'd (the caller frees it), or NULL when absent, empty, not a
+ * string or holding a control character. `*json` tells whether `body` was
+ * JSON at all. */
+char *api_token_answer(const char *body, size_t len, bool *json);
+
+/* The message of an API error answer (`len` bytes at `body`, may be NULL):
+ * FastAPI's `detail` (a string, or a list of {loc, msg} shown as
+ * "loc.path: msg; ..."), else `message`, else any other `detail` as JSON,
+ * else the body itself up to its first NUL (300 bytes at most, then
+ * "..."), else "(no message)". One line (line breaks become spaces).
+ * Returns a malloc'd string, or NULL when out of memory. The caller
+ * scrubs secrets (api_client_scrub) before showing it. */
+char *api_error_message(const char *body, size_t len);
+
+/* The wait before a retry from a Retry-After header as libcurl read it
+ * (CURLINFO_RETRY_AFTER: seconds from now, delay-seconds or HTTP-date;
+ * negative for a date in the past): `seconds` * 1000 ms, 0 when
+ * `seconds` <= 0, at most `max_ms` (then `*capped` is set). Defined for
+ * every int64_t (no overflow). */
+long api_retry_after_ms(int64_t seconds, long max_ms, bool *capped);
 
 /* The delay before retry number `attempt` (0 for the first retry):
  * base * 2^attempt capped at max, then "equal jitter": a value in
  * [d/2, d] chosen by `r` in [0, 1). */
 long api_backoff_ms(int attempt, long base_ms, long max_ms, double r);
 
-/* The message of an error answer body: FastAPI's `detail` (a string, or a
- * list of {loc, msg}), `message`, or the text itself (shortened to 300
- * bytes), on one line; "(no message)" for NULL or "". malloc'd. Internal:
- * exposed so that tests/fuzz/fuzz_client.c can call it alone. */
-char *api_message(const char *body);
+/* True when `host` (as libcurl's CURLUPART_HOST gives it: IPv6 in
+ * brackets) is loopback: 127.0.0.0/8 in dotted-quad form, [::1] (any
+ * spelling), localhost or localhost. (any case). NULL: false. */
+bool api_host_is_loopback(const char *host);
+
+/* `text` with the password of every URL in it ("scheme://user:PASS@host")
+ * replaced by "[redacted]". Returns a malloc'd string (NULL when out of
+ * memory); `text` NULL is "". */
+char *api_redact_urls(const char *text);
 
 /* ------------------------------------------------------------ client */
 
@@ -123,9 +175,21 @@ typedef struct api_response {
     int retries_used;   /* retries made before this answer */
 } api_response;
 
+/* Frees the body and JSON of `r` and zeroes it. NULL: nothing. */
 void api_response_free(api_response *r);
 
+/* A client for a configuration resolved by api_config_resolve() (the
+ * strings are borrowed: they must outlive the client). Loads libcurl on
+ * first use. Reads CURL_CA_BUNDLE, SSL_CERT_FILE and SSL_CERT_DIR (libcurl
+ * does not: https://curl.se/docs/sslcerts.html) as the curl tool does:
+ * CURL_CA_BUNDLE is the CA bundle (CURLOPT_CAINFO); without it,
+ * SSL_CERT_FILE is (CURLOPT_CAINFO) and SSL_CERT_DIR the directory
+ * (CURLOPT_CAPATH); empty values are ignored; --verbose logs which is used.
+ * Returns NULL when libcurl cannot be loaded or initialised, or out of
+ * memory (no diagnostic queued). Free with api_client_free(). */
 api_client *api_client_new(sig_ctx *ctx, const api_config *cfg);
+
+/* Frees the client, its token and libcurl handle. NULL: nothing. */
 void api_client_free(api_client *c);
 
 /* Outcome of a request that got an HTTP answer. */
@@ -154,8 +218,10 @@ bool api_client_dry_run(const api_client *c);
 /* Requests actually sent (attempts included), for tests and messages. */
 unsigned api_client_requests(const api_client *c);
 
-/* Replaces every secret the client knows in `s` by "[redacted]"; returns a
- * malloc'd string. */
+/* `s` with URL passwords redacted (api_redact_urls) and every secret the
+ * client knows (API key, sandbox token, access token, URL passwords; those
+ * of 4 bytes or more) replaced by "[redacted]". Returns a malloc'd string,
+ * NULL when out of memory. */
 char *api_client_scrub(const api_client *c, const char *s);
 
 #endif

@@ -10,6 +10,8 @@ request body is validated with the SDK's own pydantic models:
 
 It binds 127.0.0.1 on an ephemeral port and prints `PORT <n>` on its first
 line of standard output. Threaded (http.server.ThreadingHTTPServer).
+With --tls-cert CERT.pem --tls-key KEY.pem it speaks HTTPS (Python's ssl
+module) instead, for the tests of the client's CA settings.
 
 Endpoints (signals-api.md section 3):
   attribute-groups era: registry/attribute_keys/, registry/attribute_groups/
@@ -451,8 +453,17 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--era", choices=["attribute-groups", "views"], default="attribute-groups")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if args.tls_cert:
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        # The handshake runs in the handler's thread (not in accept), so a
+        # client that refuses the certificate does not stall the server.
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
     srv.daemon_threads = True
     srv.state = State(args.era)
     print("PORT %d" % srv.server_address[1], flush=True)

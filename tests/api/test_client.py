@@ -31,13 +31,15 @@ SANDBOX = "fake-sandbox-SECRET"
 
 
 class Fake:
-    def __init__(self, era):
+    def __init__(self, era, tls=None):
         self.era = era
         py = os.path.join(ROOT, VENVS[era], "bin", "python")
         if not os.path.exists(py):
             pytest.skip("%s missing: run tests/api/setup.sh" % VENVS[era])
-        self.proc = subprocess.Popen([py, os.path.join(ROOT, "tests", "api", "fake_server.py"), "--era", era],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        extra = ["--tls-cert", tls[0], "--tls-key", tls[1]] if tls else []
+        self.proc = subprocess.Popen([py, os.path.join(ROOT, "tests", "api", "fake_server.py"), "--era", era] + extra,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL if tls else subprocess.PIPE,
+                                     text=True)
         line = []
         t = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
         t.start()
@@ -46,7 +48,7 @@ class Fake:
             self.stop()
             raise RuntimeError("fake server did not start: %r %s" % (line, self.proc.stderr.read()))
         self.port = int(line[0].split()[1])
-        self.url = "http://127.0.0.1:%d" % self.port
+        self.url = "%s://127.0.0.1:%d" % ("https" if tls else "http", self.port)
 
     def stop(self):
         self.proc.terminate()
@@ -97,8 +99,10 @@ def _home(tmp_path, monkeypatch):
 
 
 def base_env():
+    # The CA variables the client honours are the TLS test's to set.
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith("SNOWPLOW_") and k != "BDP_NEXT" and "proxy" not in k.lower()}
+           if not k.startswith("SNOWPLOW_") and k != "BDP_NEXT" and "proxy" not in k.lower()
+           and k not in ("CURL_CA_BUNDLE", "SSL_CERT_FILE", "SSL_CERT_DIR")}
     env["HOME"] = os.environ["TEST_HOME"]
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
     return env
@@ -496,10 +500,11 @@ def test_config_errors(groups):
     assert p.returncode == 2 and "E0940" in p.stderr and "API key" in p.stderr
     write_yml("console:\n  org-id: [a, b]\n")
     p = run(groups, "plan", spec("attribute-groups"), creds=False)
-    assert p.returncode == 2 and "E0941" in p.stderr and "line 2" in p.stderr
+    assert p.returncode == 2 and "E0941" in p.stderr and "snowplow.yml:2:11: `console.org-id`" in p.stderr
     write_yml("console:\n\tapi-key: x\n")
     p = run(groups, "plan", spec("attribute-groups"), creds=False)
-    assert p.returncode == 2 and "E0941" in p.stderr and "tabs" in p.stderr
+    assert p.returncode == 2 and "E0941" in p.stderr and "snowplow.yml:2:1: not valid YAML" in p.stderr
+    assert "tabs" in p.stderr
     p = run(groups, "plan", spec("attribute-groups"), creds=False, env={"SNOWPLOW_AUTH_MODE": "oauth"})
     assert p.returncode == 2 and "E0940" in p.stderr
     p = run(groups, "plan", "--api-url", "ftp://x", spec("attribute-groups"))
@@ -522,3 +527,176 @@ def test_confirmation_on_a_terminal(groups):
         assert "Publish these changes? [y/N]" in p.stderr
         writes = [c for c in groups.calls() if c["method"] == "POST"]
         assert bool(writes) == (rc == 0)
+
+
+def test_config_file_yaml(groups):
+    """snowplow.yml is read as YAML (libyaml): styles the old hand-written
+    subset refused work, and every error has file:line:col."""
+    cases = [
+        # quoted values, comments, unknown keys (top level and under console)
+        "# c\n---\nother-tool:\n  x: [1, 2]\nconsole:   # ours\n  host: ignored\n"
+        "  org-id: \"%s\"   # quoted\n  api-key-id: '%s'\n  api-key: %s\n" % (ORG, KEY_ID, KEY),
+        # anchors and aliases, flow style
+        "ids: &o %s\nkid: &i %s\nkey: &k %s\nconsole:\n  org-id: *o\n  api-key-id: *i\n  api-key: *k\n"
+        % (ORG, KEY_ID, KEY),
+        "console: {org-id: %s, api-key-id: %s, api-key: \"%s\"}\n" % (ORG, KEY_ID, KEY),
+    ]
+    for text in cases:
+        groups.reset()
+        write_yml(text)
+        p = run(groups, "test-connection", "--no-check-api", creds=False)
+        assert p.returncode == 0, (text, p.stderr)
+    groups.reset()
+    bad = [
+        ("console:\n  org-id: x\n\tapi-key: y\n", ":3:1: not valid YAML"),
+        ("console:\n  org-id: \"x\n", ":3:1: not valid YAML"),
+        ("console:\n  org-id: a\n org-id: b\n", ":3:2: not valid YAML"),
+        ("console:\n  api-key: |\n    multi\n    line\n", ":2:12: `console.api-key` holds a line break"),
+        ("console:\n  org-id: x\n  org-id: y\n", ":3:3: `console.org-id` appears twice"),
+    ]
+    for text, msg in bad:
+        write_yml(text)
+        p = run(groups, "plan", spec("attribute-groups"), creds=False)
+        assert p.returncode == 2 and "E0941" in p.stderr and "snowplow.yml" + msg in p.stderr, (text, p.stderr)
+    assert groups.calls() == []
+
+
+def test_config_file_secret_never_printed(groups):
+    groups.reset()
+    secret = "yml-KEY-7d1e-SECRET"
+    for text in [
+        "console:\n  api-key: [%s]\n" % secret,
+        "console:\n  api-key: {%s: 1}\n" % secret,
+        "console:\n  api-key: \"%s\n" % secret,
+        "console:\n  api-key: %s: x\n" % secret,
+        "console:\n  api-key: &a %s\n  api-key: *a\n" % secret,
+        "console:\n  api-key: |\n    %s\n" % secret,
+        "console:\n  api-key: !!binary %s\n" % secret,
+        "console:\n\tapi-key: %s\n" % secret,
+        "console:\n  api-key: \"%s\\q\"\n" % secret,
+        "%s\n" % secret,
+        "- %s\n" % secret,
+        "console:\n  api-key: %s\n  \xff\n" % secret,
+    ]:
+        write_yml(text)
+        p = run(groups, "plan", "--verbose", spec("attribute-groups"), creds=False)
+        assert p.returncode == 2 and "E0941" in p.stderr, (text, p.stderr)
+        assert "SECRET" not in p.stderr + p.stdout and "7d1e" not in p.stderr + p.stdout, (text, p.stderr)
+
+
+# ------------------------------------------------------------ http, TLS
+
+def test_http_to_a_remote_host_is_refused(groups):
+    groups.reset()
+    s = spec("attribute-groups")
+    # api URL, console URL (bdp), env and flag alike; nothing is sent
+    for args, env in [(["--api-url", "http://signals.example.com"], {}),
+                      (["--api-url", "http://10.1.2.3:8080/"], {}),
+                      (["--api-url", "http://127.0.0.1@signals.example.com"], {}),
+                      ([], {"SNOWPLOW_API_URL": "http://signals.example.com"})]:
+        p = run(None, "plan", *args, s, env=env)
+        assert p.returncode == 2 and "E0952" in p.stderr and "--allow-insecure-http" in p.stderr, (args, p.stderr)
+    p = run(None, "plan", "--api-url", groups.url, "--console-url", "http://console.example.com", s)
+    assert p.returncode == 2 and "E0952" in p.stderr and "console URL" in p.stderr
+    assert groups.calls(api_only=False) == []
+    # loopback in every spelling is allowed
+    for host in ("127.0.0.1", "localhost", "LOCALHOST"):
+        url = "http://%s:%d" % (host, groups.port)
+        p = run(None, "plan", "--api-url", url, "--console-url", url, s)
+        assert p.returncode == 0, (url, p.stderr)
+    # --allow-insecure-http lets a remote http URL through (the dry run sends nothing; a
+    # name that cannot resolve fails later, in the transport)
+    p = run(None, "publish", "--dry-run", "--allow-insecure-http", "--api-url", "http://signals.example.com", s,
+            creds=False)
+    assert p.returncode == 0, p.stderr
+    assert "[dry run] POST http://signals.example.com/api/v1/registry/attribute_keys/" in p.stdout
+    p = run(None, "test-connection", "--no-check-auth", "--allow-insecure-http", "--retries", "0",
+            "--api-url", "http://signals.invalid", creds=False)
+    assert p.returncode == 1 and "E0942" in p.stderr and "E0952" not in p.stderr
+
+
+def test_url_password_never_printed(groups):
+    groups.reset()
+    s = spec("attribute-groups")
+    pw = "url-PW-93c1-SECRET"
+    outs = []
+    # refused (http to a remote host), malformed, and a real exchange with --verbose,
+    # a failing answer and a connection that fails
+    outs.append(run(None, "plan", "--api-url", "http://user:%s@signals.example.com" % pw, s))
+    outs.append(run(None, "plan", "--api-url", "ftp://user:%s@signals.example.com" % pw, s))
+    outs.append(run(None, "plan", "--api-url", "user:%s@signals.example.com" % pw, s))
+    groups.faults({"method": "GET", "path": "/registry/attribute_keys/", "kind": "status", "status": 500,
+                   "body": {"detail": "boom"}, "times": 100})
+    url = "http://user:%s@127.0.0.1:%d" % (pw, groups.port)
+    outs.append(run(groups, "plan", "--verbose", "--retries", "1", "--api-url", url, "--console-url", url, s))
+    outs.append(run(groups, "publish", "--dry-run", "--verbose", "--api-url", url, s))
+    import socket
+    sk = socket.socket()
+    sk.bind(("127.0.0.1", 0))
+    port = sk.getsockname()[1]
+    sk.close()
+    outs.append(run(None, "test-connection", "--verbose", "--no-check-auth", "--retries", "0",
+                    "--api-url", "http://user:%s@127.0.0.1:%d" % (pw, port), creds=False))
+    assert outs[3].returncode == 1 and "E0947" in outs[3].stderr
+    assert outs[5].returncode == 1 and "E0942" in outs[5].stderr
+    text = "".join(p.stdout + p.stderr for p in outs)
+    assert "user:[redacted]@" in text
+    assert pw not in text and "93c1" not in text
+
+
+@pytest.fixture(scope="module")
+def tls(tmp_path_factory):
+    """A self-signed certificate for 127.0.0.1 (openssl), and the fake API
+    serving HTTPS with it."""
+    import shutil
+    if not shutil.which("openssl"):
+        pytest.skip("openssl missing")
+    d = tmp_path_factory.mktemp("tls")
+    cert, key = str(d / "cert.pem"), str(d / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    cadir = d / "ca"
+    cadir.mkdir()
+    shutil.copy(cert, str(cadir / "fake.pem"))
+    subprocess.run(["openssl", "rehash", str(cadir)], check=True, capture_output=True)
+    f = Fake("attribute-groups", tls=(cert, key))
+    f.cert, f.cadir = cert, str(cadir)
+    yield f
+    f.stop()
+
+
+def test_ca_environment_variables_are_honoured(tls):
+    def tc(env, *extra):
+        return run(None, "test-connection", "--no-check-auth", "--retries", "0", "--api-url", tls.url, *extra,
+                   creds=False, env=env)
+    # libcurl's built-in bundle does not know the test CA: verification fails
+    p = tc({})
+    assert p.returncode == 1 and "E0942" in p.stderr and "SSL_CERT_FILE" in p.stderr, p.stderr
+    for env in ({"SSL_CERT_FILE": tls.cert}, {"CURL_CA_BUNDLE": tls.cert}, {"SSL_CERT_DIR": tls.cadir},
+                {"CURL_CA_BUNDLE": tls.cert, "SSL_CERT_FILE": "/nonexistent.pem"}):
+        p = tc(env)
+        assert p.returncode == 0, (env, p.stderr)
+        assert "ok    API health" in p.stdout
+    # CURL_CA_BUNDLE wins over the others, as with the curl tool
+    p = tc({"CURL_CA_BUNDLE": "/nonexistent.pem", "SSL_CERT_FILE": tls.cert})
+    assert p.returncode == 1 and "E0942" in p.stderr
+    p = tc({"SSL_CERT_FILE": tls.cert}, "--verbose")
+    assert "TLS: CA certificates from %s (SSL_CERT_FILE)" % tls.cert in p.stderr
+    # the whole token flow over TLS, the key never printed
+    p = run(tls, "test-connection", "--verbose", env={"SSL_CERT_FILE": tls.cert})
+    assert p.returncode == 0, p.stderr
+    assert KEY not in p.stdout + p.stderr
+
+
+def test_retry_after_http_date_in_the_future(groups):
+    import email.utils
+    groups.reset()
+    when = email.utils.formatdate(time.time() + 2, usegmt=True)
+    groups.faults({"method": "GET", "path": "/registry/attribute_keys/", "kind": "status", "status": 503,
+                   "retry_after": when, "times": 1})
+    p = run(groups, "plan", spec("attribute-groups"))
+    assert p.returncode == 0, p.stderr
+    m = re.search(r"retrying in (\d+) ms \(Retry-After;", p.stderr)
+    assert m and 1000 <= int(m.group(1)) <= 3000, p.stderr
+    assert p.elapsed >= 0.9

@@ -1,17 +1,19 @@
-/* fuzz_client.c: the API client's parsers, one at a time.
+/* fuzz_client.c: the API client's parsers of untrusted input, one at a time.
  *
- * The first byte of the input picks the parser (byte % 6; the seeds use
- * the digits '0'..'5'), the rest is its text:
- *   0  api_yml_parse: a snowplow.yml
+ * The first byte of the input picks the parser (byte % 8; the seeds use
+ * the digits '0'..'7'), the rest is its input:
+ *   0  api_yml_parse: a snowplow.yml (any bytes)
  *   1  api_jwt_exp: a token as the console sends it
  *   2  api_jwt_exp: the rest is a JWT payload (JSON), base64url-encoded
  *      into "e30.PAYLOAD.sig" here so that mutations reach the JSON
- *   3  api_parse_retry_after (now = 1445412480) and api_backoff_ms
- *   4  api_message: an error answer's body
+ *   3  api_retry_after_ms and api_backoff_ms on numbers taken from the bytes
+ *   4  api_error_message: an error answer's body (any bytes)
  *   5  api_diff: "DEPLOYED\0DESIRED", two JSON answers (server and body)
- * Properties besides the sanitizers: a delay is never negative and never
- * above its bound; a message is one line; a document differs from itself in
- * nothing (api_diff(x, x) == 0). */
+ *   6  api_token_answer: the console's answer to the token exchange
+ *   7  api_host_is_loopback and api_redact_urls on a host or URL text
+ * Properties besides the sanitizers: a delay is in [0, cap]; a message is
+ * one line; a token holds no control character; a document (without
+ * repeated keys) differs from itself in nothing. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -46,29 +48,36 @@ static void jwt_payload(const char *payload, size_t n)
     free(tok);
 }
 
-static void retry_after(const char *value, const uint8_t *raw, size_t n)
+/* Little-endian bytes as an unsigned number (n <= 8). */
+static uint64_t le(const uint8_t *p, size_t n)
 {
-    long ms = -1;
-    /* At most 9 digits of seconds are read (longer: 999999999 ms). */
-    if (api_parse_retry_after(value, 1445412480, &ms) && (ms < 0 || ms > 999999999000L))
-        fuzz_fail(NULL, "Retry-After delay out of [0, 999999999 s]", value);
-    /* api_backoff_ms on the raw bytes: attempt, base, max, r. */
-    if (n >= 7) {
-        int attempt = raw[0] % 32;
-        long base = (long)(raw[1] | raw[2] << 8 | raw[3] << 16);
-        long max = (long)(raw[4] | raw[5] << 8 | raw[6] << 16);
-        double r = n > 7 ? raw[7] / 255.0 : 0.5;
-        long d = api_backoff_ms(attempt, base, max, r);
-        if (d < 0 || (base > 0 && max > 0 && d > (base > max ? base : max)))
-            fuzz_fail(NULL, "backoff delay out of range", NULL);
-    }
+    uint64_t v = 0;
+    for (size_t i = n; i > 0; i--) v = v << 8 | p[i - 1];
+    return v;
 }
 
-static void message(const char *body)
+static void retry_after(const uint8_t *raw, size_t n)
 {
-    char *m = api_message(body);
-    if (!m) fuzz_fail(NULL, "api_message returned NULL", body);
-    if (strchr(m, '\n') || strchr(m, '\r')) fuzz_fail(NULL, "api_message is not one line", m);
+    uint8_t b[21] = {0};
+    memcpy(b, raw, n < sizeof b ? n : sizeof b);
+    int64_t seconds = (int64_t)le(b, 8);
+    long max_ms = (long)(le(b + 8, 4) & 0x7fffffff);
+    bool capped = false;
+    long ms = api_retry_after_ms(seconds, max_ms, &capped);
+    if (ms < 0 || ms > max_ms) fuzz_fail(NULL, "Retry-After delay out of [0, max_ms]", NULL);
+    /* api_backoff_ms: attempt, base, max, r in [0, 1) */
+    long base = (long)(le(b + 12, 3)), max = (long)(le(b + 15, 3));
+    double r = b[18] / 256.0;
+    long d = api_backoff_ms(b[19] % 64, base, max, r);
+    if (d < 0 || (base > 0 && d > (base > max ? base : max)))
+        fuzz_fail(NULL, "backoff delay out of range", NULL);
+}
+
+static void message(const char *body, size_t n)
+{
+    char *m = api_error_message(body, n);
+    if (!m) fuzz_fail(NULL, "api_error_message returned NULL", body);
+    if (strchr(m, '\n') || strchr(m, '\r')) fuzz_fail(NULL, "api_error_message is not one line", m);
     free(m);
 }
 
@@ -106,10 +115,31 @@ static void diff(const char *text, size_t n)
     cJSON_Delete(desired);
 }
 
+static void token(const char *body, size_t n)
+{
+    bool json = false;
+    char *t = api_token_answer(body, n, &json);
+    if (t) {
+        if (!*t) fuzz_fail(NULL, "api_token_answer returned an empty token", body);
+        for (const char *p = t; *p; p++)
+            if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                fuzz_fail(NULL, "the token holds a control character (header injection)", t);
+    }
+    free(t);
+}
+
+static void url(const char *text)
+{
+    (void)api_host_is_loopback(text);
+    char *r = api_redact_urls(text);
+    if (!r) fuzz_fail(NULL, "api_redact_urls returned NULL", text);
+    free(r);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0) return 0;
-    int which = data[0] % 6;
+    int which = data[0] % 8;
     size_t n = size - 1;
     char *text = malloc(n + 1);
     if (!text) return 0;
@@ -120,15 +150,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sig_arena *a = sig_arena_new();
         api_yml y;
         char err[256];
-        (void)api_yml_parse(a, text, &y, err, sizeof err);
+        (void)api_yml_parse(a, text, n, &y, err, sizeof err);
         sig_arena_free(a);
         break;
     }
     case 1: check_jwt(text); break;
     case 2: jwt_payload(text, n); break;
-    case 3: retry_after(text, data + 1, n); break;
-    case 4: message(text); break;
-    default: diff(text, n); break;
+    case 3: retry_after(data + 1, n); break;
+    case 4: message(text, n); break;
+    case 5: diff(text, n); break;
+    case 6: token(text, n); break;
+    default: url(text); break;
     }
     free(text);
     return 0;
