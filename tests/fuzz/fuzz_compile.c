@@ -12,10 +12,11 @@
 #include "fuzz.h"
 #include "api/deploy.h"
 
-/* `import "..."` reads the named file. A fuzzer-made path could name a
- * device that never ends (/dev/zero) or blocks (/dev/stdin), so inputs that
- * import and could reach one are rejected (return -1: libFuzzer does not add
- * them to the corpus). Imports of ordinary relative paths still run. */
+/* `import "..."` reads the named file. Inputs that import and could name
+ * a path outside the working tree (system paths, `..`, escapes) are
+ * rejected (return -1: libFuzzer does not add them to the corpus), so that
+ * what the fuzzer reads is the same from run to run and never a device;
+ * imports of relative paths still run. */
 static bool unsafe_import(const uint8_t *data, size_t size)
 {
     if (!fuzz_contains(data, size, "import")) return false;
