@@ -17,6 +17,7 @@
 #include "api/client.h"
 #include "api/deploy.h"
 #include "api/import.h"
+#include "text.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_CHANGES = 3 };
 
@@ -115,7 +116,9 @@ static int usage_error(const char *fmt, ...)
         cJSON_AddStringToObject(o, "type", "diagnostic");
         cJSON_AddStringToObject(o, "severity", "error");
         cJSON_AddStringToObject(o, "code", "E0004");
-        cJSON_AddStringToObject(o, "message", msg);
+        sig_arena *a = sig_arena_new(); /* argv may hold any bytes: JSON gets UTF-8 */
+        cJSON_AddStringToObject(o, "message", sig_utf8_repair(a, msg));
+        sig_arena_free(a);
         cJSON_AddNullToObject(o, "span");
         cJSON_AddNullToObject(o, "label");
         cJSON_AddArrayToObject(o, "notes");
@@ -126,7 +129,9 @@ static int usage_error(const char *fmt, ...)
         cJSON_free(text);
         cJSON_Delete(o);
     } else {
-        fprintf(stderr, "signalsc: error: %s\nTry 'signalsc --help'.\n", msg);
+        fputs("signalsc: error: ", stderr);
+        sig_write_escaped(stderr, msg, strlen(msg), false); /* no raw controls from argv */
+        fputs("\nTry 'signalsc --help'.\n", stderr);
     }
     return EXIT_USAGE;
 }

@@ -184,7 +184,7 @@ static void put_string(sig_buf *b, const char *s)
             /* Controls and bidi overrides are written as escapes, so that
              * the spec shows what it holds (the input is valid UTF-8). */
             uint32_t cp = 0;
-            size_t n = sig_utf8_decode(p, strlen((const char *)p), &cp);
+            size_t n = sig_utf8_decode(p, strnlen((const char *)p, 4), &cp);
             if (n && sig_cp_needs_escape(cp)) sig_buf_printf(b, "\\u%04x", (unsigned)cp);
             else sig_buf_append(b, (const char *)p, n ? n : 1);
             if (n > 1) p += n - 1;
@@ -329,10 +329,6 @@ static void put_duration(sig_buf *b, int64_t secs)
     static const struct { int64_t n; const char *one, *many; } units[] = {
         {86400, "day", "days"}, {3600, "hour", "hours"}, {60, "minute", "minutes"},
         {1, "second", "seconds"}};
-    if (secs == 0) {
-        sig_buf_puts(b, "0 seconds");
-        return;
-    }
     bool first = true;
     for (size_t i = 0; i < 4; i++) {
         int64_t q = secs / units[i].n;
@@ -344,8 +340,15 @@ static void put_duration(sig_buf *b, int64_t secs)
     }
 }
 
-static bool duration_of(im *m, const cJSON *v, const char *where, int64_t *secs)
+/* A duration in seconds, from 0 (from 1 when `positive`: the language has
+ * no zero-length ttl, E0341). */
+static bool duration_of(im *m, const cJSON *v, const char *where, bool positive, int64_t *secs)
 {
+    if (positive && cJSON_IsNumber(v) && v->valuedouble == 0) {
+        err(m, "E0932", where, "a ttl of 0 seconds cannot be written: durations of the language "
+            "are positive (leave the ttl out for none)");
+        return false;
+    }
     if (cJSON_IsNumber(v)) { /* pydantic also reads seconds */
         /* 2^63 is the first double beyond int64_t: compare before converting. */
         double d = v->valuedouble;
@@ -353,7 +356,8 @@ static bool duration_of(im *m, const cJSON *v, const char *where, int64_t *secs)
             *secs = (int64_t)d;
             return true;
         }
-    } else if (cJSON_IsString(v) && api_parse_iso_duration(v->valuestring, secs) && *secs >= 0) {
+    } else if (cJSON_IsString(v) && api_parse_iso_duration(v->valuestring, secs) &&
+               *secs >= (positive ? 1 : 0)) {
         return true;
     }
     err(m, "E0932", where, "not a duration in whole seconds from 0 to 2^63-1 (a number, or "
@@ -399,8 +403,7 @@ static bool put_tags(im *m, sig_buf *b, const char *ind, const cJSON *tags, cons
 
 static const char *unique_decl(im *m, const char *base, const char *kind)
 {
-    /* Room for a `_context_99` suffix within the 128 of E0350.
-     * sig_arena_strndup copies exactly `len` bytes: bound it by strnlen. */
+    /* Room for a `_context_99` suffix within the 128 of E0350. */
     const char *from = base && *base ? base : kind;
     char *name = sig_arena_strndup(m->a, from, strnlen(from, 100));
     for (char *p = name; *p; p++)
@@ -448,22 +451,23 @@ static bool schemaver(const char *v)
 /* The declaration for (vendor, name, version); declared on first use.
  * `version` NULL means any version. Vendor, name and version must be what
  * an Iglu URI of the language may hold (E0402, E0403), else NULL after an
- * E0932 at `where`. */
+ * E0932 at `where`, or at its member `vendor`, `name` or `version` when
+ * `members` (they came from an object, not from a column name). */
 static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *name,
-                             const char *version, const char *where)
+                             const char *version, const char *where, bool members)
 {
     if (!iglu_part(vendor, "-_.")) {
-        err(m, "E0932", where, "vendor `%s` is not an Iglu vendor (letters, digits, `-`, `_` "
+        err(m, "E0932", members ? member(m, where, "vendor") : where, "vendor `%s` is not an Iglu vendor (letters, digits, `-`, `_` "
             "and `.`, at most 128)", clip(m, vendor));
         return NULL;
     }
     if (!iglu_part(name, "-_")) {
-        err(m, "E0932", where, "schema name `%s` is not an Iglu name (letters, digits, `-` and "
+        err(m, "E0932", members ? member(m, where, "name") : where, "schema name `%s` is not an Iglu name (letters, digits, `-` and "
             "`_`, at most 128)", clip(m, name));
         return NULL;
     }
     if (version && !schemaver(version)) {
-        err(m, "E0932", where, "version `%s` is not a SchemaVer version such as `1-0-2`",
+        err(m, "E0932", members ? member(m, where, "version") : where, "version `%s` is not a SchemaVer version such as `1-0-2`",
             clip(m, version));
         return NULL;
     }
@@ -492,7 +496,8 @@ static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *na
  * as 1-*-* as no version; the property keeps the major). An event that is
  * not among the attribute's: NULL after E0932 (the checker's E0327). */
 static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const char *name,
-                                   int major, const sig_ptrvec *from, const char *where)
+                                   int major, const sig_ptrvec *from, const char *where,
+                                   bool members)
 {
     if (!ctx && from) {
         for (size_t i = 0; i < from->len; i++) {
@@ -503,7 +508,7 @@ static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const ch
         for (size_t i = 0; i < from->len; i++) {
             im_schema *s = from->items[i];
             if (strcmp(s->vendor, vendor) == 0 && strcmp(s->name, name) == 0 && !s->version) {
-                s = schema_for_major(m, ctx, vendor, name, major, NULL, where);
+                s = schema_for_major(m, ctx, vendor, name, major, NULL, where, members);
                 if (s) from->items[i] = s; /* the caller's vector; items are not const */
                 return s;
             }
@@ -518,7 +523,8 @@ static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const ch
             strcmp(s->name, name) == 0 && s->major == major)
             return s;
     }
-    return schema_for(m, ctx, vendor, name, sig_arena_printf(m->a, "%d-*-*", major), where);
+    return schema_for(m, ctx, vendor, name, sig_arena_printf(m->a, "%d-*-*", major), where,
+                      members);
 }
 
 /* ------------------------------------------------------- properties */
@@ -676,7 +682,7 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
     }
     const char *vendor, *name;
     if (!split_column(m, mangled, major, cx, where, &vendor, &name)) return false;
-    im_schema *sc = schema_for_major(m, cx, vendor, name, major, from, where);
+    im_schema *sc = schema_for_major(m, cx, vendor, name, major, from, where, false);
     if (!sc) return false;
     sig_buf_puts(b, sc->decl);
     if (index) sig_buf_printf(b, "[%lld]", index);
@@ -718,7 +724,7 @@ static bool put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *fr
         return false;
     if (cx && ix && !int_in(m, ix, 0, UINT32_MAX, "`index`", member(m, where, "index"), &index))
         return false;
-    im_schema *sc = schema_for_major(m, cx, vendor, name, (int)major, from, where);
+    im_schema *sc = schema_for_major(m, cx, vendor, name, (int)major, from, where, true);
     if (!sc) return false;
     sig_buf_puts(b, sc->decl);
     if (index) sig_buf_printf(b, "[%lld]", index);
@@ -771,12 +777,12 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
     if (!check_name(m, name, "attribute name", member(m, where, "name"))) return NULL;
     sig_type ty;
     if (!sig_type_parse(type, &ty)) {
-        err(m, "E0931", where, "unknown type `%s`", type);
+        err(m, "E0931", member(m, where, "type"), "unknown type `%s`", clip(m, type));
         return NULL;
     }
     const sig_agg_info *ai = sig_agg_lookup(agg);
     if (!ai) {
-        err(m, "E0931", where, "unknown aggregation `%s`", agg);
+        err(m, "E0931", member(m, where, "aggregation"), "unknown aggregation `%s`", clip(m, agg));
         return NULL;
     }
     /* Events first: the property may read one of them. */
@@ -795,7 +801,7 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
                 en ? "vendor" : "name");
             return NULL;
         }
-        im_schema *sc = schema_for(m, false, vendor, en, ver, w);
+        im_schema *sc = schema_for(m, false, vendor, en, ver, w, true);
         if (!sc) return NULL;
         push(m, &from, sc);
     }
@@ -832,7 +838,7 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
     const cJSON *period = jget(at, "period");
     if (period) {
         int64_t secs;
-        if (!duration_of(m, period, sig_arena_printf(m->a, "%s.period", where), &secs)) return NULL;
+        if (!duration_of(m, period, member(m, where, "period"), false, &secs)) return NULL;
         if (secs > 0) {
             sig_buf_printf(&b, "\n%s    over last ", ind);
             put_duration(&b, secs);
@@ -907,7 +913,7 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
     }
     if (ttl) {
         int64_t secs;
-        if (!duration_of(m, ttl, member(m, where, "ttl"), &secs)) return false;
+        if (!duration_of(m, ttl, member(m, where, "ttl"), true, &secs)) return false;
         sig_buf_puts(b, "    ttl ");
         put_duration(b, secs);
         sig_buf_putc(b, '\n');
@@ -1086,7 +1092,7 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
     const cJSON *ttl = jget(v, "ttl");
     if (ttl) {
         int64_t secs;
-        if (!duration_of(m, ttl, member(m, iv->where, "ttl"), &secs)) return;
+        if (!duration_of(m, ttl, member(m, iv->where, "ttl"), true, &secs)) return;
         sig_buf_puts(b, "    ttl ");
         put_duration(b, secs);
         sig_buf_putc(b, '\n');
@@ -1238,8 +1244,9 @@ static size_t nul_escape_at(const char *json, size_t len)
 }
 
 /* The generated spec must pass `signalsc check`: run the checker on it in
- * memory. A failure is a gap in the validation above, so it is reported as
- * E0935 with the checker's diagnostics as notes, and nothing is written. */
+ * memory. A failure is either an inconsistent input (a default of the wrong
+ * type, a service naming a view the input lacks) or a gap in the validation
+ * above: E0935 with the checker's errors as notes, and nothing is written. */
 static bool spec_checks(im *m, const sig_buf *spec)
 {
     sig_ctx *chk = sig_ctx_new();
@@ -1247,14 +1254,16 @@ static bool spec_checks(im *m, const sig_buf *spec)
     sig_ctx_check(chk);
     bool ok = sig_error_count(chk) == 0;
     if (!ok) {
-        sig_diag *d = err(m, "E0935", NULL, "internal error: the spec generated from this input "
-                          "does not pass `signalsc check`; nothing was written");
+        sig_diag *d = err(m, "E0935", NULL, "the spec generated from this input does not pass "
+                          "`signalsc check`; nothing was written");
         for (const sig_diag *e = sig_diags_first(chk); e; e = e->next) {
             if (e->severity != SIG_SEV_ERROR) continue;
             sig_diag_note(m->ctx, d, SIG_NOLOC, "generated line %u:%u: error[%s]: %s",
                           (unsigned)e->loc.line, (unsigned)e->loc.col, e->code, e->message);
         }
-        sig_diag_help(m->ctx, d, "please report this with the input");
+        sig_diag_help(m->ctx, d, "the notes are the checker's errors, at lines of the generated "
+                      "spec; if the input is consistent, this is an internal error of signalsc "
+                      "import: please report it with the input");
     }
     sig_ctx_free(chk);
     return ok;

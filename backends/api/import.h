@@ -36,7 +36,8 @@
  * So nothing in the JSON can add a declaration to the spec. The input must
  * be UTF-8 without NUL bytes or `\u0000` escapes (E0930). Finally the spec
  * is checked in memory as `signalsc check` would: if that fails, E0935
- * (an internal error, the checker's errors as notes) and false.
+ * (the checker's errors as notes: an inconsistent input, or an internal
+ * error of import) and false.
  *
  * Errors are queued on `ctx` with codes E0930..E0935 (no source location;
  * the message names `source_name` and the JSONPath of the member, e.g.

@@ -313,10 +313,18 @@ INJECT = 'x\nimport "/etc/passwd"\nevent z = iglu:com.acme/z'
     (group(attribute_key={"name": INJECT}), "$.attribute_key.name"),
     (group(attribute_key={"name": "k", "key": INJECT}), "$.attribute_key.key"),
     (group(attributes=[attr(name=INJECT)]), "$.attributes[0].name"),
-    (group(attributes=[attr(events=[dict(EVENT, vendor=INJECT)])]), "$.attributes[0].events[0]"),
-    (group(attributes=[attr(events=[dict(EVENT, name=INJECT)])]), "$.attributes[0].events[0]"),
+    (group(attributes=[attr(events=[dict(EVENT, vendor=INJECT)])]),
+     "$.attributes[0].events[0].vendor"),
+    (group(attributes=[attr(events=[dict(EVENT, name=INJECT)])]),
+     "$.attributes[0].events[0].name"),
     (group(attributes=[attr(events=[dict(EVENT, version="1-0-0\nimport \"x\"")])]),
-     "$.attributes[0].events[0]"),
+     "$.attributes[0].events[0].version"),
+    (group(attributes=[attr(events=[dict(EVENT, version="1-*-0")])]),
+     "$.attributes[0].events[0].version"),
+    (group(attributes=[attr(aggregation="sum", type="double",
+                            property={"type": "entity", "vendor": "com.acme\n", "name": "p",
+                                      "major_version": 1, "path": "price"})]),
+     "$.attributes[0].property.vendor"),
     (group(attributes=[attr(aggregation="sum", type="double",
                             property={"type": "entity", "vendor": "com.acme", "name": "p",
                                       "major_version": 1, "path": "a\nimport \"x\""})]),
@@ -348,6 +356,7 @@ def test_import_refuses_values_that_would_inject_spec_text(tmp_path, body, path)
     (group(ttl=1e300), "$.ttl"),
     (group(ttl=-1), "$.ttl"),
     (group(ttl="-P1D"), "$.ttl"),
+    (group(ttl=0), "$.ttl"),                    # the language has no zero ttl
     (group(attributes=[attr(period=2.5)]), "$.attributes[0].period"),
     (group(attributes=[attr(period=9.3e18)]), "$.attributes[0].period"),
     (group(attributes=[attr(aggregation="sum", type="double",
@@ -414,3 +423,14 @@ def test_import_never_writes_a_spec_that_does_not_check(tmp_path):
     out = tmp_path / "out.signals"
     p = run_bytes("import", "-o", str(out), str(tmp_path / "in.json"))
     assert p.returncode == 1 and not out.exists()
+
+
+def test_usage_errors_are_utf8_json_and_escaped_text():
+    p = run_bytes("check", "--format", "json", b"--bogus\xff\x1b]0;x\x07")
+    assert p.returncode == 2
+    d = json.loads(p.stderr.decode("utf-8"))
+    assert d["code"] == "E0004" and "\ufffd\x1b]0;x\x07" in d["message"]
+    p = run_bytes("check", b"--bogus\xff\x1b]0;x\x07")
+    assert p.returncode == 2
+    assert b"\x1b" not in p.stderr and b"\x07" not in p.stderr
+    assert b"--bogus\\xff\\x1b]0;x\\x07" in p.stderr

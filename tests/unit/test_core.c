@@ -144,6 +144,55 @@ TEST(missing_file_is_E0001)
     sig_ctx_free(ctx);
 }
 
+TEST(control_and_bidi_characters_are_escaped_with_the_underline_aligned)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    const char *text = "a\x1b\xe2\x80\xae b\n";            /* a ESC RLO space b */
+    unsigned id = sig_ctx_add_buffer(ctx, "c\x07.signals", text, strlen(text));
+    sig_error(ctx, span(id, 6, 7, 1, 7), "E0001", "m \x1b[2J");
+    char *out = render(ctx, SIG_DIAG_TEXT);
+    CHECK(strstr(out, "c\\x07.signals:1:7: error[E0001]: m \\x1b[2J\n") != NULL);
+    CHECK(strstr(out, " 1 | a\\x1b\\u202e b\n") != NULL);
+    CHECK(strstr(out, "   | " "            ^\n") != NULL); /* under `b` */
+    CHECK(strchr(out, '\x1b') == NULL && strstr(out, "\xe2\x80\xae") == NULL);
+    free(out);
+    sig_ctx_free(ctx);
+}
+
+TEST(read_input_takes_regular_files_only)
+{
+    char dir[] = "/tmp/signals-unit-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char fifo[64], file[64];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(file, sizeof file, "%s/file", dir);
+    CHECK(mkfifo(fifo, 0600) == 0);
+    FILE *f = fopen(file, "wb");
+    CHECK(f != NULL);
+    if (f) {
+        fputs("a\0b", f);
+        fputc('\0', f);
+        fclose(f);
+    }
+    size_t len = 0;
+    const char *why = NULL;
+    CHECK(sig_read_input(fifo, &len, &why) == NULL); /* and returns: no writer needed */
+    CHECK(why && strstr(why, "FIFO") != NULL);
+    CHECK(sig_read_input(dir, &len, &why) == NULL);
+    CHECK(why && strstr(why, "directory") != NULL);
+    char *buf = sig_read_input(file, &len, &why);
+    CHECK(buf != NULL);
+    CHECK_INT(len, 2);
+    if (buf) CHECK(buf[0] == 'a' && buf[1] == '\0' && buf[2] == '\0');
+    free(buf);
+    CHECK(truncate(file, (off_t)SIG_MAX_INPUT_BYTES + 1) == 0); /* sparse */
+    CHECK(sig_read_input(file, &len, &why) == NULL);
+    CHECK(why && strstr(why, "64 MiB") != NULL);
+    unlink(fifo);
+    unlink(file);
+    rmdir(dir);
+}
+
 static char *read_all(const char *path)
 {
     FILE *f = fopen(path, "rb");
