@@ -520,10 +520,47 @@ static bool yml_console(sig_arena *a, yaml_document_t *doc, const yaml_node_t *c
     return true;
 }
 
+/* libyaml's scanner walks its stack of possible simple keys, one per flow
+ * level, at every token: a deeply nested file ("[[[[...") takes quadratic
+ * time (40 000 levels: half a minute). A first pass over the events stops
+ * at a depth no configuration file has, before the document is built; its
+ * look-ahead is bounded (a simple key spans at most 1024 characters, YAML
+ * 1.1 section 9.1.3), so the pass is linear. */
+enum { YML_MAX_DEPTH = 64 };
+
+static bool yml_depth_ok(const char *text, size_t len, char *err, size_t errlen)
+{
+    yaml_parser_t p;
+    if (!yaml_parser_initialize(&p))
+        return yml_fail(err, errlen, (yaml_mark_t){0, 0, 0}, "out of memory reading YAML");
+    yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+    bool ok = true;
+    int depth = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&p, &ev)) {
+            ok = yml_syntax_error(&p, text, len, err, errlen);
+            break;
+        }
+        yaml_event_type_t t = ev.type;
+        if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+            if (++depth > YML_MAX_DEPTH)
+                ok = yml_fail(err, errlen, ev.start_mark, "nested more than %d levels deep", YML_MAX_DEPTH);
+        } else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+            depth--;
+        }
+        yaml_event_delete(&ev);
+        if (!ok || t == YAML_STREAM_END_EVENT) break;
+    }
+    yaml_parser_delete(&p);
+    return ok;
+}
+
 bool api_yml_parse(sig_arena *a, const char *text, size_t len, api_yml *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     if (errlen) err[0] = '\0';
+    if (!yml_depth_ok(text, len, err, errlen)) return false;
     yaml_parser_t p;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&p))
@@ -946,6 +983,15 @@ static bool retryable_curl(CURLcode rc)
     }
 }
 
+/* Server text for the terminal: control characters (line breaks, and the
+ * ESC of terminal escape sequences a hostile server could send, ECMA-48)
+ * become spaces. In place; NULL is fine. */
+static void defang(char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7F) *s = ' ';
+}
+
 char *api_token_answer(const char *body, size_t len, bool *json)
 {
     cJSON *j = body ? cJSON_ParseWithLength(body, len) : NULL;
@@ -1007,9 +1053,7 @@ char *api_error_message(const char *body, size_t len)
     cJSON_Delete(j);
     char *r = strdup(sig_buf_str(&b));
     sig_arena_free(a);
-    /* one line */
-    for (char *p = r; p && *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
+    defang(r);
     return r;
 }
 
@@ -1077,6 +1121,7 @@ static loop_result attempt_loop(api_client *c, const char *method, const char *u
         } else if (mb.len && (status < 200 || status >= 300)) {
             logf_(c, "< %ld (%ld ms)\n", status, took);
             char *s = api_client_scrub(c, mb.data);
+            defang(s);
             logf_(c, "  %.1000s\n", s ? s : "");
             free(s);
         } else {
@@ -1242,6 +1287,7 @@ int api_call(api_client *c, const char *method, const char *path, const char *bo
                 resp->json = cJSON_ParseWithLength(resp->body, resp->len);
                 if (!resp->json) {
                     char *sm = api_client_scrub(c, resp->body);
+                    defang(sm);
                     sig_diag *d = sig_error(c->ctx, SIG_NOLOC, "E0948",
                                             "%s %s: the API answered %ld with a body that is not JSON", method,
                                             path, s);

@@ -111,7 +111,9 @@ typedef struct api_yml {
  * `console` that is not a mapping, a duplicate `console` or console key, a
  * console value that is not a string (list, mapping, tag other than !!str)
  * or holds a control character (a `|` block keeps its final line break), a
- * merge key (`<<`) under console, a second YAML document. The message never
+ * merge key (`<<`) under console, a second YAML document, collections
+ * nested more than 64 deep (libyaml's scanner is quadratic in the depth:
+ * they are refused in a first, linear pass). The message never
  * quotes the file's text (a value may be the API key). */
 bool api_yml_parse(sig_arena *a, const char *text, size_t len, api_yml *out, char *err, size_t errlen);
 
@@ -135,7 +137,8 @@ char *api_token_answer(const char *body, size_t len, bool *json);
  * FastAPI's `detail` (a string, or a list of {loc, msg} shown as
  * "loc.path: msg; ..."), else `message`, else any other `detail` as JSON,
  * else the body itself up to its first NUL (300 bytes at most, then
- * "..."), else "(no message)". One line (line breaks become spaces).
+ * "..."), else "(no message)". One line: control characters (line breaks,
+ * the ESC of terminal escape sequences) become spaces.
  * Returns a malloc'd string, or NULL when out of memory. The caller
  * scrubs secrets (api_client_scrub) before showing it. */
 char *api_error_message(const char *body, size_t len);

@@ -184,6 +184,17 @@ static const char *kind_id(const api_deploy *d, api_kind k)
     return "?";
 }
 
+/* A string the server sent, for the terminal: control characters (the ESC
+ * of terminal escape sequences among them) become spaces. NULL: `dflt`. */
+static const char *shown(sig_arena *a, const cJSON *s, const char *dflt)
+{
+    if (!cJSON_IsString(s)) return dflt;
+    char *r = sig_arena_strdup(a, s->valuestring);
+    for (char *p = r; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7F) *p = ' ';
+    return r;
+}
+
 static const char *label(sig_arena *a, const api_deploy *d, const api_object *o)
 {
     if (o->kind == API_OBJ_GROUP) return sig_arena_printf(a, "%s `%s` v%d", kind_name(d, o->kind), o->name, o->version);
@@ -446,7 +457,7 @@ api_outcome api_run(sig_ctx *ctx, api_client *c, api_deploy *d, const api_run_op
         ok = rc == API_SENT || rc == API_DRY;
         if (rc == API_SENT) {
             const cJSON *s = r.json ? cJSON_GetObjectItemCaseSensitive(r.json, "status") : NULL;
-            fprintf(out, "feature store: %s\n", cJSON_IsString(s) ? s->valuestring : "applied");
+            fprintf(out, "feature store: %s\n", shown(a, s, "applied"));
         }
         api_response_free(&r);
     }
@@ -554,7 +565,7 @@ api_outcome api_sync(sig_ctx *ctx, api_client *c, const sig_model *m, bool views
     if (rc == API_FAILED) return API_ERROR;
     if (rc == API_SENT) {
         const cJSON *s = r.json ? cJSON_GetObjectItemCaseSensitive(r.json, "status") : NULL;
-        fprintf(out, "engines: %s\n", cJSON_IsString(s) ? s->valuestring : "(no status)");
+        fprintf(out, "engines: %s\n", shown(sig_ctx_arena(ctx), s, "(no status)"));
     }
     api_response_free(&r);
     return API_DONE;
@@ -582,19 +593,19 @@ api_outcome api_test_connection(sig_ctx *ctx, api_client *c, bool views, bool ch
         if (rc == API_SENT) {
             const cJSON *st = r.json ? cJSON_GetObjectItemCaseSensitive(r.json, "status") : NULL;
             bool good = r.status >= 200 && r.status < 300 && cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0;
+            sig_arena *a = sig_ctx_arena(ctx);
             fprintf(out, "%s  API health (GET /health-all: %ld, status %s)\n", good ? "ok  " : "FAIL", r.status,
-                    cJSON_IsString(st) ? st->valuestring : r.json ? "missing" : "not JSON");
+                    shown(a, st, r.json ? "missing" : "not JSON"));
             const cJSON *deps = r.json ? cJSON_GetObjectItemCaseSensitive(r.json, "dependencies") : NULL;
             const cJSON *dep;
             cJSON_ArrayForEach(dep, deps) {
                 bool dg = cJSON_IsString(dep) && strcmp(dep->valuestring, "ok") == 0;
-                fprintf(out, "        %s %s: %s\n", dg ? "ok  " : "FAIL", dep->string,
-                        cJSON_IsString(dep) ? dep->valuestring : "?");
+                cJSON key = {.type = cJSON_String, .valuestring = dep->string};
+                fprintf(out, "        %s %s: %s\n", dg ? "ok  " : "FAIL", shown(a, &key, "?"), shown(a, dep, "?"));
             }
             if (!good) {
                 sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0950", "the Signals API is not healthy: GET /health-all answered %ld%s%s",
-                                        r.status, cJSON_IsString(st) ? " with status " : "",
-                                        cJSON_IsString(st) ? st->valuestring : "");
+                                        r.status, cJSON_IsString(st) ? " with status " : "", shown(a, st, ""));
                 (void)d;
                 ok = false;
             }

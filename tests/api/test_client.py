@@ -700,3 +700,16 @@ def test_retry_after_http_date_in_the_future(groups):
     m = re.search(r"retrying in (\d+) ms \(Retry-After;", p.stderr)
     assert m and 1000 <= int(m.group(1)) <= 3000, p.stderr
     assert p.elapsed >= 0.9
+
+
+def test_server_text_cannot_drive_the_terminal(groups):
+    # a hostile server's escape sequences (ESC, ECMA-48) reach neither stdout nor stderr
+    groups.reset()
+    esc = "\x1b[2J\x1b]0;pwned\x07"
+    groups.faults({"method": "GET", "path": "/health-all", "kind": "status", "status": 200,
+                   "body": {"status": esc + "ok", "dependencies": {"db" + esc: esc + "down"}}, "times": 1},
+                  {"method": "GET", "path": "/registry/", "kind": "status", "status": 403,
+                   "body": {"detail": esc + "denied"}, "times": 1})
+    p = run(groups, "test-connection", "--verbose")
+    assert p.returncode == 1 and "E0950" in p.stderr and "E0944" in p.stderr and "denied" in p.stderr
+    assert "\x1b" not in p.stdout + p.stderr and "\x07" not in p.stdout + p.stderr

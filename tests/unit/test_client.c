@@ -84,6 +84,7 @@ TEST(client_error_message)
     check_message("{\"message\":\"invalid API key\"}", "invalid API key");
     check_message("{\"detail\":{\"a\":1}}", "{\"a\":1}");
     check_message("plain text", "plain text");
+    check_message("{\"detail\":\"red \\u001b[31mX\\u0007\\r\\t\"}", "red  [31mX   ");
     check_message("", "(no message)");
     check_message(NULL, "(no message)");
     char big[400];
@@ -230,6 +231,35 @@ TEST(client_yml_reader)
             unit_fail(__FILE__, __LINE__, "case %zu: ok=%d err='%s', want '%s'", i, ok, err, bad[i].msg);
         if (!ok && (y.org_id || y.api_key || y.api_key_id))
             unit_fail(__FILE__, __LINE__, "case %zu: values kept after an error", i);
+    }
+    /* deep nesting is refused early: libyaml's scanner is quadratic in it
+     * (this took minutes before the depth pass) */
+    {
+        size_t n = 400000;
+        char *deep = malloc(2 * n + 16);
+        memcpy(deep, "console: ", 9);
+        memset(deep + 9, '[', n);
+        memset(deep + 9 + n, ']', n);
+        CHECK(!api_yml_parse(a, deep, 9 + 2 * n, &y, err, sizeof err));
+        CHECK(strstr(err, "nested more than 64 levels deep") != NULL);
+        /* block mappings, one more space of indentation per level */
+        size_t k = 0;
+        for (size_t i = 0; i < 2000; i++) {
+            memset(deep + k, ' ', i);
+            memcpy(deep + k + i, "a:\n", 3);
+            k += i + 3;
+            if (k > n) break;
+        }
+        CHECK(!api_yml_parse(a, deep, k, &y, err, sizeof err));
+        CHECK(strstr(err, "nested more than 64 levels deep") != NULL);
+        free(deep);
+    }
+    /* 64 levels are fine */
+    {
+        char ok64[200] = "x: ";
+        memset(ok64 + 3, '[', 63);
+        memset(ok64 + 66, ']', 63);
+        CHECK(api_yml_parse(a, ok64, strlen(ok64), &y, err, sizeof err));
     }
     /* a NUL byte in the text: libyaml refuses it (the length is what counts) */
     CHECK(!api_yml_parse(a, "console:\n  api-key: a\0b\n", 23, &y, err, sizeof err));
