@@ -11,9 +11,10 @@
  *   5  api_diff: "DEPLOYED\0DESIRED", two JSON answers (server and body)
  *   6  api_token_answer: the console's answer to the token exchange
  *   7  api_host_is_loopback and api_redact_urls on a host or URL text
- * Properties besides the sanitizers: a delay is in [0, cap]; a message is
- * one line; a token holds no control character; a document (without
- * repeated keys) differs from itself in nothing. */
+ * Properties besides the sanitizers: a delay is in [0, cap]; neither a
+ * message nor a token holds a control character (one line, no terminal
+ * escape, no header injection); a document (without repeated keys)
+ * differs from itself in nothing. */
 #include <string.h>
 
 #include "fuzz.h"
@@ -77,7 +78,10 @@ static void message(const char *body, size_t n)
 {
     char *m = api_error_message(body, n);
     if (!m) fuzz_fail(NULL, "api_error_message returned NULL", body);
-    if (strchr(m, '\n') || strchr(m, '\r')) fuzz_fail(NULL, "api_error_message is not one line", m);
+    /* One line, and no terminal escape: no control character at all. */
+    for (const char *p = m; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            fuzz_fail(NULL, "api_error_message holds a control character", m);
     free(m);
 }
 
