@@ -57,7 +57,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR    ?= $(PREFIX)/share/man
 INSTALL   ?= install
 
-.PHONY: all help deps venv build install uninstall docs test test-unit test-golden test-integration test-sanitize demo bench clean golden-update
+.PHONY: all help deps venv build install uninstall docs test test-unit test-golden test-integration test-sanitize demo bench clean golden-update fuzz fuzz-build
 
 all: build
 
@@ -70,6 +70,7 @@ help:
 	@echo "make golden-update    regenerate golden expectations (review the diff!)"
 	@echo "make bench            run the compiler benchmarks (bench/)"
 	@echo "make docs             regenerate docs/diagnostics.md from the code table"
+	@echo "make fuzz             build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (60)"
 
 # --- set-up -----------------------------------------------------------------
 deps:
@@ -189,6 +190,31 @@ test-sanitize:
 test-integration: build
 	$(VENV)/bin/python -m pytest -q tests/integration
 
+# --- fuzzing ------------------------------------------------------------------
+# libFuzzer harnesses (tests/fuzz/README.md), built with clang in their own
+# tree: the library with -fsanitize=fuzzer-no-link (coverage only), each
+# harness linked with -fsanitize=fuzzer (libFuzzer's main). Each runs
+# FUZZ_SECONDS on a corpus in $(FUZZ_BUILD)/corpus/NAME, seeded from the
+# examples, the golden inputs, the API fixtures and tests/fuzz/corpus/NAME
+# (the regression reproducers); a crash stops `make fuzz` and leaves the
+# input in $(FUZZ_BUILD)/crash-*.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
+FUZZ_NAMES    = compile import client roundtrip
+
+fuzz-build:
+	$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	    OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    FUZZ_LINK="-fsanitize=fuzzer $(FUZZ_SAN)" $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libsignals.a
+	$(CC) $(CFLAGS_ALL) $(FUZZ_LINK) -o $@ $< $(BUILD)/libsignals.a $(LDLIBS)
+
+fuzz: fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
 # --- demo -------------------------------------------------------------------
 demo: venv build
 	@sh scripts/demo.sh
@@ -200,7 +226,7 @@ bench: build
 	@sh bench/run.sh
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD)
 
 # `make -j clean build`: make would check the build's files while clean is
 # deleting them. Goals named with clean run one after another (GNU make

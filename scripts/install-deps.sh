@@ -3,7 +3,9 @@
 # a C compiler, make, flex, bison, pkg-config (tests/cli checks the
 # installed libsignals.pc), cJSON, libcurl, libyaml, python3 with venv,
 # valgrind (the test suite runs the CLI under it) and PostgreSQL (the
-# warehouse tests start a throwaway server: tests/warehouse/pg.py).
+# warehouse tests start a throwaway server: tests/warehouse/pg.py) and
+# clang with libFuzzer for `make fuzz` (tests/fuzz; on Debian bookworm the
+# libFuzzer runtime, libclang_rt.fuzzer, is in libclang-rt-14-dev).
 # Debian/Ubuntu only (apt-get); run as root or with sudo available.
 set -eu
 need=""
@@ -19,6 +21,8 @@ command -v python3 >/dev/null 2>&1 || need="$need python3"
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv"
 command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
+command -v clang >/dev/null 2>&1 || need="$need clang"
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || need="$need libclang-rt-14-dev"
 if [ -n "$need" ]; then
     echo "install-deps: installing$need"
     SUDO=""

@@ -3,7 +3,8 @@
 #   1. build with the strict warning set;
 #   2. unit tests (tests/unit), golden tests (tests/golden);
 #   3. unit and golden tests again under AddressSanitizer + UBSan;
-#   4. valgrind over the CLI on the examples (no leaks, no errors);
+#   4. a 20-second smoke run of each libFuzzer harness (tests/fuzz);
+#      valgrind over the CLI on the examples (no leaks, no errors);
 #   5. integration tests (tests/integration, pytest): generated dbt projects
 #      run on DuckDB over real Snowplow events, compared with an independent
 #      computation;
@@ -37,6 +38,9 @@ echo "docs: up to date"
 
 step "sanitizers (ASan + UBSan): unit and golden tests"
 $MAKE --no-print-directory test-sanitize PYTHON=.venv/bin/python
+
+step "fuzz smoke: each libFuzzer harness for 20 s (tests/fuzz)"
+$MAKE --no-print-directory fuzz FUZZ_SECONDS=20
 
 if command -v valgrind >/dev/null 2>&1; then
     step "valgrind: check on every example and golden input; compile and import on the examples"

@@ -76,6 +76,11 @@ sig_loc sig_loc_join(sig_loc a, sig_loc b)
     return r;
 }
 
+/* The format attribute lets clang's -Wformat-nonliteral (in -Wformat=2)
+ * check the callers instead of flagging this forwarding. */
+static sig_diag *queue(sig_ctx *ctx, sig_severity sev, sig_loc loc,
+                       const char *code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 static sig_diag *queue(sig_ctx *ctx, sig_severity sev, sig_loc loc,
                        const char *code, const char *fmt, va_list ap)
 {

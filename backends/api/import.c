@@ -490,7 +490,10 @@ static im_schema *schema_for(im *m, bool ctx, const char *vendor, const char *na
 
 /* An event or context whose data a property reads, with model `major`:
  * one of the attribute's `from` events if it matches, else any declared
- * one, else a new `M-*-*` declaration. */
+ * one, else a new `M-*-*` declaration. A `from` event without a version
+ * becomes that `M-*-*` event (the api backend sends a partial version such
+ * as 1-*-* as no version; the property keeps the major). An event that is
+ * not among the attribute's: NULL after E0932 (the checker's E0327). */
 static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const char *name,
                                    int major, const sig_ptrvec *from, const char *where,
                                    bool members)
@@ -501,6 +504,17 @@ static im_schema *schema_for_major(im *m, bool ctx, const char *vendor, const ch
             if (strcmp(s->vendor, vendor) == 0 && strcmp(s->name, name) == 0 && s->major == major)
                 return s;
         }
+        for (size_t i = 0; i < from->len; i++) {
+            im_schema *s = from->items[i];
+            if (strcmp(s->vendor, vendor) == 0 && strcmp(s->name, name) == 0 && !s->version) {
+                s = schema_for_major(m, ctx, vendor, name, major, NULL, where, members);
+                if (s) from->items[i] = s; /* the caller's vector; items are not const */
+                return s;
+            }
+        }
+        err(m, "E0932", where, "the property reads event `%s/%s`, which is not one of the "
+            "attribute's events", clip(m, vendor), clip(m, name));
+        return NULL;
     }
     for (size_t i = 0; i < m->schemas.len; i++) {
         im_schema *s = m->schemas.items[i];
@@ -855,10 +869,18 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
                                "has no setting for", name);
         return false;
     }
-    push(m, &m->entities, name);
-    sig_buf *b = &m->entity_text;
     const char *key = jstr(k, "key");
     const cJSON *prop = jget(k, "property"), *ttl = jget(k, "ttl");
+    /* Without a property the value is the atomic column `key` or `name`
+     * (as the checker reads it); a reference {"name": ...} to an entity
+     * the input does not define names none. */
+    if (!prop && !sig_atomic_lookup(key ? key : name)) {
+        err(m, "E0932", where, "entity `%s` has no `property`, and `%s` is not an atomic column: "
+            "import it together with the entity's definition", name, clip(m, key ? key : name));
+        return false;
+    }
+    push(m, &m->entities, name);
+    sig_buf *b = &m->entity_text;
     const char *desc = jstr(k, "description"), *owner = jstr(k, "owner");
     if (!key && !prop && !ttl && !desc && !owner) {
         sig_buf_printf(b, "entity %s\n", name);
@@ -1050,6 +1072,11 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
                                    "has no empty view", name);
         return;
     }
+    if (cJSON_GetArraySize(jget(v, "fields")) && !jget(v, "batch_source")) {
+        err(m, "E0932", iv->where, "view `%s` has fields but no `batch_source`: the language "
+                                   "needs the table they are columns of (E0313)", name);
+        return;
+    }
     sig_buf_printf(b, "view %s v%lld {\n", name, version);
     sig_buf_printf(b, "    entity %s\n", kname);
     const cJSON *ttl = jget(v, "ttl");
@@ -1115,6 +1142,20 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
     sig_buf_puts(b, "}\n");
 }
 
+/* Whether the input defines view `name` version `version`. */
+static bool input_has_view(const im *m, const char *name, long long version)
+{
+    for (size_t i = 0; i < m->views.len; i++) {
+        const cJSON *v = ((const im_view *)m->views.items[i])->json;
+        const cJSON *ver = jget(v, "version");
+        const char *n = jstr(v, "name");
+        if (n && strcmp(n, name) == 0 &&
+            (ver ? cJSON_IsNumber(ver) && ver->valuedouble == (double)version : version == 1))
+            return true;
+    }
+    return false;
+}
+
 static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
 {
     const char *name = jstr(s, "name");
@@ -1133,6 +1174,13 @@ static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
         if (!check_name(m, rn, "a view reference's name", member(m, w, "name"))) return;
         if (rv && !int_in(m, rv, 1, INT_MAX, "a view version", member(m, w, "version"), &version))
             return;
+        /* A spec that names a view it lacks does not check: the service
+         * can only be imported together with its views. */
+        if (!input_has_view(m, rn, version)) {
+            err(m, "E0932", w, "service `%s` uses view `%s` v%lld, which the input does not define",
+                name, rn, version);
+            return;
+        }
         sig_buf_printf(b, "%s%s v%lld", first ? "" : ", ", rn, version);
         first = false;
     }
