@@ -210,7 +210,7 @@ fuzz-build:
 	    FUZZ_LINK="-fsanitize=fuzzer $(FUZZ_SAN)" $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libsignals.a
-	$(CC) $(CFLAGS_ALL) $(FUZZ_LINK) -o $@ $< $(BUILD)/libsignals.a $(LDLIBS)
+	$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc -Ibackends $(FUZZ_LINK) -o $@ $< $(BUILD)/libsignals.a $(LDLIBS)
 
 fuzz: fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_NAMES)

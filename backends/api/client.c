@@ -98,6 +98,7 @@ static bool load_libcurl(void)
 }
 
 #include "signals/client.h"
+#include "api/client_parse.h"
 
 /* ============================================================ config */
 

@@ -18,8 +18,9 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "api/client.h"
-#include "api/deploy.h"
+#include "signals/client.h"
+#include "api/client_parse.h"
+#include "signals/deploy.h"
 
 static void check_jwt(const char *token)
 {

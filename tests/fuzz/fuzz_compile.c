@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "api/deploy.h"
+#include "signals/deploy.h"
 
 /* `import "..."` reads the named file. Inputs that import and could name
  * a path outside the working tree (system paths, `..`, escapes) are

@@ -11,7 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "fuzz.h"
-#include "api/import.h"
+#include "signals/import.h"
 
 static bool unsafe_import(const uint8_t *data, size_t size)
 {
