@@ -26,7 +26,7 @@ LIB_SRC   = $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard backends/*/*
 LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parser.o $(BUILD)/obj/gen/scanner.o
 UNIT_SRC  = $(wildcard tests/unit/test_*.c)
 UNIT_BIN  = $(BUILD)/unit_tests
-DEFS      = $(wildcard src/*.def backends/*/*.def)
+DEFS      = $(wildcard src/*.def backends/*/*.def include/signals/*.def)
 
 .PHONY: all help deps venv build docs test test-unit test-golden test-integration test-sanitize demo bench clean golden-update
 

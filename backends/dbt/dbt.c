@@ -656,20 +656,8 @@ static const char *attr_summary(gen *g, const sig_attribute *at)
 {
     sig_buf b = {.arena = g->a};
     const char *prop = at->property && at->property->text ? at->property->text : "the property";
-    switch (at->agg) {
-    case SIG_AGG_COUNTER: sig_buf_puts(&b, "number of"); break;
-    case SIG_AGG_SUM: sig_buf_printf(&b, "sum of %s over", prop); break;
-    case SIG_AGG_MIN: sig_buf_printf(&b, "smallest %s of", prop); break;
-    case SIG_AGG_MAX: sig_buf_printf(&b, "largest %s of", prop); break;
-    case SIG_AGG_MEAN: sig_buf_printf(&b, "mean of %s over", prop); break;
-    case SIG_AGG_FIRST: sig_buf_printf(&b, "%s of the earliest of", prop); break;
-    case SIG_AGG_LAST: sig_buf_printf(&b, "%s of the latest of", prop); break;
-    case SIG_AGG_UNIQUE_LIST:
-        sig_buf_printf(&b, "distinct values of %s (ordered by when last seen, oldest first, "
-                           "at most the 100 latest) of", prop);
-        break;
-    default: break;
-    }
+    const char *args[1] = {prop};
+    sig_dbt_tpl(&b, sig_agg_get(at->agg)->summary, 1, args);
     sig_buf_printf(&b, " %s events", event_names(g, at));
     const char *crit = criteria_text(g, &at->criteria);
     if (*crit) sig_buf_printf(&b, " where %s", crit);
