@@ -1,0 +1,137 @@
+/* plan.h: the typed plan of an offline view, lowered once from the model.
+ *
+ * What docs/language.md section 6 computes, with no SQL in it: where the
+ * view's events come from (event filters, deduplication, the property
+ * columns to extract and how each converts), the partial states each
+ * attribute keeps per (entity, day) and how they merge across days (the
+ * rows of signals/aggregations.def), the window of each attribute and how
+ * its value is finished. A backend renders the plan; it does not re-derive
+ * it. `signalsc debug plan SPEC` prints it as JSON (docs/plan-json.md).
+ *
+ * Every pointer is owned by the arena passed to sig_plan_view() and points
+ * into the model where it names model objects; nothing is ever modified
+ * after lowering. Arrays are (pointer, count) pairs in a deterministic
+ * order: the view's attributes in order, and for each its value, then its
+ * `all` criteria, then its `any` criteria (first use wins).
+ *
+ * Where the redesign stands (read before extending): the dbt backend reads
+ * property columns, event filters and per-attribute states from here; its
+ * SQL text is still assembled per dialect template in backends/dbt/dbt.c,
+ * and the DDL backend still strips Jinja from that text. Shared partial
+ * states (two attributes with the same events, criteria and value) are
+ * not yet merged: each attribute keeps its own columns, as the goldens
+ * expect. */
+#ifndef SIGNALS_PLAN_H
+#define SIGNALS_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "signals/arena.h"
+#include "signals/model.h"
+
+/* How a property value is converted (docs/language.md section 4): read as
+ * text, then parsed, unless an atomic column casts directly. */
+typedef enum sig_conv {
+    SIG_CONV_TEXT,
+    SIG_CONV_INT32,
+    SIG_CONV_INT64,
+    SIG_CONV_DOUBLE,
+    SIG_CONV_BOOL,
+    SIG_CONV_TIMESTAMP,
+    SIG_CONV__COUNT
+} sig_conv;
+
+/* "string", "int32", "int64", "double", "bool", "timestamp": the column
+ * suffix and the JSON name. "?" when out of range. Static storage. */
+const char *sig_conv_name(sig_conv c);
+/* "as text", "as a 32-bit integer", ...: for comments. Static storage. */
+const char *sig_conv_words(sig_conv c);
+/* The Field scalar a conversion yields (SIG_CONV_TEXT: SIG_STRING). */
+sig_scalar sig_conv_scalar(sig_conv c);
+
+/* A property the view reads; the events stage extracts it once. */
+typedef struct sig_plan_prop {
+    const char *key;           /* identity: "atomic:COL" or "json:COL:$[0].a" */
+    const sig_property *prop;  /* the first use's property */
+    const char *base;          /* base of its column names: [a-z0-9_], unique
+                                * in the view ignoring case */
+    const char *path;          /* JSON properties: the path into the warehouse
+                                * column, entity index first ("$[0].price");
+                                * atomic: NULL */
+    bool needs_raw;            /* its text is extracted (`<base>__raw`) */
+    bool needs_number;         /* ... and read as a number (`<base>__number`) */
+} sig_plan_prop;
+
+/* A column of the events stage: a property converted one way. */
+typedef struct sig_plan_column {
+    const sig_plan_prop *prop;
+    sig_conv conv;
+    bool direct;               /* an atomic column only cast, no trip via text */
+    const char *name;          /* `<base>__<conv name>` */
+} sig_plan_column;
+
+/* One criterion, compared on the column of its property converted the way
+ * its literal is typed (a number literal: double; like: text). */
+typedef struct sig_plan_criterion {
+    const sig_criterion *criterion;
+    const sig_plan_column *column;
+} sig_plan_criterion;
+
+/* A partial state per (entity, day) (model.h sig_state_kind). */
+typedef struct sig_plan_state {
+    sig_state_kind kind;
+    const char *column;        /* `<attribute>__<suffix>`; NULL for values
+                                * (rows of the daily values stage) */
+    sig_type type;             /* int64 for counts, else the value's type */
+} sig_plan_state;
+
+typedef struct sig_plan_attr {
+    const sig_attribute *attr;
+    const sig_agg_info *agg;
+    const size_t *events;      /* indices into sig_view_plan.events, one per
+                                * event of the attribute, in its order */
+    size_t nevents;
+    const sig_plan_criterion *all;
+    size_t nall;
+    const sig_plan_criterion *any;
+    size_t nany;
+    const sig_plan_column *value; /* NULL when the aggregation reads none */
+    const char *match;         /* the per-event flag column `<attribute>__match` */
+    sig_plan_state states[SIG_STATE__COUNT]; /* in sig_state_kind order */
+    size_t nstates;
+    int64_t window_days;       /* whole days ending today; 0 = lifetime */
+    const char *window;        /* "in_last_<N>_days", NULL for lifetime */
+} sig_plan_attr;
+
+typedef struct sig_view_plan {
+    const sig_view *view;
+    const char *prefix;        /* "<view>_v<version>": the model name prefix */
+    const char *entity;        /* the entity column (the key's name) */
+    const sig_property *entity_property;
+    /* The event types the view reads, one per distinct filter (vendor, name,
+     * version pattern), in order of first use. */
+    const sig_event *const *events;
+    size_t nevents;
+    const sig_plan_prop *const *props;
+    size_t nprops;
+    const sig_plan_column *const *columns;
+    size_t ncolumns;
+    const sig_plan_attr *attrs; /* one per attribute, the view's order */
+    size_t nattrs;
+    bool has_lists;            /* some attribute keeps a value set */
+    unsigned list_scalars;     /* bit sig_scalar: element types of value sets */
+} sig_view_plan;
+
+/* Lowers view `v` (offline, with attributes, from a checked model) into a
+ * plan allocated in `arena`. Never fails (the model is checked); returns
+ * NULL only when `v` or `arena` is NULL. */
+const sig_view_plan *sig_plan_view(sig_arena *arena, const sig_view *v);
+
+/* The plans of every offline view with attributes of `model`, as JSON
+ * (docs/plan-json.md): a malloc'd, NUL-terminated, deterministic string
+ * the caller frees, or NULL when memory runs out. */
+char *sig_plan_json(const sig_model *model);
+
+#endif
