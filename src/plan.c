@@ -108,14 +108,12 @@ static bool ieq(const char *a, const char *b)
     return *a == *b;
 }
 
-/* The JSONPath into the warehouse column of a JSON property: the entity
- * index first, then the steps; fields that are not identifiers quoted. */
-static const char *json_path(sig_arena *a, const sig_property *p)
+const char *sig_plan_path(sig_arena *a, const sig_property *p)
 {
     sig_buf b = {.arena = a};
     sig_buf_putc(&b, '$');
     if (p->kind == SIG_PROP_ENTITY) sig_buf_printf(&b, "[%u]", (unsigned)p->index);
-    for (size_t i = 0; i < p->nsteps; i++) {
+    for (size_t i = 0; p->kind != SIG_PROP_ATOMIC && i < p->nsteps; i++) {
         const sig_path_step *st = &p->steps[i];
         if (st->kind == SIG_STEP_INDEX) {
             sig_buf_printf(&b, "[%u]", (unsigned)st->index);
@@ -176,7 +174,7 @@ static const char *prop_base(lower *L, const sig_property *p)
 
 static sig_plan_prop *need_prop(lower *L, const sig_property *p)
 {
-    const char *path = p->kind == SIG_PROP_ATOMIC ? NULL : json_path(L->a, p);
+    const char *path = p->kind == SIG_PROP_ATOMIC ? NULL : sig_plan_path(L->a, p);
     const char *key = path ? sig_arena_printf(L->a, "json:%s:%s", p->column, path)
                            : sig_arena_printf(L->a, "atomic:%s", p->atomic);
     for (size_t i = 0; i < L->props.len; i++) {

@@ -19,8 +19,11 @@
  *                   row from the daily models (windows move with `today`) and
  *                   writes only new or changed rows, stamped with updated_at.
  *
- * Every warehouse difference comes from the dialect table (dialect.c). The
- * generated text is a function of the model and options only. */
+ * What each model computes comes from the view's plan (signals/plan.h:
+ * event filters, property columns, match flags, states, windows), lowered
+ * once; this file only says how, in SQL. Every warehouse difference comes
+ * from the dialect table (dialect.c). The generated text is a function of
+ * the model and options only. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,44 +34,8 @@
 #include "backend.h"
 #include "dialect.h"
 #include "sqlgen.h"
+#include "signals/plan.h"
 #include "signals/signals.h"
-
-/* ------------------------------------------------------------------ plan */
-
-/* How a property value is converted (docs section 4). */
-typedef enum conv_kind {
-    CONV_TEXT,
-    CONV_INT32,
-    CONV_INT64,
-    CONV_DOUBLE,
-    CONV_BOOL,
-    CONV_TIMESTAMP,
-    CONV__COUNT
-} conv_kind;
-
-static const char *const conv_suffix[CONV__COUNT] = {
-    "string", "int32", "int64", "double", "bool", "timestamp",
-};
-static const char *const conv_words[CONV__COUNT] = {
-    "as text", "as a 32-bit integer", "as a 64-bit integer", "as a number",
-    "as a boolean", "as a timestamp",
-};
-
-/* A property the view reads; P_events extracts it once. */
-typedef struct prop_src {
-    const char *key;   /* identity: atomic column, or JSON column + path */
-    const sig_property *prop;
-    const char *base;  /* base of its column names (lower-case, [a-z0-9_]) */
-    bool needs_raw;    /* its text is extracted (`<base>__raw`) */
-    bool needs_number; /* ... and read as a number (`<base>__number`) */
-} prop_src;
-
-/* One column of P_events: a property converted one way. */
-typedef struct prop_col {
-    prop_src *src;
-    conv_kind kind;
-    const char *name;  /* `<base>__<kind>` */
-} prop_col;
 
 typedef struct gen {
     sig_ctx *ctx;
@@ -88,12 +55,8 @@ typedef struct gen {
     const char *events_table; /* plain: the qualified events table */
     sig_sqlgen_sink *sink;
     void *sink_ud;
-    prop_src **props;
-    size_t nprops, capprops;
-    prop_col **cols;
-    size_t ncols, capcols;
-    bool has_lists;          /* any unique_list attribute */
-    bool list_scalar_used[8];/* value columns of P_daily_values */
+    /* the view's plan: its events, property columns, states and windows */
+    const sig_view_plan *plan;
 } gen;
 
 static const char *S(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -263,75 +226,6 @@ static bool ieq(const char *a, const char *b)
 
 /* ----------------------------------------------------------- properties */
 
-static conv_kind conv_of_scalar(sig_scalar s)
-{
-    switch (s) {
-    case SIG_BYTES:
-    case SIG_STRING: return CONV_TEXT;
-    case SIG_INT32: return CONV_INT32;
-    case SIG_INT64: return CONV_INT64;
-    case SIG_DOUBLE:
-    case SIG_FLOAT: return CONV_DOUBLE;
-    case SIG_BOOL: return CONV_BOOL;
-    case SIG_UNIX_TIMESTAMP: return CONV_TIMESTAMP;
-    }
-    return CONV_TEXT;
-}
-
-static sig_scalar scalar_of_conv(conv_kind k)
-{
-    static const sig_scalar m[CONV__COUNT] = {
-        SIG_STRING, SIG_INT32, SIG_INT64, SIG_DOUBLE, SIG_BOOL, SIG_UNIX_TIMESTAMP,
-    };
-    return m[k];
-}
-
-/* The kind a criterion compares its property as: by its literal. */
-static conv_kind conv_of_literal(const sig_criterion *c)
-{
-    if (c->op == SIG_OP_LIKE) return CONV_TEXT;
-    const sig_literal *l = &c->value;
-    if (l->kind == SIG_LIT_LIST) {
-        if (!l->nitems) return CONV_TEXT;
-        l = &l->items[0];
-    }
-    switch (l->kind) {
-    case SIG_LIT_INT:
-    case SIG_LIT_DECIMAL: return CONV_DOUBLE;
-    case SIG_LIT_BOOL: return CONV_BOOL;
-    default: return CONV_TEXT;
-    }
-}
-
-/* The JSONPath into the warehouse column of a JSON property. */
-static const char *json_path(gen *g, const sig_property *p)
-{
-    sig_buf b = {.arena = g->a};
-    sig_buf_putc(&b, '$');
-    if (p->kind == SIG_PROP_ENTITY) sig_buf_printf(&b, "[%u]", (unsigned)p->index);
-    for (size_t i = 0; i < p->nsteps; i++) {
-        const sig_path_step *st = &p->steps[i];
-        if (st->kind == SIG_STEP_INDEX) {
-            sig_buf_printf(&b, "[%u]", (unsigned)st->index);
-            continue;
-        }
-        bool plain = isalpha((unsigned char)st->field[0]) || st->field[0] == '_';
-        for (const char *q = st->field; *q && plain; q++)
-            plain = isalnum((unsigned char)*q) || *q == '_';
-        if (plain) {
-            sig_buf_printf(&b, ".%s", st->field);
-        } else {
-            sig_buf_puts(&b, ".\"");
-            for (const char *q = st->field; *q; q++) {
-                if (*q == '"' || *q == '\\') sig_buf_putc(&b, '\\');
-                sig_buf_putc(&b, *q);
-            }
-            sig_buf_putc(&b, '"');
-        }
-    }
-    return sig_buf_str(&b);
-}
-
 /* A field name as Snowplow's BigQuery and Databricks loaders name struct
  * fields: camelCase becomes snake_case (`deviceClass` -> `device_class`). */
 static const char *snake_case(gen *g, const char *s)
@@ -351,7 +245,7 @@ static const char *json_access(gen *g, const sig_property *p)
 {
     const sig_dbt_dialect *d = g->d;
     if (d->json_path_literal) {
-        const char *path = json_path(g, p);
+        const char *path = sig_plan_path(g->a, p);
         if (d->json_path_prefix) path = S(g, "%s%s", d->json_path_prefix, path);
         return T(g, d->json_text, 2, qi(g, p->column), sql_str(g, path));
     }
@@ -385,12 +279,6 @@ static const char *json_access(gen *g, const sig_property *p)
     return T(g, d->json_text, 1, x);
 }
 
-static const char *prop_identity(gen *g, const sig_property *p)
-{
-    if (p->kind == SIG_PROP_ATOMIC) return S(g, "atomic:%s", p->atomic);
-    return S(g, "json:%s:%s", p->column, json_path(g, p));
-}
-
 /* The property's raw value as text (JSON null and missing keys: NULL). */
 static const char *raw_expr(gen *g, const sig_property *p)
 {
@@ -404,148 +292,52 @@ static const char *raw_expr(gen *g, const sig_property *p)
     return json_access(g, p);
 }
 
-/* An atomic column whose type converts exactly to the kind's type is only
- * cast (no trip through text): the same type, an integer or double column
- * read as a number, an integer column read as another integer type
- * (TRY_CAST gives NULL out of range). */
-static bool direct_cast(const sig_property *p, conv_kind k)
-{
-    if (p->kind != SIG_PROP_ATOMIC || !p->type_known || p->type.list || k == CONV_TEXT)
-        return false;
-    conv_kind from = conv_of_scalar(p->type.scalar);
-    bool from_int = from == CONV_INT32 || from == CONV_INT64;
-    if (from == k) return true;
-    if (k == CONV_DOUBLE) return from_int;
-    if (k == CONV_INT32 || k == CONV_INT64) return from_int;
-    return false;
-}
-
-static bool numeric_kind(conv_kind k)
-{
-    return k == CONV_DOUBLE || k == CONV_INT64 || k == CONV_INT32;
-}
-
 /* A text that holds a number (as JSON numbers are written; surrounding
  * blanks allowed). Anything else, "inf", "0x1A" or "1_000" included, is no
  * number. */
 #define NUMBER_PATTERN "^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$"
 
-/* The property registered for the view (base name and which stages it needs). */
-static prop_src *need_prop(gen *g, const sig_property *p)
-{
-    const char *key = prop_identity(g, p);
-    for (size_t i = 0; i < g->nprops; i++)
-        if (strcmp(g->props[i]->key, key) == 0) return g->props[i];
-    /* name: the property as written, sanitized */
-    sig_buf b = {.arena = g->a};
-    const char *src = p->text ? p->text : (p->atomic ? p->atomic : "property");
-    bool us = true;
-    size_t n = 0;
-    for (const char *q = src; *q && n < 48; q++) {
-        if (isalnum((unsigned char)*q)) {
-            sig_buf_putc(&b, (char)tolower((unsigned char)*q));
-            us = false;
-            n++;
-        } else if (!us) {
-            sig_buf_putc(&b, '_');
-            us = true;
-            n++;
-        }
-    }
-    const char *base = sig_buf_str(&b);
-    size_t bl = strlen(base);
-    while (bl && base[bl - 1] == '_') bl--;
-    base = sig_arena_strndup(g->a, base, bl);
-    if (!*base || isdigit((unsigned char)base[0])) base = S(g, "p_%s", base);
-    const char *name = base;
-    for (int i = 2;; i++) {
-        bool taken = false;
-        for (size_t j = 0; j < g->nprops && !taken; j++) taken = ieq(g->props[j]->base, name);
-        if (!taken) break;
-        name = S(g, "%s_%d", base, i);
-    }
-    prop_src *ps = SIG_NEW(g->a, prop_src);
-    *ps = (prop_src){key, p, name, false, false};
-    if (g->nprops == g->capprops) {
-        size_t cap = g->capprops ? g->capprops * 2 : 8;
-        prop_src **np = SIG_NEW_ARRAY(g->a, prop_src *, cap);
-        if (g->nprops) memcpy(np, g->props, g->nprops * sizeof *np);
-        g->props = np;
-        g->capprops = cap;
-    }
-    g->props[g->nprops++] = ps;
-    return ps;
-}
-
-/* The P_events column holding `p` converted to `k` (registered on first use). */
-static const prop_col *need_col(gen *g, const sig_property *p, conv_kind k)
-{
-    prop_src *ps = need_prop(g, p);
-    for (size_t i = 0; i < g->ncols; i++)
-        if (g->cols[i]->src == ps && g->cols[i]->kind == k) return g->cols[i];
-    if (!direct_cast(p, k)) {
-        ps->needs_raw = true;
-        if (numeric_kind(k)) ps->needs_number = true;
-    }
-    prop_col *c = SIG_NEW(g->a, prop_col);
-    *c = (prop_col){ps, k, S(g, "%s__%s", ps->base, conv_suffix[k])};
-    if (g->ncols == g->capcols) {
-        size_t cap = g->capcols ? g->capcols * 2 : 8;
-        prop_col **nc = SIG_NEW_ARRAY(g->a, prop_col *, cap);
-        if (g->ncols) memcpy(nc, g->cols, g->ncols * sizeof *nc);
-        g->cols = nc;
-        g->capcols = cap;
-    }
-    g->cols[g->ncols++] = c;
-    return c;
-}
-
 /* The column's value from the `extracted`/`numbers` stages of P_events. */
-static const char *col_expr(gen *g, const prop_col *c)
+static const char *col_expr(gen *g, const sig_plan_column *c)
 {
     const sig_dbt_dialect *d = g->d;
-    const sig_property *p = c->src->prop;
-    conv_kind k = c->kind;
-    if (direct_cast(p, k))
-        return T(g, d->try_cast, 2, qi(g, p->atomic), d->type_name[scalar_of_conv(k)]);
-    const char *raw = qis(g, c->src->base, "raw");
-    const char *num = qis(g, c->src->base, "number");
+    const sig_property *p = c->prop->prop;
+    sig_conv k = c->conv;
+    if (c->direct)
+        return T(g, d->try_cast, 2, qi(g, p->atomic), d->type_name[sig_conv_scalar(k)]);
+    const char *raw = qis(g, c->prop->base, "raw");
+    const char *num = qis(g, c->prop->base, "number");
     switch (k) {
-    case CONV_TEXT: return raw;
-    case CONV_DOUBLE: return num;
-    case CONV_INT64:
+    case SIG_CONV_TEXT: return raw;
+    case SIG_CONV_DOUBLE: return num;
+    case SIG_CONV_INT64:
         /* the bounds are -2^63 and 2^63 as doubles: every double in between
          * converts */
         return S(g, "CASE WHEN %s = %s AND %s >= -9223372036854775808.0 AND %s < 9223372036854775808.0 THEN %s END",
                  num, T(g, d->floor, 1, num), num, num,
                  T(g, d->try_cast, 2, num, d->type_name[SIG_INT64]));
-    case CONV_INT32:
+    case SIG_CONV_INT32:
         return S(g, "CASE WHEN %s = %s AND %s BETWEEN -2147483648 AND 2147483647 THEN %s END",
                  num, T(g, d->floor, 1, num), num, T(g, d->cast, 2, num, d->type_name[SIG_INT32]));
-    case CONV_BOOL:
+    case SIG_CONV_BOOL:
         return S(g, "CASE %s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
                  T(g, d->lower, 1, T(g, d->trim, 1, raw)));
-    case CONV_TIMESTAMP: return T(g, d->text_to_timestamp, 1, raw);
+    case SIG_CONV_TIMESTAMP: return T(g, d->text_to_timestamp, 1, raw);
     default: return raw;
     }
 }
 
 /* ----------------------------------------------------------- attributes */
 
-static conv_kind attr_conv(const sig_attribute *at)
+/* The value column an attribute aggregates (quoted), and its SQL type. */
+static const char *attr_value_col(gen *g, const sig_plan_attr *pa)
 {
-    if (at->agg == SIG_AGG_MEAN) return CONV_DOUBLE;
-    return conv_of_scalar(at->type.scalar);
+    return qi(g, pa->value->name);
 }
 
-static const char *attr_value_col(gen *g, const sig_attribute *at)
+static const char *attr_value_type(gen *g, const sig_plan_attr *pa)
 {
-    return qi(g, need_col(g, at->property, attr_conv(at))->name);
-}
-
-static int64_t period_days(const sig_attribute *at)
-{
-    return at->period_seconds > 0 ? (at->period_seconds + 86399) / 86400 : 0;
+    return g->d->type_name[sig_conv_scalar(pa->value->conv)];
 }
 
 /* The SQL type of a Field type. */
@@ -652,8 +444,9 @@ static const char *event_names(gen *g, const sig_attribute *at)
 }
 
 /* "counter of page_view events where ... over the last 7 days" */
-static const char *attr_summary(gen *g, const sig_attribute *at)
+static const char *attr_summary(gen *g, const sig_plan_attr *pa)
 {
+    const sig_attribute *at = pa->attr;
     sig_buf b = {.arena = g->a};
     const char *prop = at->property && at->property->text ? at->property->text : "the property";
     const char *args[1] = {prop};
@@ -661,7 +454,7 @@ static const char *attr_summary(gen *g, const sig_attribute *at)
     sig_buf_printf(&b, " %s events", event_names(g, at));
     const char *crit = criteria_text(g, &at->criteria);
     if (*crit) sig_buf_printf(&b, " where %s", crit);
-    int64_t n = period_days(at);
+    int64_t n = pa->window_days;
     if (n) sig_buf_printf(&b, ", over the last %lld day%s", (long long)n, n == 1 ? "" : "s");
     else sig_buf_puts(&b, ", over all time");
     if (at->default_value) {
@@ -694,11 +487,11 @@ static const char *event_cond(gen *g, const sig_event *e)
 }
 
 /* One comparison, on the P_events column of its property. */
-static const char *criterion_sql(gen *g, const sig_criterion *c)
+static const char *criterion_sql(gen *g, const sig_plan_criterion *pc)
 {
-    conv_kind k = conv_of_literal(c);
-    const char *col = qi(g, need_col(g, &c->property, k)->name);
-    sig_scalar s = scalar_of_conv(k);
+    const sig_criterion *c = pc->criterion;
+    const char *col = qi(g, pc->column->name);
+    sig_scalar s = sig_conv_scalar(pc->column->conv);
     const char *lit;
     if (c->op == SIG_OP_IN) {
         if (c->value.kind != SIG_LIT_LIST || !c->value.nitems) return "FALSE";
@@ -729,41 +522,24 @@ static const char *criterion_sql(gen *g, const sig_criterion *c)
 /* Whether an event counts for `at`: one of its events, and its criteria.
  * Absent values make a comparison NULL, which no CASE/FILTER takes as true;
  * nothing is ever negated, so NULL behaves as false throughout. */
-static const char *match_sql(gen *g, const sig_attribute *at, const char *indent)
+static const char *match_sql(gen *g, const sig_plan_attr *pa, const char *indent)
 {
+    const sig_attribute *at = pa->attr;
     sig_buf b = {.arena = g->a};
     sig_buf_puts(&b, "(");
     for (size_t i = 0; i < at->nevents; i++)
         sig_buf_printf(&b, "%s(%s)", i ? S(g, "\n%s    OR ", indent) : "",
                        event_cond(g, at->events[i]));
     sig_buf_puts(&b, ")");
-    const sig_criteria *cr = &at->criteria;
-    for (size_t i = 0; i < cr->nall; i++)
-        sig_buf_printf(&b, "\n%sAND %s", indent, criterion_sql(g, &cr->all[i]));
-    if (cr->nany) {
+    for (size_t i = 0; i < pa->nall; i++)
+        sig_buf_printf(&b, "\n%sAND %s", indent, criterion_sql(g, &pa->all[i]));
+    if (pa->nany) {
         sig_buf_printf(&b, "\n%sAND (", indent);
-        for (size_t i = 0; i < cr->nany; i++)
-            sig_buf_printf(&b, "%s%s", i ? " OR " : "", criterion_sql(g, &cr->any[i]));
+        for (size_t i = 0; i < pa->nany; i++)
+            sig_buf_printf(&b, "%s%s", i ? " OR " : "", criterion_sql(g, &pa->any[i]));
         sig_buf_puts(&b, ")");
     }
     return sig_buf_str(&b);
-}
-
-/* ------------------------------------------------------------ pre-pass */
-
-/* Registers every P_events column the view needs, in a fixed order: for each
- * attribute its value, then its criteria. */
-static void plan_columns(gen *g)
-{
-    for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if (at->property) need_col(g, at->property, attr_conv(at));
-        (void)match_sql(g, at, "");
-        if (at->agg == SIG_AGG_UNIQUE_LIST) {
-            g->has_lists = true;
-            g->list_scalar_used[at->type.scalar] = true;
-        }
-    }
 }
 
 static const char *const list_value_col[8] = {
@@ -799,10 +575,11 @@ static bool check_names(gen *g)
         }
     }
     bool is_prop = false;
-    for (size_t i = 0; i < g->ncols; i++) is_prop |= ieq(g->cols[i]->name, g->entity);
-    for (size_t i = 0; i < g->nprops; i++)
-        is_prop |= ieq(S(g, "%s__raw", g->props[i]->base), g->entity) ||
-                   ieq(S(g, "%s__number", g->props[i]->base), g->entity);
+    const sig_view_plan *pl = g->plan;
+    for (size_t i = 0; i < pl->ncolumns; i++) is_prop |= ieq(pl->columns[i]->name, g->entity);
+    for (size_t i = 0; i < pl->nprops; i++)
+        is_prop |= ieq(S(g, "%s__raw", pl->props[i]->base), g->entity) ||
+                   ieq(S(g, "%s__number", pl->props[i]->base), g->entity);
     if (is_prop) {
         sig_error(g->ctx, v->key->loc, "E0912",
                   "the entity `%s` of view `%s` has the name of a property column the dbt "
@@ -810,7 +587,8 @@ static bool check_names(gen *g)
         ok = false;
     }
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         if (ieq(at->name, g->entity) || ieq(at->name, "updated_at")) {
             sig_diag *dg = sig_error(g->ctx, at->loc, "E0911",
                                      "attribute `%s` of view `%s` has a reserved name", at->name,
@@ -856,10 +634,11 @@ static bool check_fields(gen *g)
     const sig_view *v = g->v;
     bool ok = check_name_length(g, g->entity, v->key->loc, "entity");
     /* the longest table name: P_daily_values */
-    ok &= check_name_length(g, model_name(g, g->has_lists ? "daily_values" : "attributes"), v->loc,
+    ok &= check_name_length(g, model_name(g, g->plan->has_lists ? "daily_values" : "attributes"), v->loc,
                             "generated table");
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         ok &= check_name_length(g, at->name, at->loc, "attribute");
         ok &= check_name_length(g, S(g, "%s__match", at->name), at->loc,
                                 "the generated column of attribute");
@@ -1034,18 +813,8 @@ static void emit_events(gen *g, sig_output *out)
                  "        *\n"
                  "    FROM deduplicated e\n"
                  "    WHERE (\n");
-    sig_ptrvec seen = {0};
-    for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        for (size_t j = 0; j < at->nevents; j++) {
-            const char *c = event_cond(g, at->events[j]);
-            bool dup = false;
-            for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], c) == 0;
-            if (dup) continue;
-            sig_buf_printf(&b, "        %s(%s)\n", seen.len ? "OR " : "   ", c);
-            sig_ptrvec_push(g->a, &seen, (void *)(uintptr_t)c);
-        }
-    }
+    for (size_t i = 0; i < g->plan->nevents; i++)
+        sig_buf_printf(&b, "        %s(%s)\n", i ? "OR " : "   ", event_cond(g, g->plan->events[i]));
     sig_buf_printf(&b,
                    "    )\n"
                    "      AND %s IS NOT NULL\n"
@@ -1060,15 +829,15 @@ static void emit_events(gen *g, sig_output *out)
                    entity_expr(g));
     const char *from = "view_events";
     bool raw = false, num = false;
-    for (size_t i = 0; i < g->nprops; i++) {
-        raw |= g->props[i]->needs_raw;
-        num |= g->props[i]->needs_number;
+    for (size_t i = 0; i < g->plan->nprops; i++) {
+        raw |= g->plan->props[i]->needs_raw;
+        num |= g->plan->props[i]->needs_number;
     }
     if (raw) {
         sig_buf_puts(&b, ",\n\n-- The raw value of each property read, as text (JSON null: NULL).\n"
                          "extracted AS (\n    SELECT\n        *");
-        for (size_t i = 0; i < g->nprops; i++) {
-            const prop_src *ps = g->props[i];
+        for (size_t i = 0; i < g->plan->nprops; i++) {
+            const sig_plan_prop *ps = g->plan->props[i];
             if (!ps->needs_raw) continue;
             sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s",
                            comment_text(g, ps->prop->text ? ps->prop->text : "?"),
@@ -1080,8 +849,8 @@ static void emit_events(gen *g, sig_output *out)
     if (num) {
         sig_buf_puts(&b, ",\n\n-- The raw values that are numbers, as numbers (other text: NULL).\n"
                          "numbers AS (\n    SELECT\n        *");
-        for (size_t i = 0; i < g->nprops; i++) {
-            const prop_src *ps = g->props[i];
+        for (size_t i = 0; i < g->plan->nprops; i++) {
+            const sig_plan_prop *ps = g->plan->props[i];
             if (!ps->needs_number) continue;
             const char *r = qis(g, ps->base, "raw");
             sig_buf_printf(&b, ",\n        CASE WHEN %s THEN %s END AS %s",
@@ -1108,11 +877,11 @@ static void emit_events(gen *g, sig_output *out)
                    entity_expr(g), strcmp(entity_expr(g), g->qentity) ? " AS " : "",
                    strcmp(entity_expr(g), g->qentity) ? g->qentity : "", NO_DAY,
                    T(g, d->date_of, 1, "derived_tstamp"), no_day(g), g->run_ts);
-    for (size_t i = 0; i < g->ncols; i++) {
-        const prop_col *c = g->cols[i];
-        const sig_property *p = c->src->prop;
+    for (size_t i = 0; i < g->plan->ncolumns; i++) {
+        const sig_plan_column *c = g->plan->columns[i];
+        const sig_property *p = c->prop->prop;
         sig_buf_printf(&b, ",\n    -- %s %s\n    %s AS %s",
-                       comment_text(g, p->text ? p->text : "?"), conv_words[c->kind],
+                       comment_text(g, p->text ? p->text : "?"), sig_conv_words(c->conv),
                        col_expr(g, c), qi(g, c->name));
     }
     sig_buf_printf(&b, "\nFROM %s\n", from);
@@ -1163,10 +932,11 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
                  "    SELECT\n"
                  "        *");
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         if ((at->agg == SIG_AGG_UNIQUE_LIST) != lists) continue;
         sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", comment_text(g, at->name),
-                       match_sql(g, at, "        "), qis(g, at->name, "match"));
+                       match_sql(g, pa, "        "), qis(g, at->name, "match"));
     }
     sig_buf_puts(b, "\n    FROM events\n)");
 }
@@ -1208,7 +978,8 @@ static void emit_daily(gen *g, sig_output *out)
     sig_buf_puts(&b, "\n\n");
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day", g->qentity);
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         const char *m = qis(g, at->name, "match");
         const char *an = comment_text(g, at->name);
         switch (at->agg) {
@@ -1219,14 +990,14 @@ static void emit_daily(gen *g, sig_output *out)
         case SIG_AGG_SUM:
             sig_buf_printf(&b, ",\n    -- %s: sum of the values (NULL: no value)\n"
                                "    sum(CASE WHEN %s THEN %s END) AS %s",
-                           an, m, attr_value_col(g, at), qis(g, at->name, "sum"));
+                           an, m, attr_value_col(g, pa), qis(g, at->name, "sum"));
             break;
         case SIG_AGG_MIN:
         case SIG_AGG_MAX: {
             const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
             sig_buf_printf(&b, ",\n    -- %s: %s value\n    %s AS %s", an,
                            at->agg == SIG_AGG_MIN ? "smallest" : "largest",
-                           minmax(g, at, S(g, "CASE WHEN %s THEN %s END", m, attr_value_col(g, at))),
+                           minmax(g, at, S(g, "CASE WHEN %s THEN %s END", m, attr_value_col(g, pa))),
                            qis(g, at->name, f));
             break;
         }
@@ -1235,20 +1006,20 @@ static void emit_daily(gen *g, sig_output *out)
                            ",\n    -- %s: sum and number of the values\n"
                            "    sum(CASE WHEN %s THEN %s END) AS %s,\n"
                            "    count(CASE WHEN %s THEN %s END) AS %s",
-                           an, m, attr_value_col(g, at), qis(g, at->name, "sum"), m,
-                           attr_value_col(g, at), qis(g, at->name, "count"));
+                           an, m, attr_value_col(g, pa), qis(g, at->name, "sum"), m,
+                           attr_value_col(g, pa), qis(g, at->name, "count"));
             break;
         case SIG_AGG_FIRST:
         case SIG_AGG_LAST: {
             bool first = at->agg == SIG_AGG_FIRST;
-            const char *v = attr_value_col(g, at);
+            const char *v = attr_value_col(g, pa);
             sig_buf_printf(&b, ",\n    -- %s: value of the %s event with a value (ties: %s event_id)\n    %s AS %s",
                            an, first ? "earliest" : "latest", first ? "smallest" : "largest",
                            T(g, first ? d->first_ordered : d->last_ordered, 5, v,
                              first ? "derived_tstamp NULLS FIRST, event_id"
                                    : "derived_tstamp DESC NULLS LAST, event_id DESC",
                              S(g, "%s AND %s IS NOT NULL", m, v),
-                             d->type_name[scalar_of_conv(attr_conv(at))], "derived_tstamp, event_id"),
+                             attr_value_type(g, pa), "derived_tstamp, event_id"),
                            qis(g, at->name, first ? "first" : "last"));
             break;
         }
@@ -1280,9 +1051,10 @@ static void emit_daily_values(gen *g, sig_output *out)
     sig_buf_puts(&b, "-- The values of each unique_list attribute on its events.\nobserved AS (\n");
     bool firstq = true;
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
-        const char *v = attr_value_col(g, at);
+        const char *v = attr_value_col(g, pa);
         const char *val = v;
         if (at->type.scalar == SIG_FLOAT)
             val = T(g, d->cast, 2, v, d->type_name[SIG_FLOAT]);
@@ -1296,7 +1068,7 @@ static void emit_daily_values(gen *g, sig_output *out)
                        "        %s AS attribute",
                        comment_text(g, at->name), g->qentity, sql_str(g, at->name));
         for (int s = 0; s < 8; s++) {
-            if (!g->list_scalar_used[s]) continue;
+            if (!(g->plan->list_scalars >> s & 1u)) continue;
             sig_buf_printf(&b, ",\n        %s AS %s",
                            s == (int)at->type.scalar
                                ? val
@@ -1316,7 +1088,7 @@ static void emit_daily_values(gen *g, sig_output *out)
     sig_buf_puts(&b, ")\n\n");
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day,\n    attribute", g->qentity);
     for (int s = 0; s < 8; s++)
-        if (g->list_scalar_used[s]) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
+        if ((g->plan->list_scalars >> s & 1u)) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
     if (d->upsert_needs_row_key) sig_buf_puts(&b, ",\n    value_key");
     sig_buf_printf(&b,
                    ",\n    max(derived_tstamp) AS last_seen,\n"
@@ -1325,7 +1097,7 @@ static void emit_daily_values(gen *g, sig_output *out)
                    "GROUP BY\n    %s,\n    event_day,\n    attribute",
                    g->run_ts, g->qentity);
     for (int s = 0; s < 8; s++)
-        if (g->list_scalar_used[s]) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
+        if ((g->plan->list_scalars >> s & 1u)) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
     if (d->upsert_needs_row_key) sig_buf_puts(&b, ",\n    value_key");
     sig_buf_puts(&b, "\n");
     finish_model(g, out, "daily_values", name, &b);
@@ -1333,16 +1105,10 @@ static void emit_daily_values(gen *g, sig_output *out)
 
 /* ------------------------------------------------------- P_attributes */
 
-static const char *window_col(gen *g, const sig_attribute *at)
-{
-    int64_t n = period_days(at);
-    return n ? S(g, "in_last_%lld_days", (long long)n) : NULL;
-}
-
 /* `CASE WHEN w THEN x END`, or x for lifetime attributes */
-static const char *in_window(gen *g, const sig_attribute *at, const char *x)
+static const char *in_window(gen *g, const sig_plan_attr *pa, const char *x)
 {
-    const char *w = window_col(g, at);
+    const char *w = pa->window;
     return w ? S(g, "CASE WHEN %s THEN %s END", w, x) : x;
 }
 
@@ -1352,11 +1118,12 @@ static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src,
     sig_buf_printf(b, "%s AS (\n    SELECT\n        d.*", cte);
     sig_ptrvec seen = {0};
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         if ((at->agg == SIG_AGG_UNIQUE_LIST) != lists) continue;
-        int64_t n = period_days(at);
+        int64_t n = pa->window_days;
         if (!n) continue;
-        const char *w = window_col(g, at);
+        const char *w = pa->window;
         bool dup = false;
         for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], w) == 0;
         if (dup) continue;
@@ -1371,7 +1138,7 @@ static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src,
 static bool any_window(gen *g)
 {
     for (size_t i = 0; i < g->v->nattributes; i++)
-        if (period_days(g->v->attributes[i])) return true;
+        if (g->plan->attrs[i].window_days) return true;
     return false;
 }
 
@@ -1389,8 +1156,9 @@ static void emit_attributes(gen *g, sig_output *out)
     bool windows = any_window(g);
     bool scalar_windows = false, list_windows = false;
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if (!period_days(at)) continue;
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        if (!pa->window_days) continue;
         if (at->agg == SIG_AGG_UNIQUE_LIST) list_windows = true;
         else scalar_windows = true;
     }
@@ -1427,7 +1195,7 @@ static void emit_attributes(gen *g, sig_output *out)
             put_window_cte(g, &b, "daily", daily_src, false);
             daily_src = "daily";
         }
-        if (list_windows && g->has_lists) {
+        if (list_windows && g->plan->has_lists) {
             sig_buf_puts(&b, "-- Daily values with the windows each day falls in.\n");
             put_window_cte(g, &b, "daily_values", values_src, true);
             values_src = "daily_values";
@@ -1442,60 +1210,62 @@ static void emit_attributes(gen *g, sig_output *out)
                    "        %s",
                    E);
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         const char *an = qi(g, at->name);
         const char *def = at->default_value ? sql_default(g, at) : NULL;
         const char *type = sql_type(g, at->type);
         const char *x = NULL;
         switch (at->agg) {
         case SIG_AGG_COUNTER: {
-            const char *sum = S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "n")));
+            const char *sum = S(g, "sum(%s)", in_window(g, pa, qis(g, at->name, "n")));
             x = def ? S(g, "coalesce(nullif(%s, 0), %s)", sum, def)
                     : S(g, "coalesce(%s, 0)", sum);
             break;
         }
         case SIG_AGG_SUM: {
-            const char *sum = S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "sum")));
+            const char *sum = S(g, "sum(%s)", in_window(g, pa, qis(g, at->name, "sum")));
             x = S(g, "coalesce(%s, %s)", sum, def ? def : "0");
             break;
         }
         case SIG_AGG_MIN:
         case SIG_AGG_MAX: {
             const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
-            x = minmax(g, at, in_window(g, at, qis(g, at->name, f)));
+            x = minmax(g, at, in_window(g, pa, qis(g, at->name, f)));
             if (def) x = S(g, "coalesce(%s, %s)", x, def);
             break;
         }
         case SIG_AGG_MEAN:
             x = S(g, "%s / nullif(sum(%s), 0)",
-                  T(g, d->cast, 2, S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "sum"))),
+                  T(g, d->cast, 2, S(g, "sum(%s)", in_window(g, pa, qis(g, at->name, "sum"))),
                     d->type_name[SIG_DOUBLE]),
-                  in_window(g, at, qis(g, at->name, "count")));
+                  in_window(g, pa, qis(g, at->name, "count")));
             if (def) x = S(g, "coalesce(%s, %s)", x, def);
             break;
         case SIG_AGG_FIRST:
         case SIG_AGG_LAST: {
             bool first = at->agg == SIG_AGG_FIRST;
             const char *v = qis(g, at->name, first ? "first" : "last");
-            const char *w = window_col(g, at);
+            const char *w = pa->window;
             x = T(g, first ? d->first_ordered : d->last_ordered, 5, v,
                   first ? "event_day" : "event_day DESC",
                   w ? S(g, "%s AND %s IS NOT NULL", w, v) : S(g, "%s IS NOT NULL", v),
-                  d->type_name[scalar_of_conv(attr_conv(at))], "event_day");
+                  attr_value_type(g, pa), "event_day");
             if (def) x = S(g, "coalesce(%s, %s)", x, def);
             break;
         }
         default: continue;
         }
-        sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s", comment_text(g, attr_summary(g, at)),
+        sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s", comment_text(g, attr_summary(g, pa)),
                        T(g, d->cast, 2, x, type), an);
     }
     sig_buf_printf(&b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
     /* unique lists */
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
-        const char *w = window_col(g, at);
+        const char *w = pa->window;
         const char *vc = list_value_col[at->type.scalar];
         sig_buf_printf(&b,
                        "-- %s: each value in the window and when it was last seen.\n"
@@ -1543,7 +1313,8 @@ static void emit_attributes(gen *g, sig_output *out)
                    "        a.%s",
                    E);
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         const char *an = qi(g, at->name);
         if (at->agg != SIG_AGG_UNIQUE_LIST) {
             sig_buf_printf(&b, ",\n        a.%s", an);
@@ -1552,12 +1323,13 @@ static void emit_attributes(gen *g, sig_output *out)
         const char *type = sql_type(g, at->type);
         const char *def = at->default_value ? sql_default(g, at) : T(g, d->empty_list, 1, type);
         sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s",
-                       comment_text(g, attr_summary(g, at)),
+                       comment_text(g, attr_summary(g, pa)),
                        T(g, d->cast, 2, S(g, "coalesce(l%zu.%s, %s)", i, an, def), type), an);
     }
     sig_buf_puts(&b, "\n    FROM aggregated a");
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
         sig_buf_printf(&b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
                        qis(g, at->name, "list"), i, i, E, E);
@@ -1624,10 +1396,11 @@ static void attributes_columns(gen *g, sig_sqlgen_model *m)
     c[0] = (sig_sqlgen_column){g->qentity, entity_type_name(g),
                                S(g, "The entity value (attribute key `%s`).", v->key->name)};
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         sig_buf ad = {.arena = g->a};
         if (at->description) sig_buf_printf(&ad, "%s\n\n", at->description);
-        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, at));
+        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, pa));
         c[i + 1] = (sig_sqlgen_column){qi(g, at->name), sql_type(g, at->type), sig_buf_str(&ad)};
     }
     c[n - 1] = (sig_sqlgen_column){"updated_at", g->d->type_name[SIG_UNIX_TIMESTAMP],
@@ -1666,11 +1439,11 @@ static void emit_schema(gen *g, sig_output *out)
     yml_col(g, &b, "event_day", "DATE", "The UTC date of derived_tstamp.", false);
     yml_col(g, &b, "load_tstamp", ts, "When the event was loaded into the warehouse.", false);
     yml_col(g, &b, "loaded_at", ts, "When the run that stored this event started.", false);
-    for (size_t i = 0; i < g->ncols; i++) {
-        const prop_col *c = g->cols[i];
-        yml_col(g, &b, c->name, d->type_name[scalar_of_conv(c->kind)],
+    for (size_t i = 0; i < g->plan->ncolumns; i++) {
+        const sig_plan_column *c = g->plan->columns[i];
+        yml_col(g, &b, c->name, d->type_name[sig_conv_scalar(c->conv)],
                 S(g, "`%s` %s; NULL when absent or not convertible.",
-                  c->src->prop->text ? c->src->prop->text : "?", conv_words[c->kind]),
+                  c->prop->prop->text ? c->prop->prop->text : "?", sig_conv_words(c->conv)),
                 false);
     }
     /* daily */
@@ -1681,10 +1454,11 @@ static void emit_schema(gen *g, sig_output *out)
     yml_col(g, &b, g->entity, entity_type_name(g), ent_desc, false);
     yml_col(g, &b, "event_day", "DATE", "The event day.", false);
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         const char *n = at->name;
         const char *vt = at->agg == SIG_AGG_MEAN ? d->type_name[SIG_DOUBLE]
-                                                  : d->type_name[scalar_of_conv(attr_conv(at))];
+                                                  : (pa->value ? attr_value_type(g, pa) : d->type_name[SIG_INT64]);
         switch (at->agg) {
         case SIG_AGG_COUNTER:
             yml_col(g, &b, S(g, "%s__n", n), d->type_name[SIG_INT64],
@@ -1717,7 +1491,7 @@ static void emit_schema(gen *g, sig_output *out)
         }
     }
     yml_col(g, &b, "computed_at", ts, "When the run that computed this row started.", false);
-    if (g->has_lists) {
+    if (g->plan->has_lists) {
         sig_buf_printf(&b, "\n  - name: %s\n    description: %s\n    columns:\n",
                        yaml_str(g, model_name(g, "daily_values")),
                        yaml_str(g, "Values of the unique_list attributes per entity value and "
@@ -1726,7 +1500,7 @@ static void emit_schema(gen *g, sig_output *out)
         yml_col(g, &b, "event_day", "DATE", "The event day.", false);
         yml_col(g, &b, "attribute", NULL, "The unique_list attribute.", false);
         for (int s = 0; s < 8; s++)
-            if (g->list_scalar_used[s])
+            if ((g->plan->list_scalars >> s & 1u))
                 yml_col(g, &b, list_value_col[s], d->type_name[s],
                         S(g, "The value, for attributes of type %s_list.",
                           sig_type_name((sig_type){(sig_scalar)s, false})),
@@ -1743,10 +1517,11 @@ static void emit_schema(gen *g, sig_output *out)
                    yaml_str(g, model_name(g, "attributes")), yaml_str(g, sig_buf_str(&desc)));
     yml_col(g, &b, g->entity, entity_type_name(g), ent_desc, true);
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         sig_buf ad = {.arena = g->a};
         if (at->description) sig_buf_printf(&ad, "%s\n\n", at->description);
-        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, at));
+        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, pa));
         yml_col(g, &b, at->name, sql_type(g, at->type), sig_buf_str(&ad), false);
     }
     yml_col(g, &b, "updated_at", ts,
@@ -1954,7 +1729,7 @@ static bool generate(gen *base, const sig_model *model, sig_output *out, const c
         g.run_ts = g.plain ? d->current_utc_timestamp
                            : T(&g, d->timestamp_literal, 1,
                                "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S.%f\") }}'");
-        plan_columns(&g);
+        g.plan = sig_plan_view(arena, g.v);
         if (!check_fields(&g) || !check_names(&g)) {
             ok = false;
             continue;
@@ -1962,7 +1737,7 @@ static bool generate(gen *base, const sig_model *model, sig_output *out, const c
         if (!ok) continue;
         emit_events(&g, out);
         emit_daily(&g, out);
-        if (g.has_lists) emit_daily_values(&g, out);
+        if (g.plan->has_lists) emit_daily_values(&g, out);
         emit_attributes(&g, out);
         if (!g.plain) emit_schema(&g, out);
     }

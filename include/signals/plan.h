@@ -124,6 +124,12 @@ typedef struct sig_view_plan {
     unsigned list_scalars;     /* bit sig_scalar: element types of value sets */
 } sig_view_plan;
 
+/* The JSONPath into the warehouse column of JSON property `p` (event or
+ * entity): the entity index first, then the steps, fields that are not
+ * identifiers double-quoted: "$[0].price", "$.a[2].\"b c\"". Allocated in
+ * `arena`; "$" for an atomic property. */
+const char *sig_plan_path(sig_arena *arena, const sig_property *p);
+
 /* Lowers view `v` (offline, with attributes, from a checked model) into a
  * plan allocated in `arena`. Never fails (the model is checked); returns
  * NULL only when `v` or `arena` is NULL. */
