@@ -329,15 +329,16 @@ static const char *col_expr(gen *g, const sig_plan_column *c)
 
 /* ----------------------------------------------------------- attributes */
 
-/* The value column an attribute aggregates (quoted), and its SQL type. */
+/* The value column an attribute aggregates (quoted). */
 static const char *attr_value_col(gen *g, const sig_plan_attr *pa)
 {
     return qi(g, pa->value->name);
 }
 
-static const char *attr_value_type(gen *g, const sig_plan_attr *pa)
+/* Does the attribute keep a value set (P_daily_values) rather than columns? */
+static bool keeps_values(const sig_agg_info *agg)
 {
-    return g->d->type_name[sig_conv_scalar(pa->value->conv)];
+    return (agg->states & SIG_STATE_BIT(SIG_STATE_VALUES)) != 0;
 }
 
 /* The SQL type of a Field type. */
@@ -934,7 +935,7 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
-        if ((at->agg == SIG_AGG_UNIQUE_LIST) != lists) continue;
+        if (keeps_values(pa->agg) != lists) continue;
         sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", comment_text(g, at->name),
                        match_sql(g, pa, "        "), qis(g, at->name, "match"));
     }
@@ -956,13 +957,56 @@ static const char *jinja_key(gen *g, const char *ident)
     return sig_buf_str(&b);
 }
 
-/* min or max of `x` for the attribute (booleans: the dialect's way) */
-static const char *minmax(gen *g, const sig_attribute *at, const char *x)
+/* What each daily state column holds: for its `--` comment in SQL and its
+ * description in schema.yml. Values (unique_list) are rows of P_daily_values. */
+static const struct {
+    const char *sql, *yml;
+} state_text[SIG_STATE__COUNT] = {
+    [SIG_STATE_EVENTS] = {"number of events", "number of its events that day."},
+    [SIG_STATE_SUM] = {"sum of the values (NULL: no value)",
+                       "sum of the values that day (NULL: no value)."},
+    [SIG_STATE_COUNT] = {"number of the values", "number of values that day."},
+    [SIG_STATE_MIN] = {"smallest value", "smallest value that day."},
+    [SIG_STATE_MAX] = {"largest value", "largest value that day."},
+    [SIG_STATE_FIRST] = {"value of the earliest event with a value (ties: smallest event_id)",
+                         "value of the day's earliest event with a value."},
+    [SIG_STATE_LAST] = {"value of the latest event with a value (ties: largest event_id)",
+                        "value of the day's latest event with a value."},
+};
+
+/* min or max of `x` for a min or max state (booleans: the dialect's way) */
+static const char *minmax(gen *g, const sig_plan_state *st, const char *x)
 {
-    bool min = at->agg == SIG_AGG_MIN;
-    const char *tpl = at->type.scalar == SIG_BOOL ? (min ? g->d->bool_min : g->d->bool_max) : NULL;
+    bool min = st->kind == SIG_STATE_MIN;
+    const char *tpl = st->type.scalar == SIG_BOOL ? (min ? g->d->bool_min : g->d->bool_max) : NULL;
     if (!tpl) tpl = min ? "min({0})" : "max({0})";
     return T(g, tpl, 1, x);
+}
+
+/* The daily state `st` of attribute `pa` over the day's flagged events
+ * (`m`: its match flag column). */
+static const char *daily_state_sql(gen *g, const sig_plan_attr *pa, const sig_plan_state *st,
+                                   const char *m)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *v = pa->value ? attr_value_col(g, pa) : NULL;
+    switch (st->kind) {
+    case SIG_STATE_EVENTS: return S(g, "count(CASE WHEN %s THEN 1 END)", m);
+    case SIG_STATE_SUM: return S(g, "sum(CASE WHEN %s THEN %s END)", m, v);
+    case SIG_STATE_COUNT: return S(g, "count(CASE WHEN %s THEN %s END)", m, v);
+    case SIG_STATE_MIN:
+    case SIG_STATE_MAX: return minmax(g, st, S(g, "CASE WHEN %s THEN %s END", m, v));
+    case SIG_STATE_FIRST:
+    case SIG_STATE_LAST: {
+        bool first = st->kind == SIG_STATE_FIRST;
+        return T(g, first ? d->first_ordered : d->last_ordered, 5, v,
+                 first ? "derived_tstamp NULLS FIRST, event_id"
+                       : "derived_tstamp DESC NULLS LAST, event_id DESC",
+                 S(g, "%s AND %s IS NOT NULL", m, v), d->type_name[st->type.scalar],
+                 "derived_tstamp, event_id");
+    }
+    default: return NULL;
+    }
 }
 
 static void emit_daily(gen *g, sig_output *out)
@@ -979,51 +1023,13 @@ static void emit_daily(gen *g, sig_output *out)
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day", g->qentity);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
-        const sig_attribute *at = pa->attr;
-        const char *m = qis(g, at->name, "match");
-        const char *an = comment_text(g, at->name);
-        switch (at->agg) {
-        case SIG_AGG_COUNTER:
-            sig_buf_printf(&b, ",\n    -- %s: number of events\n    count(CASE WHEN %s THEN 1 END) AS %s",
-                           an, m, qis(g, at->name, "n"));
-            break;
-        case SIG_AGG_SUM:
-            sig_buf_printf(&b, ",\n    -- %s: sum of the values (NULL: no value)\n"
-                               "    sum(CASE WHEN %s THEN %s END) AS %s",
-                           an, m, attr_value_col(g, pa), qis(g, at->name, "sum"));
-            break;
-        case SIG_AGG_MIN:
-        case SIG_AGG_MAX: {
-            const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
-            sig_buf_printf(&b, ",\n    -- %s: %s value\n    %s AS %s", an,
-                           at->agg == SIG_AGG_MIN ? "smallest" : "largest",
-                           minmax(g, at, S(g, "CASE WHEN %s THEN %s END", m, attr_value_col(g, pa))),
-                           qis(g, at->name, f));
-            break;
-        }
-        case SIG_AGG_MEAN:
-            sig_buf_printf(&b,
-                           ",\n    -- %s: sum and number of the values\n"
-                           "    sum(CASE WHEN %s THEN %s END) AS %s,\n"
-                           "    count(CASE WHEN %s THEN %s END) AS %s",
-                           an, m, attr_value_col(g, pa), qis(g, at->name, "sum"), m,
-                           attr_value_col(g, pa), qis(g, at->name, "count"));
-            break;
-        case SIG_AGG_FIRST:
-        case SIG_AGG_LAST: {
-            bool first = at->agg == SIG_AGG_FIRST;
-            const char *v = attr_value_col(g, pa);
-            sig_buf_printf(&b, ",\n    -- %s: value of the %s event with a value (ties: %s event_id)\n    %s AS %s",
-                           an, first ? "earliest" : "latest", first ? "smallest" : "largest",
-                           T(g, first ? d->first_ordered : d->last_ordered, 5, v,
-                             first ? "derived_tstamp NULLS FIRST, event_id"
-                                   : "derived_tstamp DESC NULLS LAST, event_id DESC",
-                             S(g, "%s AND %s IS NOT NULL", m, v),
-                             attr_value_type(g, pa), "derived_tstamp, event_id"),
-                           qis(g, at->name, first ? "first" : "last"));
-            break;
-        }
-        default: break;
+        const char *m = qis(g, pa->attr->name, "match");
+        for (size_t j = 0; j < pa->nstates; j++) {
+            const sig_plan_state *st = &pa->states[j];
+            const char *x = daily_state_sql(g, pa, st, m);
+            if (!x) continue;
+            sig_buf_printf(&b, ",\n    -- %s: %s\n    %s AS %s", comment_text(g, pa->attr->name),
+                           state_text[st->kind].sql, x, qi(g, st->column));
         }
     }
     sig_buf_printf(&b,
@@ -1053,7 +1059,7 @@ static void emit_daily_values(gen *g, sig_output *out)
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
-        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
+        if (!keeps_values(pa->agg)) continue;
         const char *v = attr_value_col(g, pa);
         const char *val = v;
         if (at->type.scalar == SIG_FLOAT)
@@ -1119,8 +1125,7 @@ static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src,
     sig_ptrvec seen = {0};
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
-        const sig_attribute *at = pa->attr;
-        if ((at->agg == SIG_AGG_UNIQUE_LIST) != lists) continue;
+        if (keeps_values(pa->agg) != lists) continue;
         int64_t n = pa->window_days;
         if (!n) continue;
         const char *w = pa->window;
@@ -1142,6 +1147,67 @@ static bool any_window(gen *g)
     return false;
 }
 
+/* The state of `pa` of kind `k` (the planner keeps every state of the row). */
+static const sig_plan_state *state_of(const sig_plan_attr *pa, sig_state_kind k)
+{
+    for (size_t i = 0; i < pa->nstates; i++)
+        if (pa->states[i].kind == k) return &pa->states[i];
+    return NULL;
+}
+
+/* The daily states `st` of the days in `pa`'s window, merged (the state's
+ * merge rule, model.h sig_merge). */
+static const char *merged_state(gen *g, const sig_plan_attr *pa, const sig_plan_state *st)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *col = qi(g, st->column);
+    switch (sig_state_get(st->kind)->merge) {
+    case SIG_MERGE_SUM: return S(g, "sum(%s)", in_window(g, pa, col));
+    case SIG_MERGE_MIN:
+    case SIG_MERGE_MAX: return minmax(g, st, in_window(g, pa, col));
+    case SIG_MERGE_EARLIEST:
+    case SIG_MERGE_LATEST: {
+        bool first = sig_state_get(st->kind)->merge == SIG_MERGE_EARLIEST;
+        const char *w = pa->window;
+        return T(g, first ? d->first_ordered : d->last_ordered, 5, col,
+                 first ? "event_day" : "event_day DESC",
+                 w ? S(g, "%s AND %s IS NOT NULL", w, col) : S(g, "%s IS NOT NULL", col),
+                 d->type_name[st->type.scalar], "event_day");
+    }
+    case SIG_MERGE_UNION: break;
+    }
+    return NULL;
+}
+
+/* The attribute's value from its merged states (before the cast to its
+ * type), `def` its default as SQL or NULL; NULL for value lists, which
+ * have their own CTEs. */
+static const char *finish_sql(gen *g, const sig_plan_attr *pa, const char *def)
+{
+    const sig_plan_state *st = &pa->states[0];
+    switch (pa->agg->finish) {
+    case SIG_FINISH_COUNT: {
+        const char *n = merged_state(g, pa, st);
+        return def ? S(g, "coalesce(nullif(%s, 0), %s)", n, def) : S(g, "coalesce(%s, 0)", n);
+    }
+    case SIG_FINISH_SUM: return S(g, "coalesce(%s, %s)", merged_state(g, pa, st), def ? def : "0");
+    case SIG_FINISH_DIVIDE: {
+        const sig_plan_state *sum = state_of(pa, SIG_STATE_SUM);
+        const sig_plan_state *count = state_of(pa, SIG_STATE_COUNT);
+        const char *x = S(g, "%s / nullif(%s, 0)",
+                          T(g, g->d->cast, 2, merged_state(g, pa, sum), g->d->type_name[SIG_DOUBLE]),
+                          merged_state(g, pa, count));
+        return def ? S(g, "coalesce(%s, %s)", x, def) : x;
+    }
+    case SIG_FINISH_VALUE: {
+        const char *x = merged_state(g, pa, st);
+        return def ? S(g, "coalesce(%s, %s)", x, def) : x;
+    }
+    case SIG_FINISH_LIST: break;
+    }
+    return NULL;
+}
+
 static void emit_attributes(gen *g, sig_output *out)
 {
     const sig_dbt_dialect *d = g->d;
@@ -1157,9 +1223,8 @@ static void emit_attributes(gen *g, sig_output *out)
     bool scalar_windows = false, list_windows = false;
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
-        const sig_attribute *at = pa->attr;
         if (!pa->window_days) continue;
-        if (at->agg == SIG_AGG_UNIQUE_LIST) list_windows = true;
+        if (keeps_values(pa->agg)) list_windows = true;
         else scalar_windows = true;
     }
     const char *daily_src = ref(g, "daily");
@@ -1215,47 +1280,8 @@ static void emit_attributes(gen *g, sig_output *out)
         const char *an = qi(g, at->name);
         const char *def = at->default_value ? sql_default(g, at) : NULL;
         const char *type = sql_type(g, at->type);
-        const char *x = NULL;
-        switch (at->agg) {
-        case SIG_AGG_COUNTER: {
-            const char *sum = S(g, "sum(%s)", in_window(g, pa, qis(g, at->name, "n")));
-            x = def ? S(g, "coalesce(nullif(%s, 0), %s)", sum, def)
-                    : S(g, "coalesce(%s, 0)", sum);
-            break;
-        }
-        case SIG_AGG_SUM: {
-            const char *sum = S(g, "sum(%s)", in_window(g, pa, qis(g, at->name, "sum")));
-            x = S(g, "coalesce(%s, %s)", sum, def ? def : "0");
-            break;
-        }
-        case SIG_AGG_MIN:
-        case SIG_AGG_MAX: {
-            const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
-            x = minmax(g, at, in_window(g, pa, qis(g, at->name, f)));
-            if (def) x = S(g, "coalesce(%s, %s)", x, def);
-            break;
-        }
-        case SIG_AGG_MEAN:
-            x = S(g, "%s / nullif(sum(%s), 0)",
-                  T(g, d->cast, 2, S(g, "sum(%s)", in_window(g, pa, qis(g, at->name, "sum"))),
-                    d->type_name[SIG_DOUBLE]),
-                  in_window(g, pa, qis(g, at->name, "count")));
-            if (def) x = S(g, "coalesce(%s, %s)", x, def);
-            break;
-        case SIG_AGG_FIRST:
-        case SIG_AGG_LAST: {
-            bool first = at->agg == SIG_AGG_FIRST;
-            const char *v = qis(g, at->name, first ? "first" : "last");
-            const char *w = pa->window;
-            x = T(g, first ? d->first_ordered : d->last_ordered, 5, v,
-                  first ? "event_day" : "event_day DESC",
-                  w ? S(g, "%s AND %s IS NOT NULL", w, v) : S(g, "%s IS NOT NULL", v),
-                  attr_value_type(g, pa), "event_day");
-            if (def) x = S(g, "coalesce(%s, %s)", x, def);
-            break;
-        }
-        default: continue;
-        }
+        const char *x = finish_sql(g, pa, def);
+        if (!x) continue;
         sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s", comment_text(g, attr_summary(g, pa)),
                        T(g, d->cast, 2, x, type), an);
     }
@@ -1264,7 +1290,7 @@ static void emit_attributes(gen *g, sig_output *out)
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
-        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
+        if (!keeps_values(pa->agg)) continue;
         const char *w = pa->window;
         const char *vc = list_value_col[at->type.scalar];
         sig_buf_printf(&b,
@@ -1316,7 +1342,7 @@ static void emit_attributes(gen *g, sig_output *out)
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
         const char *an = qi(g, at->name);
-        if (at->agg != SIG_AGG_UNIQUE_LIST) {
+        if (!keeps_values(pa->agg)) {
             sig_buf_printf(&b, ",\n        a.%s", an);
             continue;
         }
@@ -1330,7 +1356,7 @@ static void emit_attributes(gen *g, sig_output *out)
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
-        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
+        if (!keeps_values(pa->agg)) continue;
         sig_buf_printf(&b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
                        qis(g, at->name, "list"), i, i, E, E);
     }
@@ -1456,38 +1482,11 @@ static void emit_schema(gen *g, sig_output *out)
     for (size_t i = 0; i < v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
-        const char *n = at->name;
-        const char *vt = at->agg == SIG_AGG_MEAN ? d->type_name[SIG_DOUBLE]
-                                                  : (pa->value ? attr_value_type(g, pa) : d->type_name[SIG_INT64]);
-        switch (at->agg) {
-        case SIG_AGG_COUNTER:
-            yml_col(g, &b, S(g, "%s__n", n), d->type_name[SIG_INT64],
-                    S(g, "`%s`: number of its events that day.", n), false);
-            break;
-        case SIG_AGG_SUM:
-            yml_col(g, &b, S(g, "%s__sum", n), vt,
-                    S(g, "`%s`: sum of the values that day (NULL: no value).", n), false);
-            break;
-        case SIG_AGG_MIN:
-            yml_col(g, &b, S(g, "%s__min", n), vt, S(g, "`%s`: smallest value that day.", n), false);
-            break;
-        case SIG_AGG_MAX:
-            yml_col(g, &b, S(g, "%s__max", n), vt, S(g, "`%s`: largest value that day.", n), false);
-            break;
-        case SIG_AGG_MEAN:
-            yml_col(g, &b, S(g, "%s__sum", n), vt, S(g, "`%s`: sum of the values that day.", n), false);
-            yml_col(g, &b, S(g, "%s__count", n), d->type_name[SIG_INT64],
-                    S(g, "`%s`: number of values that day.", n), false);
-            break;
-        case SIG_AGG_FIRST:
-            yml_col(g, &b, S(g, "%s__first", n), vt,
-                    S(g, "`%s`: value of the day's earliest event with a value.", n), false);
-            break;
-        case SIG_AGG_LAST:
-            yml_col(g, &b, S(g, "%s__last", n), vt,
-                    S(g, "`%s`: value of the day's latest event with a value.", n), false);
-            break;
-        default: break;
+        for (size_t j = 0; j < pa->nstates; j++) {
+            const sig_plan_state *st = &pa->states[j];
+            if (!st->column) continue;
+            yml_col(g, &b, st->column, d->type_name[st->type.scalar],
+                    S(g, "`%s`: %s", at->name, state_text[st->kind].yml), false);
         }
     }
     yml_col(g, &b, "computed_at", ts, "When the run that computed this row started.", false);
@@ -1654,7 +1653,7 @@ static void emit_project(gen *g, sig_output *out, const sig_view *const *views, 
                        views[i]->name, views[i]->version, pf, pf, pf);
         bool lists = false;
         for (size_t j = 0; j < views[i]->nattributes; j++)
-            lists |= views[i]->attributes[j]->agg == SIG_AGG_UNIQUE_LIST;
+            lists |= keeps_values(sig_agg_get(views[i]->attributes[j]->agg));
         if (lists)
             sig_buf_printf(&r, "- `%s_daily_values`: per entity value and day, the values of the "
                                "unique_list attributes.\n", pf);
