@@ -57,6 +57,9 @@ typedef struct gen {
     void *sink_ud;
     /* the view's plan: its events, property columns, states and windows */
     const sig_view_plan *plan;
+    /* plain: inside the incremental part of a block, which starts at inc_mark */
+    bool inc_in_if;
+    size_t inc_mark;
 } gen;
 
 static const char *S(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -688,36 +691,26 @@ static void put_config_upsert(gen *g, sig_buf *b, const char *keys, const char *
     put_config(g, b, g->d->upsert_strategy, keys, extra);
 }
 
-/* Removes the `{%- if is_incremental() %}` blocks of generated SQL (keeping
- * their `{%- else %}` part): the full-recompute form. Each tag's `{%-`
- * strips the blanks before it, as Jinja does. */
-static const char *strip_incremental(gen *g, const char *sql)
+/* The tags of a dbt `is_incremental()` block: dbt renders the part after
+ * INC_IF on incremental runs, the part after INC_ELSE (if any) on the first
+ * run and on full refreshes. Plain SQL is a full recompute: it keeps only
+ * the else part, and each tag still strips the blanks before it, as
+ * Jinja's `{%-` does, so both forms read alike. */
+typedef enum inc_tag { INC_IF, INC_ELSE, INC_ENDIF } inc_tag;
+
+static void put_inc(gen *g, sig_buf *b, inc_tag tag)
 {
-    static const char open_tag[] = "{%- if is_incremental() %}";
-    static const char else_tag[] = "{%- else %}";
-    static const char end_tag[] = "{%- endif %}";
-    sig_buf b = {.arena = g->a};
-    int state = 0; /* 0 outside, 1 in the if part, 2 in the else part */
-    const char *p = sql;
-    while (*p) {
-        const char *tag = NULL;
-        size_t tl = 0;
-        if (strncmp(p, open_tag, sizeof open_tag - 1) == 0 && state == 0) {
-            tag = open_tag, tl = sizeof open_tag - 1, state = 1;
-        } else if (state && strncmp(p, else_tag, sizeof else_tag - 1) == 0) {
-            tag = else_tag, tl = sizeof else_tag - 1, state = 2;
-        } else if (state && strncmp(p, end_tag, sizeof end_tag - 1) == 0) {
-            tag = end_tag, tl = sizeof end_tag - 1, state = 0;
-        }
-        if (tag) {
-            while (b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\n')) b.len--;
-            p += tl;
-            continue;
-        }
-        if (state != 1) sig_buf_putc(&b, *p);
-        p++;
+    static const char *const tags[] = {"{%- if is_incremental() %}", "{%- else %}",
+                                       "{%- endif %}"};
+    if (!g->plain) {
+        sig_buf_puts(b, tags[tag]);
+        return;
     }
-    return sig_buf_str(&b);
+    if (tag != INC_IF && g->inc_in_if) b->len = g->inc_mark; /* drop the incremental part */
+    while (b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n')) b->len--;
+    if (b->data) b->data[b->len] = '\0';
+    g->inc_in_if = tag == INC_IF;
+    g->inc_mark = b->len;
 }
 
 static void attributes_columns(gen *g, sig_sqlgen_model *m);
@@ -730,7 +723,7 @@ static void finish_model(gen *g, sig_output *out, const char *kind, const char *
         return;
     }
     sig_sqlgen_model m = {.view = g->v, .kind = kind, .name = qi(g, name),
-                          .sql = strip_incremental(g, sig_buf_str(b))};
+                          .sql = sig_buf_str(b)};
     if (strcmp(kind, "attributes") == 0) attributes_columns(g, &m);
     g->sink(g->sink_ud, &m);
 }
@@ -779,15 +772,18 @@ static void emit_events(gen *g, sig_output *out)
                    "    SELECT\n"
                    "        *\n"
                    "    FROM %s\n"
-                   "    WHERE load_tstamp >= %s\n"
-                   "{%%- if is_incremental() %%}\n"
+                   "    WHERE load_tstamp >= %s\n",
+                   g->plain ? g->events_table : "{{ source('atomic', 'events') }}", start);
+    put_inc(g, &b, INC_IF);
+    sig_buf_printf(&b,
+                   "\n"
                    "      AND load_tstamp >= (\n"
                    "          SELECT coalesce(max(load_tstamp), %s)\n"
                    "          FROM {{ this }}\n"
-                   "      )\n"
-                   "{%%- endif %%}\n"
-                   "),\n\n",
-                   g->plain ? g->events_table : "{{ source('atomic', 'events') }}", start, start);
+                   "      )\n",
+                   start);
+    put_inc(g, &b, INC_ENDIF);
+    sig_buf_puts(&b, "\n),\n\n");
     sig_buf_puts(&b,
                  "-- One copy per event_id: the one loaded first (smallest load_tstamp, then\n"
                  "-- collector_tstamp).\n"
@@ -818,16 +814,18 @@ static void emit_events(gen *g, sig_output *out)
         sig_buf_printf(&b, "        %s(%s)\n", i ? "OR " : "   ", event_cond(g, g->plan->events[i]));
     sig_buf_printf(&b,
                    "    )\n"
-                   "      AND %s IS NOT NULL\n"
-                   "{%%- if is_incremental() %%}\n"
-                   "      AND NOT EXISTS (\n"
-                   "          SELECT 1\n"
-                   "          FROM {{ this }} stored\n"
-                   "          WHERE stored.event_id = e.event_id\n"
-                   "      )\n"
-                   "{%%- endif %%}\n"
-                   ")",
+                   "      AND %s IS NOT NULL\n",
                    entity_expr(g));
+    put_inc(g, &b, INC_IF);
+    sig_buf_puts(&b,
+                 "\n"
+                 "      AND NOT EXISTS (\n"
+                 "          SELECT 1\n"
+                 "          FROM {{ this }} stored\n"
+                 "          WHERE stored.event_id = e.event_id\n"
+                 "      )\n");
+    put_inc(g, &b, INC_ENDIF);
+    sig_buf_puts(&b, "\n)");
     const char *from = "view_events";
     bool raw = false, num = false;
     for (size_t i = 0; i < g->plan->nprops; i++) {
@@ -896,9 +894,10 @@ static void emit_events(gen *g, sig_output *out)
 static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
 {
     const char *E = g->qentity;
+    sig_buf_puts(b, "\nWITH\n\n");
+    put_inc(g, b, INC_IF);
     sig_buf_printf(b,
-                   "\nWITH\n\n"
-                   "{%%- if is_incremental() %%}\n\n"
+                   "\n\n"
                    "-- (entity, day) pairs that events stored since this model last ran fall on.\n"
                    "touched AS (\n"
                    "    SELECT DISTINCT\n"
@@ -909,23 +908,27 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
                    "        SELECT coalesce(max(computed_at), %s)\n"
                    "        FROM {{ this }}\n"
                    "    )\n"
-                   "),\n"
-                   "{%%- endif %%}\n\n",
+                   "),\n",
                    E, ref(g, "events"), T(g, g->d->timestamp_literal, 1, "'1970-01-01 00:00:00'"));
+    put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n\n");
     sig_buf_printf(b,
                    "-- Every stored event of those pairs (of all pairs on a full refresh): a pair\n"
                    "-- is recomputed from all its events, so late events are counted.\n"
                    "events AS (\n"
                    "    SELECT\n"
                    "        e.*\n"
-                   "    FROM %s e\n"
-                   "{%%- if is_incremental() %%}\n"
+                   "    FROM %s e\n",
+                   ref(g, "events"));
+    put_inc(g, b, INC_IF);
+    sig_buf_printf(b,
+                   "\n"
                    "    INNER JOIN touched t\n"
                    "        ON t.%s = e.%s\n"
-                   "        AND t.event_day = e.event_day\n"
-                   "{%%- endif %%}\n"
-                   "),\n\n",
-                   ref(g, "events"), E, E);
+                   "        AND t.event_day = e.event_day\n",
+                   E, E);
+    put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n),\n\n");
     sig_buf_puts(b,
                  "-- Which attributes each event counts for: one of the attribute's events,\n"
                  "-- passing its criteria.\n"
@@ -1362,8 +1365,10 @@ static void emit_attributes(gen *g, sig_output *out)
     }
     sig_buf_puts(&b, "\n)");
     /* incremental: only new or changed rows */
+    sig_buf_puts(&b, "\n\n");
+    put_inc(g, &b, INC_IF);
     sig_buf_printf(&b,
-                   "\n\n{%%- if is_incremental() %%},\n\n"
+                   ",\n\n"
                    "-- Only the rows that are new or whose values changed since they were stored;\n"
                    "-- unchanged rows keep their updated_at.\n"
                    "changed AS (\n"
@@ -1379,18 +1384,19 @@ static void emit_attributes(gen *g, sig_output *out)
         sig_buf_printf(&b, "\n       OR %s",
                        T(g, d->distinct_from, 2, S(g, "c.%s", an), S(g, "stored.%s", an)));
     }
-    sig_buf_puts(&b, "\n)\n{%- endif %}\n\n");
+    sig_buf_puts(&b, "\n)\n");
+    put_inc(g, &b, INC_ENDIF);
+    sig_buf_puts(&b, "\n\n");
     sig_buf_printf(&b, "SELECT\n    %s", E);
     for (size_t i = 0; i < g->v->nattributes; i++)
         sig_buf_printf(&b, ",\n    %s", qi(g, g->v->attributes[i]->name));
-    sig_buf_printf(&b,
-                   ",\n    %s AS updated_at\n"
-                   "{%%- if is_incremental() %%}\n"
-                   "FROM changed\n"
-                   "{%%- else %%}\n"
-                   "FROM computed\n"
-                   "{%%- endif %%}\n",
-                   g->run_ts);
+    sig_buf_printf(&b, ",\n    %s AS updated_at\n", g->run_ts);
+    put_inc(g, &b, INC_IF);
+    sig_buf_puts(&b, "\nFROM changed\n");
+    put_inc(g, &b, INC_ELSE);
+    sig_buf_puts(&b, "\nFROM computed\n");
+    put_inc(g, &b, INC_ENDIF);
+    sig_buf_puts(&b, "\n");
     finish_model(g, out, "attributes", name, &b);
 }
 

@@ -14,13 +14,15 @@
  * order: the view's attributes in order, and for each its value, then its
  * `all` criteria, then its `any` criteria (first use wins).
  *
- * Where the redesign stands (read before extending): the dbt backend reads
- * property columns, event filters and per-attribute states from here; its
- * SQL text is still assembled per dialect template in backends/dbt/dbt.c,
- * and the DDL backend still strips Jinja from that text. Shared partial
- * states (two attributes with the same events, criteria and value) are
- * not yet merged: each attribute keeps its own columns, as the goldens
- * expect. */
+ * Where the redesign stands (read before extending; docs/plan-json.md has
+ * the full note): the dbt backend reads property columns, event filters,
+ * states, merges, finishes and windows from here, and renders each
+ * incremental block in either materialisation (dbt incremental, or the
+ * DDL backend's full recompute). Its SQL text is still assembled from
+ * printf formats and dialect templates in backends/dbt/dbt.c, not from an
+ * expression tree. Shared partial states (two attributes with the same
+ * events, criteria and value) are not merged yet: each attribute keeps its
+ * own columns, as the goldens expect. */
 #ifndef SIGNALS_PLAN_H
 #define SIGNALS_PLAN_H
 
