@@ -99,6 +99,7 @@ static bool numeric_conv(sig_conv k)
 typedef struct lower {
     sig_arena *a;
     sig_ptrvec props, cols, events, event_keys;
+    sig_ptrvec state_keys, state_cols; /* states kept so far: identity, column */
 } lower;
 
 static bool ieq(const char *a, const char *b)
@@ -235,6 +236,70 @@ static const sig_plan_criterion *lower_criteria(lower *L, const sig_criterion *c
     return out;
 }
 
+/* A literal, canonically (for state identities). */
+static void put_literal(sig_buf *b, const sig_literal *l)
+{
+    switch (l->kind) {
+    case SIG_LIT_STRING:
+        sig_buf_printf(b, "s%zu:", strlen(l->str));
+        sig_buf_puts(b, l->str);
+        break;
+    case SIG_LIT_INT: sig_buf_printf(b, "i%lld", (long long)l->i); break;
+    case SIG_LIT_DECIMAL:
+        if (l->str) sig_buf_printf(b, "d%s", l->str);
+        else sig_buf_printf(b, "d%.17g", l->d);
+        break;
+    case SIG_LIT_BOOL: sig_buf_puts(b, l->b ? "true" : "false"); break;
+    case SIG_LIT_LIST:
+        sig_buf_printf(b, "[%zu", l->nitems);
+        for (size_t i = 0; i < l->nitems; i++) {
+            sig_buf_putc(b, ',');
+            put_literal(b, &l->items[i]);
+        }
+        sig_buf_putc(b, ']');
+        break;
+    }
+}
+
+/* What decides which events a state counts and what it reads: the event
+ * filters (a set), the criteria on their columns, the value column. */
+static const char *match_identity(lower *L, const sig_plan_attr *pa)
+{
+    sig_buf b = {.arena = L->a};
+    for (size_t e = 0; e < L->events.len; e++) {
+        bool used = false;
+        for (size_t i = 0; i < pa->nevents && !used; i++) used = pa->events[i] == e;
+        if (used) sig_buf_printf(&b, "e%zu;", e);
+    }
+    const sig_plan_criterion *sets[2] = {pa->all, pa->any};
+    size_t counts[2] = {pa->nall, pa->nany};
+    for (int k = 0; k < 2; k++) {
+        sig_buf_puts(&b, k ? "|any;" : "|all;");
+        for (size_t i = 0; i < counts[k]; i++) {
+            sig_buf_printf(&b, "%s %s ", sets[k][i].column->name, sig_op_name(sets[k][i].criterion->op));
+            put_literal(&b, &sets[k][i].criterion->value);
+            sig_buf_putc(&b, ';');
+        }
+    }
+    sig_buf_printf(&b, "|%s", pa->value ? pa->value->name : "-");
+    return sig_buf_str(&b);
+}
+
+/* Gives `st` the column of an equal state kept earlier, or records it. */
+static void share_state(lower *L, const char *match, sig_plan_state *st)
+{
+    const char *key = sig_arena_printf(L->a, "%s|%s", sig_state_get(st->kind)->name, match);
+    for (size_t i = 0; i < L->state_keys.len; i++) {
+        if (strcmp(L->state_keys.items[i], key) == 0) {
+            st->column = L->state_cols.items[i];
+            st->shared = true;
+            return;
+        }
+    }
+    sig_ptrvec_push(L->a, &L->state_keys, (void *)(uintptr_t)key);
+    sig_ptrvec_push(L->a, &L->state_cols, (void *)(uintptr_t)st->column);
+}
+
 static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
 {
     const sig_agg_info *agg = sig_agg_get(at->agg);
@@ -252,6 +317,7 @@ static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
     pa->nevents = at->nevents;
     pa->match = sig_arena_printf(L->a, "%s__match", at->name);
     sig_type value_type = {pa->value ? sig_conv_scalar(pa->value->conv) : SIG_INT64, false};
+    const char *match = match_identity(L, pa);
     for (unsigned k = 0; k < SIG_STATE__COUNT; k++) {
         if (!(agg->states & SIG_STATE_BIT(k))) continue;
         const sig_state_info *si = sig_state_get((sig_state_kind)k);
@@ -261,7 +327,11 @@ static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
         if (k == SIG_STATE_VALUES) st->type = (sig_type){at->type.scalar, false};
         else if (si->value_typed) st->type = value_type;
         else st->type = (sig_type){SIG_INT64, false};
+        if (st->column) share_state(L, match, st);
     }
+    bool owns = false;
+    for (size_t i = 0; i < pa->nstates; i++) owns |= !pa->states[i].shared;
+    if (!owns) pa->match = NULL; /* no column of its own reads the flag */
     /* a window of N seconds covers the N/86400 days (rounded up) ending today */
     pa->window_days = at->period_seconds > 0 ? (at->period_seconds + 86399) / 86400 : 0;
     pa->window = pa->window_days

@@ -117,6 +117,7 @@ static cJSON *attr_json(const sig_plan_attr *pa)
     cJSON_AddItemToObject(crit, "all", criteria_json(pa->all, pa->nall));
     cJSON_AddItemToObject(crit, "any", criteria_json(pa->any, pa->nany));
     add_str(o, "value", pa->value ? pa->value->name : NULL);
+    add_str(o, "match", pa->match);
     cJSON *states = cJSON_AddArrayToObject(o, "states");
     for (size_t i = 0; i < pa->nstates; i++) {
         const sig_plan_state *st = &pa->states[i];
@@ -126,6 +127,7 @@ static cJSON *attr_json(const sig_plan_attr *pa)
         add_str(e, "column", st->column);
         cJSON_AddStringToObject(e, "type", sig_type_name(st->type));
         cJSON_AddStringToObject(e, "merge", si->merge_name);
+        cJSON_AddBoolToObject(e, "shared", st->shared);
         cJSON_AddItemToArray(states, e);
     }
     if (pa->window_days) cJSON_AddNumberToObject(o, "window_days", (double)pa->window_days);

@@ -938,9 +938,9 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
-        if (keeps_values(pa->agg) != lists) continue;
+        if (keeps_values(pa->agg) != lists || !pa->match) continue;
         sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", comment_text(g, at->name),
-                       match_sql(g, pa, "        "), qis(g, at->name, "match"));
+                       match_sql(g, pa, "        "), qi(g, pa->match));
     }
     sig_buf_puts(b, "\n    FROM events\n)");
 }
@@ -1026,9 +1026,10 @@ static void emit_daily(gen *g, sig_output *out)
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day", g->qentity);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
-        const char *m = qis(g, pa->attr->name, "match");
+        const char *m = pa->match ? qi(g, pa->match) : NULL;
         for (size_t j = 0; j < pa->nstates; j++) {
             const sig_plan_state *st = &pa->states[j];
+            if (st->shared) continue; /* an earlier attribute's column */
             const char *x = daily_state_sql(g, pa, st, m);
             if (!x) continue;
             sig_buf_printf(&b, ",\n    -- %s: %s\n    %s AS %s", comment_text(g, pa->attr->name),
@@ -1092,7 +1093,7 @@ static void emit_daily_values(gen *g, sig_output *out)
                        "    FROM flagged\n"
                        "    WHERE %s\n"
                        "      AND %s IS NOT NULL\n",
-                       qis(g, at->name, "match"), v);
+                       qi(g, pa->match), v);
     }
     sig_buf_puts(&b, ")\n\n");
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day,\n    attribute", g->qentity);
@@ -1490,7 +1491,7 @@ static void emit_schema(gen *g, sig_output *out)
         const sig_attribute *at = pa->attr;
         for (size_t j = 0; j < pa->nstates; j++) {
             const sig_plan_state *st = &pa->states[j];
-            if (!st->column) continue;
+            if (!st->column || st->shared) continue;
             yml_col(g, &b, st->column, d->type_name[st->type.scalar],
                     S(g, "`%s`: %s", at->name, state_text[st->kind].yml), false);
         }

@@ -20,9 +20,7 @@
  * incremental block in either materialisation (dbt incremental, or the
  * DDL backend's full recompute). Its SQL text is still assembled from
  * printf formats and dialect templates in backends/dbt/dbt.c, not from an
- * expression tree. Shared partial states (two attributes with the same
- * events, criteria and value) are not merged yet: each attribute keeps its
- * own columns, as the goldens expect. */
+ * expression tree. */
 #ifndef SIGNALS_PLAN_H
 #define SIGNALS_PLAN_H
 
@@ -87,6 +85,11 @@ typedef struct sig_plan_state {
     const char *column;        /* `<attribute>__<suffix>`; NULL for values
                                 * (rows of the daily values stage) */
     sig_type type;             /* int64 for counts, else the value's type */
+    /* An earlier attribute of the view keeps the same state (same kind,
+     * events, criteria and value; windows may differ, as they apply when
+     * days merge): `column` is that attribute's, computed once. Value sets
+     * are never shared (their rows are keyed by attribute). */
+    bool shared;
 } sig_plan_state;
 
 typedef struct sig_plan_attr {
@@ -100,7 +103,8 @@ typedef struct sig_plan_attr {
     const sig_plan_criterion *any;
     size_t nany;
     const sig_plan_column *value; /* NULL when the aggregation reads none */
-    const char *match;         /* the per-event flag column `<attribute>__match` */
+    const char *match;         /* the per-event flag column `<attribute>__match`;
+                                * NULL when every state is shared (unread) */
     sig_plan_state states[SIG_STATE__COUNT]; /* in sig_state_kind order */
     size_t nstates;
     int64_t window_days;       /* whole days ending today; 0 = lifetime */

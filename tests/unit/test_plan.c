@@ -112,17 +112,17 @@ TEST(plan_states_windows_finish)
     if (!root) return;
     cJSON *v = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "views"), 0);
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 0), "states"),
-               "[{\"state\":\"events\",\"column\":\"n_views__n\",\"type\":\"int64\",\"merge\":\"sum\"}]");
+               "[{\"state\":\"events\",\"column\":\"n_views__n\",\"type\":\"int64\",\"merge\":\"sum\",\"shared\":false}]");
     CHECK_INT(cJSON_GetObjectItem(attr(v, 0), "window_days")->valueint, 7);
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 2), "states"),
-               "[{\"state\":\"sum\",\"column\":\"avg_price__sum\",\"type\":\"double\",\"merge\":\"sum\"},"
-               "{\"state\":\"count\",\"column\":\"avg_price__count\",\"type\":\"int64\",\"merge\":\"sum\"}]");
+               "[{\"state\":\"sum\",\"column\":\"avg_price__sum\",\"type\":\"double\",\"merge\":\"sum\",\"shared\":false},"
+               "{\"state\":\"count\",\"column\":\"avg_price__count\",\"type\":\"int64\",\"merge\":\"sum\",\"shared\":false}]");
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 2), "finish"), "{\"kind\":\"divide\",\"default\":null}");
     CHECK(cJSON_IsNull(cJSON_GetObjectItem(attr(v, 2), "window_days")));
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 3), "states"),
-               "[{\"state\":\"min\",\"column\":\"cheapest__min\",\"type\":\"int64\",\"merge\":\"min\"}]");
+               "[{\"state\":\"min\",\"column\":\"cheapest__min\",\"type\":\"int64\",\"merge\":\"min\",\"shared\":false}]");
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 5), "states"),
-               "[{\"state\":\"values\",\"column\":null,\"type\":\"string\",\"merge\":\"union\"}]");
+               "[{\"state\":\"values\",\"column\":null,\"type\":\"string\",\"merge\":\"union\",\"shared\":false}]");
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 5), "finish"),
                "{\"kind\":\"list\",\"default\":null,\"cap\":100}");
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 5), "criteria"),
@@ -131,7 +131,7 @@ TEST(plan_states_windows_finish)
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 6), "finish"), "{\"kind\":\"value\",\"default\":\"none\"}");
     CHECK_JSON(cJSON_GetObjectItem(attr(v, 6), "states"),
                "[{\"state\":\"first\",\"column\":\"first_src__first\",\"type\":\"string\","
-               "\"merge\":\"earliest\"}]");
+               "\"merge\":\"earliest\",\"shared\":false}]");
     cJSON_Delete(root);
 }
 
@@ -162,5 +162,47 @@ TEST(plan_deterministic_and_struct)
     CHECK_STR(sig_conv_name(SIG_CONV__COUNT), "?");
     CHECK_STR(sig_conv_words(SIG_CONV_INT32), "as a 32-bit integer");
     CHECK_INT(sig_conv_scalar(SIG_CONV_TIMESTAMP), SIG_UNIX_TIMESTAMP);
+    sig_ctx_free(ctx);
+}
+
+/* Equal daily states are kept once: the same kind, events (as a set),
+ * criteria and value; windows differ freely, criteria or events do not. */
+TEST(plan_shared_states)
+{
+    static const char src[] =
+        "event pv = iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0\n"
+        "event pv2 = iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0\n"
+        "event cart = iglu:com.acme/add_to_cart/jsonschema/1-*-*\n"
+        "attribute n_7 = counter() from pv, cart over last 7 days\n"
+        "attribute n_30 = counter() from cart, pv2 over last 30 days\n"
+        "attribute n_src = counter() from pv, cart where mkt_source = \"x\"\n"
+        "attribute total = sum(se_value) from pv where se_value > 1\n"
+        "attribute avg = mean(se_value) from pv where se_value > 1 over last 3 days\n"
+        "attribute avg2 = mean(se_value) from pv where se_value > 2\n"
+        "view v { entity domain_userid  offline true\n"
+        "    attributes n_7, n_30, n_src, total, avg, avg2 }\n";
+    sig_ctx *ctx = sig_ctx_new();
+    sig_ctx_add_buffer(ctx, "t.signals", src, strlen(src));
+    const sig_model *m = sig_ctx_check(ctx);
+    CHECK(m != NULL);
+    if (!m) {
+        sig_ctx_free(ctx);
+        return;
+    }
+    const sig_view_plan *p = sig_plan_view(sig_ctx_arena(ctx), m->views[0]);
+    CHECK(!p->attrs[0].states[0].shared);
+    CHECK(p->attrs[1].states[0].shared); /* same events, other order and name */
+    CHECK_STR(p->attrs[1].states[0].column, "n_7__n");
+    CHECK(p->attrs[1].match == NULL); /* no column of its own reads a flag */
+    CHECK_STR(p->attrs[4].match, "avg__match");
+    CHECK(!p->attrs[2].states[0].shared); /* criteria differ */
+    CHECK_STR(p->attrs[2].states[0].column, "n_src__n");
+    CHECK(!p->attrs[3].states[0].shared);
+    CHECK(p->attrs[4].states[0].shared); /* mean's sum is sum's */
+    CHECK_STR(p->attrs[4].states[0].column, "total__sum");
+    CHECK(!p->attrs[4].states[1].shared);
+    CHECK_STR(p->attrs[4].states[1].column, "avg__count");
+    CHECK(!p->attrs[5].states[0].shared); /* another criterion literal */
+    CHECK_STR(p->attrs[5].states[0].column, "avg2__sum");
     sig_ctx_free(ctx);
 }
