@@ -906,6 +906,25 @@ static bool check_cmp(ck *c, const sig_ast_expr *e, const sig_property *prop, bo
                       "compare with `=`");
         return false;
     }
+    if (op == SIG_OP_LIKE) {
+        /* `\` escapes `%`, `_` and itself, and nothing else: the one reading
+         * every target shares (Databricks rejects any other escape,
+         * PostgreSQL a trailing one; docs/language.md section 5) */
+        for (const char *p = v->str; *p; p++) {
+            if (*p != '\\') continue;
+            if (p[1] == '%' || p[1] == '_' || p[1] == '\\') {
+                p++;
+                continue;
+            }
+            sig_diag *d = sig_error(c->ctx, v->loc, "E0333", "%s in a `like` pattern",
+                                    p[1] ? "invalid escape" : "trailing backslash");
+            sig_diag_label(c->ctx, d, p[1] ? "a backslash escapes only `%%`, `_` or a backslash"
+                                           : "the pattern ends with an escaping backslash");
+            sig_diag_help(c->ctx, d, "to match a backslash itself, write it twice in the "
+                                     "pattern: `\\\\\\\\` in the string literal");
+            return false;
+        }
+    }
     if (op == SIG_OP_LT || op == SIG_OP_GT || op == SIG_OP_LE || op == SIG_OP_GE) {
         bool ts = known && !prop->type.list && prop->type.scalar == SIG_UNIX_TIMESTAMP;
         if (k == VK_BOOL || (k == VK_STRING && !ts)) {

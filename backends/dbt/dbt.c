@@ -102,54 +102,127 @@ static void put_jinja_safe(const gen *g, sig_buf *b, const char *s)
     }
 }
 
-/* A SQL string literal of `s` for the dialect. */
+/* A control character that a string literal must not carry raw: Jinja
+ * turns CR (and CRLF) into LF in every template, and a literal on one line
+ * keeps the SQL line-oriented (`--` comments, scripts split by line). */
+static bool is_ctl(unsigned char c)
+{
+    return c < 0x20 || c == 0x7f;
+}
+
+/* A SQL string literal of `s` for the dialect: one line, the same text on
+ * every target, through Jinja too. A control character is escaped inside
+ * the literal where the dialect has an escape for it (char_escape); else the
+ * literal is cut there and the pieces are joined with || to char_expr, in
+ * parentheses. */
 static const char *sql_str(gen *g, const char *s)
 {
     sig_buf b = {.arena = g->a};
-    sig_buf_putc(&b, '\'');
     sig_buf esc = {.arena = g->a};
-    for (const char *p = s; *p; p++) {
-        /* where backslash escapes, a quote is \' too (BigQuery and Spark read
-         * '' as two adjacent literals) */
-        if (*p == '\'') sig_buf_putc(&esc, g->d->backslash_escapes ? '\\' : '\'');
-        else if (*p == '\\' && g->d->backslash_escapes) sig_buf_putc(&esc, '\\');
-        sig_buf_putc(&esc, *p);
+    int pieces = 0;
+    for (const unsigned char *p = (const unsigned char *)s;; p++) {
+        if (*p && is_ctl(*p) && g->d->char_escape) {
+            const char *e = strchr("\nn\rr\tt", *p);
+            if (e) sig_buf_printf(&esc, "\\%c", e[1]);
+            else sig_dbt_tpl(&esc, g->d->char_escape, 1, (const char *const[]){S(g, "%04x", *p)});
+            continue;
+        }
+        if (*p && !is_ctl(*p)) {
+            /* where backslash escapes, a quote is \' too (BigQuery and Spark
+             * read '' as two adjacent literals) */
+            if (*p == '\'') sig_buf_putc(&esc, g->d->backslash_escapes ? '\\' : '\'');
+            else if (*p == '\\' && g->d->backslash_escapes) sig_buf_putc(&esc, '\\');
+            sig_buf_putc(&esc, (char)*p);
+            continue;
+        }
+        /* the end, or a control character as an expression: close the
+         * piece so far (the empty literal when it is all there is) */
+        if (esc.len || (!*p && !pieces)) {
+            if (pieces++) sig_buf_puts(&b, " || ");
+            sig_buf_putc(&b, '\'');
+            put_jinja_safe(g, &b, sig_buf_str(&esc));
+            sig_buf_putc(&b, '\'');
+            esc = (sig_buf){.arena = g->a};
+        }
+        if (!*p) break;
+        if (pieces++) sig_buf_puts(&b, " || ");
+        sig_dbt_tpl(&b, g->d->char_expr, 1, (const char *const[]){S(g, "%u", *p)});
     }
-    put_jinja_safe(g, &b, sig_buf_str(&esc));
-    sig_buf_putc(&b, '\'');
-    return sig_buf_str(&b);
+    return pieces > 1 ? S(g, "(%s)", sig_buf_str(&b)) : sig_buf_str(&b);
+}
+
+/* A LIKE comparison of `col` with `pattern`, whose `\` escapes `%`, `_`
+ * and `\` (docs/language.md section 5; the checker rejects any other use of
+ * `\`, E0333), written so that every target reads it so: each dialect's
+ * ESCAPE clause, or none where `\` is the only escape (BigQuery). */
+static const char *like_sql(gen *g, const char *col, const char *pattern)
+{
+    return T(g, g->d->like, 3, col, sql_str(g, pattern), sql_str(g, "\\"));
 }
 
 /* Text for a `--` comment: one line, Jinja-safe. */
 static const char *comment_text(gen *g, const char *s)
 {
     sig_buf raw = {.arena = g->a};
-    for (const char *p = s; *p; p++)
-        sig_buf_putc(&raw, (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        sig_buf_putc(&raw, is_ctl(*p) ? ' ' : (char)*p);
     sig_buf b = {.arena = g->a};
     put_jinja_safe(g, &b, sig_buf_str(&raw));
     return sig_buf_str(&b);
 }
 
-/* A YAML double-quoted scalar, Jinja-safe (dbt renders yml strings). */
+/* Whether dbt renders a yml string with Jinja: only one that holds one of
+ * {{ {% {# }} %} #} (get_rendered in dbt/clients/jinja.py, dbt-core). */
+static bool jinja_renders(const char *s)
+{
+    for (const char *p = s; *p && p[1]; p++)
+        if ((p[0] == '{' && strchr("{%#", p[1])) || (strchr("#}%", p[0]) && p[1] == '}'))
+            return true;
+    return false;
+}
+
+/* A YAML double-quoted scalar that reaches dbt as `s`: Jinja-safe (dbt
+ * renders yml strings), every character YAML could read as a line break or
+ * reject escaped. A string that dbt renders loses its CRs (Jinja turns them
+ * into LF) and a final LF: these are then written as Jinja expressions. */
 static const char *yaml_str(gen *g, const char *s)
 {
-    sig_buf raw = {.arena = g->a};
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '"': sig_buf_puts(&raw, "\\\""); break;
-        case '\\': sig_buf_puts(&raw, "\\\\"); break;
-        case '\n': sig_buf_puts(&raw, "\\n"); break;
-        case '\t': sig_buf_puts(&raw, "\\t"); break;
-        case '\r': sig_buf_puts(&raw, "\\r"); break;
-        default:
-            if (*p < 0x20 || *p == 0x7f) sig_buf_printf(&raw, "\\x%02x", *p);
-            else sig_buf_putc(&raw, (char)*p);
-        }
-    }
+    bool rendered = !g->plain && jinja_renders(s);
     sig_buf b = {.arena = g->a};
     sig_buf_putc(&b, '"');
-    put_jinja_safe(g, &b, sig_buf_str(&raw));
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (!g->plain && p[0] == '{' && (p[1] == '{' || p[1] == '%' || p[1] == '#')) {
+            sig_buf_puts(&b, "{{ '{' }}");
+            continue;
+        }
+        switch (*p) {
+        case '"': sig_buf_puts(&b, "\\\""); break;
+        case '\\': sig_buf_puts(&b, "\\\\"); break;
+        case '\n': sig_buf_puts(&b, rendered && !p[1] ? "{{ '\\\\n' }}" : "\\n"); break;
+        case '\t': sig_buf_puts(&b, "\\t"); break;
+        case '\r': sig_buf_puts(&b, rendered ? "{{ '\\\\r' }}" : "\\r"); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f) {
+                sig_buf_printf(&b, "\\x%02x", *p);
+            } else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+                /* C1 controls: U+0085 is a line break to YAML, the others
+                 * are not printable (yaml.org/spec/1.2.2, 5.4 and 5.1) */
+                sig_buf_printf(&b, "\\x%02x", p[1]);
+                p++;
+            } else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+                /* U+2028, U+2029: line breaks to YAML 1.1 (PyYAML, dbt) */
+                sig_buf_printf(&b, "\\u%04x", 0x2000 + (p[2] - 0x80));
+                p += 2;
+            } else if (p[0] == 0xef && ((p[1] == 0xbb && p[2] == 0xbf) ||
+                                        (p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf)))) {
+                /* U+FEFF (a byte order mark to YAML), U+FFFE, U+FFFF */
+                sig_buf_printf(&b, "\\u%04x", p[1] == 0xbb ? 0xfeff : 0xff00 + p[2] + 0x40);
+                p += 2;
+            } else {
+                sig_buf_putc(&b, (char)*p);
+            }
+        }
+    }
     sig_buf_putc(&b, '"');
     return sig_buf_str(&b);
 }
@@ -387,8 +460,11 @@ static void put_literal_text(sig_buf *b, const sig_literal *l)
         sig_buf_putc(b, '"');
         for (const char *p = l->str; *p; p++) {
             if (*p == '"' || *p == '\\') sig_buf_putc(b, '\\');
-            if (*p == '\n') { sig_buf_puts(b, "\\n"); continue; }
-            sig_buf_putc(b, *p);
+            if (*p == '\n') sig_buf_puts(b, "\\n");
+            else if (*p == '\r') sig_buf_puts(b, "\\r");
+            else if (*p == '\t') sig_buf_puts(b, "\\t");
+            else if (is_ctl((unsigned char)*p)) sig_buf_printf(b, "\\u%04x", (unsigned char)*p);
+            else sig_buf_putc(b, *p);
         }
         sig_buf_putc(b, '"');
         break;
@@ -518,7 +594,7 @@ static const char *criterion_sql(gen *g, const sig_plan_criterion *pc)
     else lit = sql_scalar_literal(g, l, s);
     switch (c->op) {
     case SIG_OP_NE: return S(g, "(%s IS NULL OR %s <> %s)", col, col, lit);
-    case SIG_OP_LIKE: return S(g, "%s LIKE %s", col, lit);
+    case SIG_OP_LIKE: return like_sql(g, col, l->str);
     default: return S(g, "%s %s %s", col, op_text(c->op), lit);
     }
 }

@@ -23,6 +23,8 @@ static const sig_dbt_dialect dialects[] = {
         .quote_open = "\"",
         .quote_close = "\"",
         .backslash_escapes = false,
+        /* no escapes in '...' literals: chr() (duckdb.org/docs/sql/data_types/text) */
+        .char_expr = "chr({0})",
         .type_name = {
             [SIG_BYTES] = "VARCHAR",
             [SIG_STRING] = "VARCHAR",
@@ -42,6 +44,8 @@ static const sig_dbt_dialect dialects[] = {
         .to_text = "CAST({0} AS VARCHAR)",
         .lower = "lower({0})",
         .trim = "trim({0})",
+        /* DuckDB has no default escape character (duckdb.org/docs/sql/functions/pattern_matching) */
+        .like = "{0} LIKE {1} ESCAPE {2}",
         .regex_match = "regexp_matches({0}, {1})",
         .text_to_timestamp = "timezone('UTC', TRY_CAST({0} AS TIMESTAMPTZ))",
         .floor = "floor({0})",
@@ -79,6 +83,9 @@ static const sig_dbt_dialect dialects[] = {
         .quote_open = "\"",
         .quote_close = "\"",
         .backslash_escapes = false, /* standard_conforming_strings (the default) */
+        /* standard strings have no escapes: chr()
+         * (postgresql.org/docs/current/sql-syntax-lexical.html) */
+        .char_expr = "chr({0})",
         .max_identifier = 63,       /* NAMEDATALEN - 1 */
         .type_name = {
             [SIG_BYTES] = "TEXT",
@@ -104,6 +111,9 @@ static const sig_dbt_dialect dialects[] = {
         .to_text = "CAST({0} AS TEXT)",
         .lower = "lower({0})",
         .trim = "btrim({0})",
+        /* backslash is the default, named all the same
+         * (postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE) */
+        .like = "{0} LIKE {1} ESCAPE {2}",
         .regex_match = "({0} ~ {1})",
         .text_to_timestamp =
             "CASE WHEN {0} ~ '^\\s*" ISO_DATE "(" ISO_TIME ")?\\s*$' "
@@ -152,6 +162,9 @@ static const sig_dbt_dialect dialects[] = {
         .quote_open = "\"",
         .quote_close = "\"",
         .backslash_escapes = true,
+        /* the \uhhhh escape of '...' literals (docs.snowflake.com/en/sql-reference/data-types-text,
+         * "Escape sequences in single-quoted string constants") */
+        .char_escape = "\\u{0}",
         .type_name = {
             [SIG_BYTES] = "VARCHAR",
             [SIG_STRING] = "VARCHAR",
@@ -180,6 +193,9 @@ static const sig_dbt_dialect dialects[] = {
         .to_text = "CAST({0} AS VARCHAR)",
         .lower = "lower({0})",
         .trim = "trim({0})",
+        /* "There is no default escape character"
+         * (docs.snowflake.com/en/sql-reference/functions/like) */
+        .like = "{0} LIKE {1} ESCAPE {2}",
         .regex_match = "REGEXP_LIKE({0}, {1})",
         .text_to_timestamp =
             "CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CASE WHEN REGEXP_LIKE({0}, "
@@ -232,6 +248,8 @@ static const sig_dbt_dialect dialects[] = {
         .quote_open = "`",
         .quote_close = "`",
         .backslash_escapes = true,
+        /* the \uhhhh escape (cloud.google.com/bigquery/docs/reference/standard-sql/lexical) */
+        .char_escape = "\\u{0}",
         .type_name = {
             [SIG_BYTES] = "STRING",
             [SIG_STRING] = "STRING",
@@ -258,6 +276,9 @@ static const sig_dbt_dialect dialects[] = {
         .to_text = "CAST({0} AS STRING)",
         .lower = "LOWER({0})",
         .trim = "TRIM({0})",
+        /* no ESCAPE clause; backslash escapes %, _ and itself
+         * (cloud.google.com/bigquery/docs/reference/standard-sql/operators#like_operator) */
+        .like = "{0} LIKE {1}",
         .regex_match = "REGEXP_CONTAINS({0}, {1})",
         .text_to_timestamp =
             "CASE WHEN REGEXP_CONTAINS({0}, r'^\\s*" ISO_DATE "(" ISO_TIME "\\s*" ISO_OFFSET "?)?\\s*$') "
@@ -309,6 +330,8 @@ static const sig_dbt_dialect dialects[] = {
         .quote_open = "`",
         .quote_close = "`",
         .backslash_escapes = true,
+        /* the \uhhhh escape (spark.apache.org/docs/latest/sql-ref-literals.html) */
+        .char_escape = "\\u{0}",
         .type_name = {
             [SIG_BYTES] = "STRING",
             [SIG_STRING] = "STRING",
@@ -336,6 +359,9 @@ static const sig_dbt_dialect dialects[] = {
         .to_text = "CAST({0} AS STRING)",
         .lower = "lower({0})",
         .trim = "trim({0})",
+        /* backslash is the default, and escaping any other character is an
+         * error (docs.databricks.com/en/sql/language-manual/functions/like.html) */
+        .like = "{0} LIKE {1} ESCAPE {2}",
         .regex_match = "({0} RLIKE {1})",
         .text_to_timestamp =
             "CASE WHEN {0} RLIKE '^\\\\s*" ISO_DATE "(" ISO_TIME "\\\\s*" ISO_OFFSET "?)?\\\\s*$' "

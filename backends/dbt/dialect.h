@@ -26,6 +26,14 @@ typedef struct sig_dbt_dialect {
     /* true: backslash is an escape character in string literals
      * (BigQuery, MySQL-likes), so it is doubled too. */
     bool backslash_escapes;
+    /* A control character (U+0001..U+001F, U+007F) of a string literal, which
+     * must not reach the SQL text raw: dbt's Jinja turns CR into LF, and a
+     * literal should stay on one line. Either written inside the literal
+     * (char_escape, {0} = 4 hex digits, after a backslash-u; such dialects
+     * also read the escapes backslash-n, -r and -t) or as an expression
+     * joined to the literal's pieces with || (char_expr, {0} = the decimal
+     * code: "chr({0})"). */
+    const char *char_escape, *char_expr;
     /* longest identifier the warehouse keeps (bytes); 0: long enough for
      * every name the language allows (E0914 otherwise) */
     size_t max_identifier;
@@ -62,6 +70,9 @@ typedef struct sig_dbt_dialect {
     const char *to_text;         /* {0} as the warehouse's string type */
     const char *lower;           /* lower-case a string */
     const char *trim;            /* strip surrounding blanks */
+    /* does text {0} match the LIKE pattern literal {1}, whose escape
+     * character is the backslash ({2}: a literal holding one backslash) */
+    const char *like;
     const char *regex_match;     /* does text {0} match regex literal {1} (RE2/POSIX) */
     /* text {0} (ISO 8601, with or without offset) to a UTC timestamp without
      * time zone; NULL when it does not convert */

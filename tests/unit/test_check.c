@@ -481,6 +481,17 @@ TEST(check_error_codes)
                  "E0331", 2, 60);
     EXPECT_ERROR(PV "attribute n = counter() from page_view where doc_width = \"a\"\n",
                  "E0332", 2, 58);
+    EXPECT_ERROR(PV "attribute n = counter() from page_view where page_url like \"a\\\\\"\n",
+                 "E0333", 2, 60);
+    EXPECT_ERROR(PV "attribute n = counter() from page_view where page_url like \"\\\\a\"\n",
+                 "E0333", 2, 60);
+    {
+        /* the escapes E0333 allows */
+        sig_ctx *ctx = sig_ctx_new();
+        CHECK(check_src(ctx, PV "attribute n = counter() from page_view where page_url like "
+                             "\"\\\\%\\\\_\\\\\\\\%\"\n") != NULL);
+        sig_ctx_free(ctx);
+    }
     EXPECT_ERROR(PV "attribute n = counter() from page_view over last 2 hours\n"
                  "view v { entity user_id  offline true  attributes n }\n", "E0340", 2, 40);
     EXPECT_ERROR(PV "attribute n = counter() from page_view over last 0 days\n", "E0341", 2, 50);

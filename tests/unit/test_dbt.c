@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "backend.h"
+#include "dbt/sqlgen.h"
 #include "signals/signals.h"
 #include "unit.h"
 
@@ -244,7 +245,7 @@ TEST(dbt_criteria_and_escaping)
     sig_output out;
     CHECK(compile(ctx, &m, &out));
     const char *daily = file(&out, "models/shop_v2/shop_v2_daily.sql");
-    CHECK_HAS(daily, "page_url__string LIKE '%pricing%'");
+    CHECK_HAS(daily, "page_url__string LIKE '%pricing%' ESCAPE '\\'");
     CHECK_HAS(daily, "product_price__double > 0");
     CHECK_HAS(daily, "product_price__double <= 1000.50");
     CHECK_HAS(daily, "product_price__double >= 1");
@@ -306,6 +307,30 @@ TEST(dbt_attributes_model)
     CHECK_HAS(schema, "quote: true");
     CHECK_HAS(schema, "it's {{ '{' }}{ me }}");
     sig_ctx_free(ctx);
+}
+
+/* Every string reaches the warehouse as written: control characters never
+ * raw (Jinja turns CR into LF), escaped per dialect, Jinja neutralised. */
+TEST(dbt_string_literals)
+{
+    sig_arena *a = sig_arena_new();
+    static const struct {
+        const char *target, *in, *out;
+    } cases[] = {
+        {"duckdb", "a\rb", "('a' || chr(13) || 'b')"},
+        {"duckdb", "\r", "chr(13)"},
+        {"duckdb", "", "''"},
+        {"postgres", "x\r\n\\'", "('x' || chr(13) || chr(10) || '\\''')"},
+        {"snowflake", "a\r\x01\\'", "'a\\r\\u0001\\\\\\''"},
+        {"bigquery", "a\tb\x7f", "'a\\tb\\u007f'"},
+        {"databricks", "{{ x }}\r", "'{{ x }}\\r'"}, /* plain SQL: no Jinja */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const sig_dbt_dialect *d = sig_dbt_dialect_find(cases[i].target);
+        CHECK(d != NULL);
+        if (d) CHECK_STR(sig_sqlgen_string(a, d, cases[i].in), cases[i].out);
+    }
+    sig_arena_free(a);
 }
 
 TEST(dbt_deterministic)

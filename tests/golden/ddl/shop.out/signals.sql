@@ -148,7 +148,7 @@ flagged AS (
         *,
         -- pricing_views_last_7_days
         ((event_vendor = 'com.snowplowanalytics.snowplow' AND event_name = 'page_view' AND event_version = '1-0-0'))
-        AND page_url__string LIKE '%pricing%' AS pricing_views_last_7_days__match,
+        AND page_url__string LIKE '%pricing%' ESCAPE '\\' AS pricing_views_last_7_days__match,
         -- cart_total
         ((event_vendor = 'com.acme' AND event_name = 'add_to_cart' AND event_version LIKE '1-%'))
         AND product_price__double > 0
@@ -261,16 +261,12 @@ CREATE OR REPLACE TABLE shop_v2_attributes (
     min_price_last_30_days DOUBLE COMMENT 'double: smallest product[0].price of add_to_cart events where mkt_source != "it\'s {{ me }}", over the last 30 days.',
     "Max_Price" FLOAT COMMENT 'float: largest product.price of add_to_cart events where product.category in ["shoes", "hats"], over all time.',
     mean_price DOUBLE COMMENT 'double: mean of product.price over add_to_cart or custom events where product.price >= 1 and (product.flags[2] = true or product.price < 5), over all time.',
-    first_source VARCHAR COMMENT 'Marketing source of the first page view
-
-string: mkt_source of the earliest of page_view events, over all time.',
+    first_source VARCHAR COMMENT 'Marketing source of the first page view\n\nstring: mkt_source of the earliest of page_view events, over all time.',
     last_total BIGINT COMMENT 'int64: add_to_cart.total of the latest of add_to_cart events, over all time (default -1).',
     categories_last_30_days ARRAY COMMENT 'string_list: distinct values of product.category (ordered by when last seen, oldest first, at most the 100 latest) of add_to_cart events, over the last 30 days.',
     updated_at TIMESTAMP_NTZ COMMENT 'When the statement that computed this row ran (UTC).'
 )
-COMMENT = 'Shopping attributes per browser
-
-Attributes of view `shop` v2, one row per `domain_userid` value.';
+COMMENT = 'Shopping attributes per browser\n\nAttributes of view `shop` v2, one row per `domain_userid` value.';
 
 INSERT INTO shop_v2_attributes (domain_userid, pricing_views_last_7_days, cart_total, min_price_last_30_days, "Max_Price", mean_price, first_source, last_total, categories_last_30_days, updated_at)
 -- shop_v2_attributes: the attributes table: one row per entity value, one column per
@@ -517,9 +513,7 @@ GROUP BY
 CREATE OR REPLACE TABLE sessions_v1_attributes (
     domain_sessionid VARCHAR COMMENT 'The entity value (attribute key `domain_sessionid`).',
     visits INTEGER COMMENT 'int32: number of page_view or custom events, over all time (default 0).',
-    first_source VARCHAR COMMENT 'Marketing source of the first page view
-
-string: mkt_source of the earliest of page_view events, over all time.',
+    first_source VARCHAR COMMENT 'Marketing source of the first page view\n\nstring: mkt_source of the earliest of page_view events, over all time.',
     updated_at TIMESTAMP_NTZ COMMENT 'When the statement that computed this row ran (UTC).'
 )
 COMMENT = 'Attributes of view `sessions` v1, one row per `domain_sessionid` value.';

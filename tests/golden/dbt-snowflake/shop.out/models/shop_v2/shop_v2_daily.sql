@@ -49,7 +49,7 @@ flagged AS (
         *,
         -- pricing_views_last_7_days
         ((event_vendor = 'com.snowplowanalytics.snowplow' AND event_name = 'page_view' AND event_version = '1-0-0'))
-        AND page_url__string LIKE '%pricing%' AS pricing_views_last_7_days__match,
+        AND page_url__string LIKE '%pricing%' ESCAPE '\\' AS pricing_views_last_7_days__match,
         -- cart_total
         ((event_vendor = 'com.acme' AND event_name = 'add_to_cart' AND event_version LIKE '1-%'))
         AND product_price__double > 0
