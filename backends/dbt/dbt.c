@@ -1288,17 +1288,11 @@ static const char *finish_sql(gen *g, const sig_plan_attr *pa, const char *def)
     return NULL;
 }
 
-static void emit_attributes(gen *g, sig_output *out)
+/* The `params` CTE (today) and the CTEs that flag the windows each day
+ * falls in; sets the sources the roll-ups read. */
+static void put_windows(gen *g, sig_buf *b, const char **daily_src, const char **values_src)
 {
     const sig_dbt_dialect *d = g->d;
-    const char *E = g->qentity;
-    sig_buf b = {.arena = g->a};
-    const char *name = model_name(g, "attributes");
-    put_config_upsert(g, &b, jinja_key(g, g->entity), NULL);
-    put_header(g, &b, name,
-               "the attributes table: one row per entity value, one column per\n"
-               "-- attribute; updated_at is the run in which the row's values last changed.");
-    sig_buf_puts(&b, "\nWITH\n\n");
     bool windows = any_window(g);
     bool scalar_windows = false, list_windows = false;
     for (size_t i = 0; i < g->v->nattributes; i++) {
@@ -1307,10 +1301,10 @@ static void emit_attributes(gen *g, sig_output *out)
         if (keeps_values(pa->agg)) list_windows = true;
         else scalar_windows = true;
     }
-    const char *daily_src = ref(g, "daily");
-    const char *values_src = ref(g, "daily_values");
+    *daily_src = ref(g, "daily");
+    *values_src = ref(g, "daily_values");
     if (windows && g->plain) {
-        sig_buf_printf(&b,
+        sig_buf_printf(b,
                        "-- Today: the current UTC date (to compute for another day, replace it\n"
                        "-- with a date). A window of N days is today - (N - 1) <= event_day <= today.\n"
                        "params AS (\n"
@@ -1319,7 +1313,7 @@ static void emit_attributes(gen *g, sig_output *out)
                        "),\n\n",
                        d->current_utc_date);
     } else if (windows) {
-        sig_buf_printf(&b,
+        sig_buf_printf(b,
                        "-- Today: the `today` var (YYYY-MM-DD), by default the current UTC date.\n"
                        "-- A window of N days is today - (N - 1) <= event_day <= today.\n"
                        "params AS (\n"
@@ -1336,18 +1330,26 @@ static void emit_attributes(gen *g, sig_output *out)
     }
     if (windows) {
         if (scalar_windows) {
-            sig_buf_puts(&b, "-- Daily states with the windows each day falls in.\n");
-            put_window_cte(g, &b, "daily", daily_src, false);
-            daily_src = "daily";
+            sig_buf_puts(b, "-- Daily states with the windows each day falls in.\n");
+            put_window_cte(g, b, "daily", *daily_src, false);
+            *daily_src = "daily";
         }
         if (list_windows && g->plan->has_lists) {
-            sig_buf_puts(&b, "-- Daily values with the windows each day falls in.\n");
-            put_window_cte(g, &b, "daily_values", values_src, true);
-            values_src = "daily_values";
+            sig_buf_puts(b, "-- Daily values with the windows each day falls in.\n");
+            put_window_cte(g, b, "daily_values", *values_src, true);
+            *values_src = "daily_values";
         }
     }
+}
+
+/* `aggregated`: every attribute kept in daily columns, its states merged
+ * over its window and finished. */
+static void put_aggregated(gen *g, sig_buf *b, const char *daily_src)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
     /* scalar aggregations */
-    sig_buf_printf(&b,
+    sig_buf_printf(b,
                    "-- Every attribute but unique_list, rolled up over its window. One row per\n"
                    "-- entity value with at least one event of the view.\n"
                    "aggregated AS (\n"
@@ -1362,10 +1364,18 @@ static void emit_attributes(gen *g, sig_output *out)
         const char *type = sql_type(g, at->type);
         const char *x = finish_sql(g, pa, def);
         if (!x) continue;
-        sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s", comment_text(g, attr_summary(g, pa)),
+        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", comment_text(g, attr_summary(g, pa)),
                        T(g, d->cast, 2, x, type), an);
     }
-    sig_buf_printf(&b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
+    sig_buf_printf(b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
+}
+
+/* Per value-set attribute: each value in its window with when it was last
+ * seen, then the values seen latest (the row's list cap), oldest first. */
+static void put_lists(gen *g, sig_buf *b, const char *values_src)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
     /* unique lists */
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
@@ -1373,7 +1383,7 @@ static void emit_attributes(gen *g, sig_output *out)
         if (!keeps_values(pa->agg)) continue;
         const char *w = pa->window;
         const char *vc = list_value_col[at->type.scalar];
-        sig_buf_printf(&b,
+        sig_buf_printf(b,
                        "-- %s: each value in the window and when it was last seen.\n"
                        "%s AS (\n"
                        "    SELECT\n"
@@ -1388,8 +1398,8 @@ static void emit_attributes(gen *g, sig_output *out)
                        "),\n\n",
                        comment_text(g, at->name), qis(g, at->name, "seen"), E, vc, values_src,
                        sql_str(g, at->name), w ? S(g, "\n      AND %s", w) : "", E, vc);
-        sig_buf_printf(&b,
-                       "-- %s: the 100 values seen most recently, oldest first (ties by value).\n"
+        sig_buf_printf(b,
+                       "-- %s: the %d values seen most recently, oldest first (ties by value).\n"
                        "%s AS (\n"
                        "    SELECT\n"
                        "        %s,\n"
@@ -1403,16 +1413,24 @@ static void emit_attributes(gen *g, sig_output *out)
                        "            ) AS recency\n"
                        "        FROM %s\n"
                        "    ) ranked\n"
-                       "    WHERE recency <= 100\n"
+                       "    WHERE recency <= %d\n"
                        "    GROUP BY\n"
                        "        %s\n"
                        "),\n\n",
-                       comment_text(g, at->name), qis(g, at->name, "list"), E,
-                       T(g, d->list_agg_ordered, 3, "value", "last_seen NULLS FIRST, value", "last_seen, value"), qi(g, at->name),
-                       E, qis(g, at->name, "seen"), E);
+                       comment_text(g, at->name), pa->agg->list_cap, qis(g, at->name, "list"), E,
+                       T(g, d->list_agg_ordered, 3, "value", "last_seen NULLS FIRST, value",
+                         "last_seen, value"),
+                       qi(g, at->name), E, qis(g, at->name, "seen"), pa->agg->list_cap, E);
     }
+}
+
+/* `computed`: every attribute in the view's order, lists joined in. */
+static void put_computed(gen *g, sig_buf *b)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
     /* computed: every attribute in the view's order */
-    sig_buf_printf(&b,
+    sig_buf_printf(b,
                    "-- The attributes of every entity value, in the view's order.\n"
                    "computed AS (\n"
                    "    SELECT\n"
@@ -1423,28 +1441,36 @@ static void emit_attributes(gen *g, sig_output *out)
         const sig_attribute *at = pa->attr;
         const char *an = qi(g, at->name);
         if (!keeps_values(pa->agg)) {
-            sig_buf_printf(&b, ",\n        a.%s", an);
+            sig_buf_printf(b, ",\n        a.%s", an);
             continue;
         }
         const char *type = sql_type(g, at->type);
         const char *def = at->default_value ? sql_default(g, at) : T(g, d->empty_list, 1, type);
-        sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s",
+        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
                        comment_text(g, attr_summary(g, pa)),
                        T(g, d->cast, 2, S(g, "coalesce(l%zu.%s, %s)", i, an, def), type), an);
     }
-    sig_buf_puts(&b, "\n    FROM aggregated a");
+    sig_buf_puts(b, "\n    FROM aggregated a");
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
         if (!keeps_values(pa->agg)) continue;
-        sig_buf_printf(&b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
+        sig_buf_printf(b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
                        qis(g, at->name, "list"), i, i, E, E);
     }
-    sig_buf_puts(&b, "\n)");
+    sig_buf_puts(b, "\n)");
+}
+
+/* The incremental `changed` CTE and the final SELECT (new or changed rows
+ * only, stamped with updated_at; everything on a full recompute). */
+static void put_changed(gen *g, sig_buf *b)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
     /* incremental: only new or changed rows */
-    sig_buf_puts(&b, "\n\n");
-    put_inc(g, &b, INC_IF);
-    sig_buf_printf(&b,
+    sig_buf_puts(b, "\n\n");
+    put_inc(g, b, INC_IF);
+    sig_buf_printf(b,
                    ",\n\n"
                    "-- Only the rows that are new or whose values changed since they were stored;\n"
                    "-- unchanged rows keep their updated_at.\n"
@@ -1458,22 +1484,39 @@ static void emit_attributes(gen *g, sig_output *out)
                    E, E, E);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const char *an = qi(g, g->v->attributes[i]->name);
-        sig_buf_printf(&b, "\n       OR %s",
+        sig_buf_printf(b, "\n       OR %s",
                        T(g, d->distinct_from, 2, S(g, "c.%s", an), S(g, "stored.%s", an)));
     }
-    sig_buf_puts(&b, "\n)\n");
-    put_inc(g, &b, INC_ENDIF);
-    sig_buf_puts(&b, "\n\n");
-    sig_buf_printf(&b, "SELECT\n    %s", E);
+    sig_buf_puts(b, "\n)\n");
+    put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n\n");
+    sig_buf_printf(b, "SELECT\n    %s", E);
     for (size_t i = 0; i < g->v->nattributes; i++)
-        sig_buf_printf(&b, ",\n    %s", qi(g, g->v->attributes[i]->name));
-    sig_buf_printf(&b, ",\n    %s AS updated_at\n", g->run_ts);
-    put_inc(g, &b, INC_IF);
-    sig_buf_puts(&b, "\nFROM changed\n");
-    put_inc(g, &b, INC_ELSE);
-    sig_buf_puts(&b, "\nFROM computed\n");
-    put_inc(g, &b, INC_ENDIF);
-    sig_buf_puts(&b, "\n");
+        sig_buf_printf(b, ",\n    %s", qi(g, g->v->attributes[i]->name));
+    sig_buf_printf(b, ",\n    %s AS updated_at\n", g->run_ts);
+    put_inc(g, b, INC_IF);
+    sig_buf_puts(b, "\nFROM changed\n");
+    put_inc(g, b, INC_ELSE);
+    sig_buf_puts(b, "\nFROM computed\n");
+    put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n");
+}
+
+static void emit_attributes(gen *g, sig_output *out)
+{
+    sig_buf b = {.arena = g->a};
+    const char *name = model_name(g, "attributes");
+    put_config_upsert(g, &b, jinja_key(g, g->entity), NULL);
+    put_header(g, &b, name,
+               "the attributes table: one row per entity value, one column per\n"
+               "-- attribute; updated_at is the run in which the row's values last changed.");
+    sig_buf_puts(&b, "\nWITH\n\n");
+    const char *daily_src, *values_src;
+    put_windows(g, &b, &daily_src, &values_src);
+    put_aggregated(g, &b, daily_src);
+    put_lists(g, &b, values_src);
+    put_computed(g, &b);
+    put_changed(g, &b);
     finish_model(g, out, "attributes", name, &b);
 }
 
