@@ -827,6 +827,49 @@ static const char *entity_expr(gen *g)
     return raw_expr(g, p);
 }
 
+/* The `extracted` and `numbers` CTEs: each property's raw text once, and
+ * the texts that are numbers as doubles, as the plan says each property
+ * needs. Returns the CTE the final SELECT reads. */
+static const char *put_extract(gen *g, sig_buf *b)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *from = "view_events";
+    bool raw = false, num = false;
+    for (size_t i = 0; i < g->plan->nprops; i++) {
+        raw |= g->plan->props[i]->needs_raw;
+        num |= g->plan->props[i]->needs_number;
+    }
+    if (raw) {
+        sig_buf_puts(b, ",\n\n-- The raw value of each property read, as text (JSON null: NULL).\n"
+                         "extracted AS (\n    SELECT\n        *");
+        for (size_t i = 0; i < g->plan->nprops; i++) {
+            const sig_plan_prop *ps = g->plan->props[i];
+            if (!ps->needs_raw) continue;
+            sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
+                           comment_text(g, ps->prop->text ? ps->prop->text : "?"),
+                           raw_expr(g, ps->prop), qis(g, ps->base, "raw"));
+        }
+        sig_buf_puts(b, "\n    FROM view_events\n)");
+        from = "extracted";
+    }
+    if (num) {
+        sig_buf_puts(b, ",\n\n-- The raw values that are numbers, as numbers (other text: NULL).\n"
+                         "numbers AS (\n    SELECT\n        *");
+        for (size_t i = 0; i < g->plan->nprops; i++) {
+            const sig_plan_prop *ps = g->plan->props[i];
+            if (!ps->needs_number) continue;
+            const char *r = qis(g, ps->base, "raw");
+            sig_buf_printf(b, ",\n        CASE WHEN %s THEN %s END AS %s",
+                           T(g, d->regex_match, 2, r, sql_str(g, NUMBER_PATTERN)),
+                           T(g, d->try_cast, 2, T(g, d->trim, 1, r), d->type_name[SIG_DOUBLE]),
+                           qis(g, ps->base, "number"));
+        }
+        sig_buf_printf(b, "\n    FROM %s\n)", from);
+        from = "numbers";
+    }
+    return from;
+}
+
 static void emit_events(gen *g, sig_output *out)
 {
     const sig_dbt_dialect *d = g->d;
@@ -902,40 +945,7 @@ static void emit_events(gen *g, sig_output *out)
                  "      )\n");
     put_inc(g, &b, INC_ENDIF);
     sig_buf_puts(&b, "\n)");
-    const char *from = "view_events";
-    bool raw = false, num = false;
-    for (size_t i = 0; i < g->plan->nprops; i++) {
-        raw |= g->plan->props[i]->needs_raw;
-        num |= g->plan->props[i]->needs_number;
-    }
-    if (raw) {
-        sig_buf_puts(&b, ",\n\n-- The raw value of each property read, as text (JSON null: NULL).\n"
-                         "extracted AS (\n    SELECT\n        *");
-        for (size_t i = 0; i < g->plan->nprops; i++) {
-            const sig_plan_prop *ps = g->plan->props[i];
-            if (!ps->needs_raw) continue;
-            sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s",
-                           comment_text(g, ps->prop->text ? ps->prop->text : "?"),
-                           raw_expr(g, ps->prop), qis(g, ps->base, "raw"));
-        }
-        sig_buf_puts(&b, "\n    FROM view_events\n)");
-        from = "extracted";
-    }
-    if (num) {
-        sig_buf_puts(&b, ",\n\n-- The raw values that are numbers, as numbers (other text: NULL).\n"
-                         "numbers AS (\n    SELECT\n        *");
-        for (size_t i = 0; i < g->plan->nprops; i++) {
-            const sig_plan_prop *ps = g->plan->props[i];
-            if (!ps->needs_number) continue;
-            const char *r = qis(g, ps->base, "raw");
-            sig_buf_printf(&b, ",\n        CASE WHEN %s THEN %s END AS %s",
-                           T(g, d->regex_match, 2, r, sql_str(g, NUMBER_PATTERN)),
-                           T(g, d->try_cast, 2, T(g, d->trim, 1, r), d->type_name[SIG_DOUBLE]),
-                           qis(g, ps->base, "number"));
-        }
-        sig_buf_printf(&b, "\n    FROM %s\n)", from);
-        from = "numbers";
-    }
+    const char *from = put_extract(g, &b);
     sig_buf_printf(&b,
                    "\n\nSELECT\n"
                    "    event_id,\n"
