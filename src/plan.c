@@ -9,89 +9,89 @@
 
 /* ------------------------------------------------------------ conversions */
 
-const char *sig_conv_name(sig_conv c)
+const char *sig_plan_conv_name(sig_plan_conv c)
 {
-    static const char *const names[SIG_CONV__COUNT] = {
+    static const char *const names[SIG_PLAN_CONV__COUNT] = {
         "string", "int32", "int64", "double", "bool", "timestamp",
     };
-    return (unsigned)c < SIG_CONV__COUNT ? names[c] : "?";
+    return (unsigned)c < SIG_PLAN_CONV__COUNT ? names[c] : "?";
 }
 
-const char *sig_conv_words(sig_conv c)
+const char *sig_plan_conv_words(sig_plan_conv c)
 {
-    static const char *const words[SIG_CONV__COUNT] = {
+    static const char *const words[SIG_PLAN_CONV__COUNT] = {
         "as text", "as a 32-bit integer", "as a 64-bit integer", "as a number",
         "as a boolean", "as a timestamp",
     };
-    return (unsigned)c < SIG_CONV__COUNT ? words[c] : "?";
+    return (unsigned)c < SIG_PLAN_CONV__COUNT ? words[c] : "?";
 }
 
-sig_scalar sig_conv_scalar(sig_conv c)
+sig_scalar sig_plan_conv_scalar(sig_plan_conv c)
 {
-    static const sig_scalar m[SIG_CONV__COUNT] = {
+    static const sig_scalar m[SIG_PLAN_CONV__COUNT] = {
         SIG_STRING, SIG_INT32, SIG_INT64, SIG_DOUBLE, SIG_BOOL, SIG_UNIX_TIMESTAMP,
     };
-    return (unsigned)c < SIG_CONV__COUNT ? m[c] : SIG_STRING;
+    return (unsigned)c < SIG_PLAN_CONV__COUNT ? m[c] : SIG_STRING;
 }
 
-static sig_conv conv_of_scalar(sig_scalar s)
+static sig_plan_conv conv_of_scalar(sig_scalar s)
 {
     switch (s) {
     case SIG_BYTES:
-    case SIG_STRING: return SIG_CONV_TEXT;
-    case SIG_INT32: return SIG_CONV_INT32;
-    case SIG_INT64: return SIG_CONV_INT64;
+    case SIG_STRING: return SIG_PLAN_CONV_TEXT;
+    case SIG_INT32: return SIG_PLAN_CONV_INT32;
+    case SIG_INT64: return SIG_PLAN_CONV_INT64;
     case SIG_DOUBLE:
-    case SIG_FLOAT: return SIG_CONV_DOUBLE;
-    case SIG_BOOL: return SIG_CONV_BOOL;
-    case SIG_UNIX_TIMESTAMP: return SIG_CONV_TIMESTAMP;
+    case SIG_FLOAT: return SIG_PLAN_CONV_DOUBLE;
+    case SIG_BOOL: return SIG_PLAN_CONV_BOOL;
+    case SIG_UNIX_TIMESTAMP: return SIG_PLAN_CONV_TIMESTAMP;
     }
-    return SIG_CONV_TEXT;
+    return SIG_PLAN_CONV_TEXT;
 }
 
 /* The kind a criterion compares its property as: by its literal. */
-static sig_conv conv_of_literal(const sig_criterion *c)
+static sig_plan_conv conv_of_literal(const sig_criterion *c)
 {
-    if (c->op == SIG_OP_LIKE) return SIG_CONV_TEXT;
+    if (c->op == SIG_OP_LIKE) return SIG_PLAN_CONV_TEXT;
     const sig_literal *l = &c->value;
     if (l->kind == SIG_LIT_LIST) {
-        if (!l->nitems) return SIG_CONV_TEXT;
+        if (!l->nitems) return SIG_PLAN_CONV_TEXT;
         l = &l->items[0];
     }
     switch (l->kind) {
     case SIG_LIT_INT:
-    case SIG_LIT_DECIMAL: return SIG_CONV_DOUBLE;
-    case SIG_LIT_BOOL: return SIG_CONV_BOOL;
-    default: return SIG_CONV_TEXT;
+    case SIG_LIT_DECIMAL: return SIG_PLAN_CONV_DOUBLE;
+    case SIG_LIT_BOOL: return SIG_PLAN_CONV_BOOL;
+    default: return SIG_PLAN_CONV_TEXT;
     }
 }
 
 /* The attribute's value as it is read: mean reads doubles whatever it
  * yields; the others read their result's scalar. */
-static sig_conv attr_conv(const sig_attribute *at)
+static sig_plan_conv attr_conv(const sig_attribute *at)
 {
-    if (sig_agg_get(at->agg)->reads_double) return SIG_CONV_DOUBLE;
+    if (sig_agg_get(at->agg)->reads_double) return SIG_PLAN_CONV_DOUBLE;
     return conv_of_scalar(at->type.scalar);
 }
 
 /* An atomic column whose type converts exactly to the kind's type is only
  * cast (no trip through text): the same type, an integer or double column
  * read as a number, an integer column read as another integer type. */
-static bool direct_cast(const sig_property *p, sig_conv k)
+static bool direct_cast(const sig_property *p, sig_plan_conv k)
 {
-    if (p->kind != SIG_PROP_ATOMIC || !p->type_known || p->type.list || k == SIG_CONV_TEXT)
+    if (p->kind != SIG_PROP_ATOMIC || !p->type_known || p->type.list || k == SIG_PLAN_CONV_TEXT)
         return false;
-    sig_conv from = conv_of_scalar(p->type.scalar);
-    bool from_int = from == SIG_CONV_INT32 || from == SIG_CONV_INT64;
+    sig_plan_conv from = conv_of_scalar(p->type.scalar);
+    bool from_int = from == SIG_PLAN_CONV_INT32 || from == SIG_PLAN_CONV_INT64;
     if (from == k) return true;
-    if (k == SIG_CONV_DOUBLE) return from_int;
-    if (k == SIG_CONV_INT32 || k == SIG_CONV_INT64) return from_int;
+    if (k == SIG_PLAN_CONV_DOUBLE) return from_int;
+    if (k == SIG_PLAN_CONV_INT32 || k == SIG_PLAN_CONV_INT64) return from_int;
     return false;
 }
 
-static bool numeric_conv(sig_conv k)
+static bool numeric_conv(sig_plan_conv k)
 {
-    return k == SIG_CONV_DOUBLE || k == SIG_CONV_INT64 || k == SIG_CONV_INT32;
+    return k == SIG_PLAN_CONV_DOUBLE || k == SIG_PLAN_CONV_INT64 || k == SIG_PLAN_CONV_INT32;
 }
 
 /* ------------------------------------------------------------- lowering */
@@ -189,7 +189,7 @@ static sig_plan_prop *need_prop(lower *L, const sig_property *p)
 }
 
 /* The events-stage column holding `p` converted to `k` (added on first use). */
-static const sig_plan_column *need_col(lower *L, const sig_property *p, sig_conv k)
+static const sig_plan_column *need_col(lower *L, const sig_property *p, sig_plan_conv k)
 {
     sig_plan_prop *ps = need_prop(L, p);
     for (size_t i = 0; i < L->cols.len; i++) {
@@ -202,7 +202,8 @@ static const sig_plan_column *need_col(lower *L, const sig_property *p, sig_conv
         if (numeric_conv(k)) ps->needs_number = true;
     }
     sig_plan_column *c = SIG_NEW(L->a, sig_plan_column);
-    *c = (sig_plan_column){ps, k, direct, sig_arena_printf(L->a, "%s__%s", ps->base, sig_conv_name(k))};
+    const char *name = sig_arena_printf(L->a, "%s__%s", ps->base, sig_plan_conv_name(k));
+    *c = (sig_plan_column){ps, k, direct, name};
     sig_ptrvec_push(L->a, &L->cols, c);
     return c;
 }
@@ -232,7 +233,8 @@ static const sig_plan_criterion *lower_criteria(lower *L, const sig_criterion *c
     if (!n) return NULL;
     sig_plan_criterion *out = SIG_NEW_ARRAY(L->a, sig_plan_criterion, n);
     for (size_t i = 0; i < n; i++)
-        out[i] = (sig_plan_criterion){&cs[i], need_col(L, &cs[i].property, conv_of_literal(&cs[i]))};
+        out[i] = (sig_plan_criterion){&cs[i],
+                                      need_col(L, &cs[i].property, conv_of_literal(&cs[i]))};
     return out;
 }
 
@@ -276,8 +278,9 @@ static const char *match_identity(lower *L, const sig_plan_attr *pa)
     for (int k = 0; k < 2; k++) {
         sig_buf_puts(&b, k ? "|any;" : "|all;");
         for (size_t i = 0; i < counts[k]; i++) {
-            sig_buf_printf(&b, "%s %s ", sets[k][i].column->name, sig_op_name(sets[k][i].criterion->op));
-            put_literal(&b, &sets[k][i].criterion->value);
+            const sig_plan_criterion *c = &sets[k][i];
+            sig_buf_printf(&b, "%s %s ", c->column->name, sig_op_name(c->criterion->op));
+            put_literal(&b, &c->criterion->value);
             sig_buf_putc(&b, ';');
         }
     }
@@ -306,7 +309,8 @@ static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
     pa->attr = at;
     pa->agg = agg;
     /* the value first, then the criteria: the events stage's column order */
-    pa->value = at->property && agg->needs_property ? need_col(L, at->property, attr_conv(at)) : NULL;
+    pa->value = at->property && agg->needs_property ? need_col(L, at->property, attr_conv(at))
+                                                    : NULL;
     pa->all = lower_criteria(L, at->criteria.all, at->criteria.nall);
     pa->nall = at->criteria.nall;
     pa->any = lower_criteria(L, at->criteria.any, at->criteria.nany);
@@ -316,7 +320,7 @@ static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
     pa->events = ev;
     pa->nevents = at->nevents;
     pa->match = sig_arena_printf(L->a, "%s__match", at->name);
-    sig_type value_type = {pa->value ? sig_conv_scalar(pa->value->conv) : SIG_INT64, false};
+    sig_type value_type = {pa->value ? sig_plan_conv_scalar(pa->value->conv) : SIG_INT64, false};
     const char *match = match_identity(L, pa);
     for (unsigned k = 0; k < SIG_STATE__COUNT; k++) {
         if (!(agg->states & SIG_STATE_BIT(k))) continue;
@@ -339,11 +343,11 @@ static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
                      : NULL;
 }
 
-const sig_view_plan *sig_plan_view(sig_arena *arena, const sig_view *v)
+const sig_plan *sig_plan_view(sig_arena *arena, const sig_view *v)
 {
     if (!arena || !v) return NULL;
     lower L = {.a = arena};
-    sig_view_plan *p = SIG_NEW(arena, sig_view_plan);
+    sig_plan *p = SIG_NEW(arena, sig_plan);
     p->view = v;
     p->prefix = sig_arena_printf(arena, "%s_v%d", v->name, v->version);
     p->entity = v->key->name;

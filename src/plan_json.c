@@ -45,7 +45,7 @@ static cJSON *version_json(const sig_schema_ref *s)
     return cJSON_CreateString(b);
 }
 
-static cJSON *source_json(const sig_view_plan *p)
+static cJSON *source_json(const sig_plan *p)
 {
     static const char *const kinds[] = {"atomic", "event", "entity"};
     cJSON *o = cJSON_CreateObject();
@@ -83,7 +83,7 @@ static cJSON *source_json(const sig_view_plan *p)
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "name", c->name);
         cJSON_AddStringToObject(e, "property", c->prop->base);
-        cJSON_AddStringToObject(e, "as", sig_conv_name(c->conv));
+        cJSON_AddStringToObject(e, "as", sig_plan_conv_name(c->conv));
         cJSON_AddBoolToObject(e, "direct_cast", c->direct);
         cJSON_AddItemToArray(cols, e);
     }
@@ -139,7 +139,7 @@ static cJSON *attr_json(const sig_plan_attr *pa)
     return o;
 }
 
-static cJSON *view_json(const sig_view_plan *p)
+static cJSON *view_json(const sig_plan *p)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "view", p->view->name);

@@ -56,7 +56,7 @@ typedef struct gen {
     sig_sqlgen_sink *sink;
     void *sink_ud;
     /* the view's plan: its events, property columns, states and windows */
-    const sig_view_plan *plan;
+    const sig_plan *plan;
     /* plain: inside the incremental part of a block, which starts at inc_mark */
     bool inc_in_if;
     size_t inc_mark;
@@ -378,27 +378,27 @@ static const char *col_expr(gen *g, const sig_plan_column *c)
 {
     const sig_dbt_dialect *d = g->d;
     const sig_property *p = c->prop->prop;
-    sig_conv k = c->conv;
+    sig_plan_conv k = c->conv;
     if (c->direct)
-        return T(g, d->try_cast, 2, qi(g, p->atomic), d->type_name[sig_conv_scalar(k)]);
+        return T(g, d->try_cast, 2, qi(g, p->atomic), d->type_name[sig_plan_conv_scalar(k)]);
     const char *raw = qis(g, c->prop->base, "raw");
     const char *num = qis(g, c->prop->base, "number");
     switch (k) {
-    case SIG_CONV_TEXT: return raw;
-    case SIG_CONV_DOUBLE: return num;
-    case SIG_CONV_INT64:
+    case SIG_PLAN_CONV_TEXT: return raw;
+    case SIG_PLAN_CONV_DOUBLE: return num;
+    case SIG_PLAN_CONV_INT64:
         /* the bounds are -2^63 and 2^63 as doubles: every double in between
          * converts */
         return S(g, "CASE WHEN %s = %s AND %s >= -9223372036854775808.0 AND %s < 9223372036854775808.0 THEN %s END",
                  num, T(g, d->floor, 1, num), num, num,
                  T(g, d->try_cast, 2, num, d->type_name[SIG_INT64]));
-    case SIG_CONV_INT32:
+    case SIG_PLAN_CONV_INT32:
         return S(g, "CASE WHEN %s = %s AND %s BETWEEN -2147483648 AND 2147483647 THEN %s END",
                  num, T(g, d->floor, 1, num), num, T(g, d->cast, 2, num, d->type_name[SIG_INT32]));
-    case SIG_CONV_BOOL:
+    case SIG_PLAN_CONV_BOOL:
         return S(g, "CASE %s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
                  T(g, d->lower, 1, T(g, d->trim, 1, raw)));
-    case SIG_CONV_TIMESTAMP: return T(g, d->text_to_timestamp, 1, raw);
+    case SIG_PLAN_CONV_TIMESTAMP: return T(g, d->text_to_timestamp, 1, raw);
     default: return raw;
     }
 }
@@ -571,7 +571,7 @@ static const char *criterion_sql(gen *g, const sig_plan_criterion *pc)
 {
     const sig_criterion *c = pc->criterion;
     const char *col = qi(g, pc->column->name);
-    sig_scalar s = sig_conv_scalar(pc->column->conv);
+    sig_scalar s = sig_plan_conv_scalar(pc->column->conv);
     const char *lit;
     if (c->op == SIG_OP_IN) {
         if (c->value.kind != SIG_LIT_LIST || !c->value.nitems) return "FALSE";
@@ -655,7 +655,7 @@ static bool check_names(gen *g)
         }
     }
     bool is_prop = false;
-    const sig_view_plan *pl = g->plan;
+    const sig_plan *pl = g->plan;
     for (size_t i = 0; i < pl->ncolumns; i++) is_prop |= ieq(pl->columns[i]->name, g->entity);
     for (size_t i = 0; i < pl->nprops; i++)
         is_prop |= ieq(S(g, "%s__raw", pl->props[i]->base), g->entity) ||
@@ -966,7 +966,7 @@ static void emit_events(gen *g, sig_output *out)
         const sig_plan_column *c = g->plan->columns[i];
         const sig_property *p = c->prop->prop;
         sig_buf_printf(&b, ",\n    -- %s %s\n    %s AS %s",
-                       comment_text(g, p->text ? p->text : "?"), sig_conv_words(c->conv),
+                       comment_text(g, p->text ? p->text : "?"), sig_plan_conv_words(c->conv),
                        col_expr(g, c), qi(g, c->name));
     }
     sig_buf_printf(&b, "\nFROM %s\n", from);
@@ -1603,9 +1603,9 @@ static void emit_schema(gen *g, sig_output *out)
     yml_col(g, &b, "loaded_at", ts, "When the run that stored this event started.", false);
     for (size_t i = 0; i < g->plan->ncolumns; i++) {
         const sig_plan_column *c = g->plan->columns[i];
-        yml_col(g, &b, c->name, d->type_name[sig_conv_scalar(c->conv)],
+        yml_col(g, &b, c->name, d->type_name[sig_plan_conv_scalar(c->conv)],
                 S(g, "`%s` %s; NULL when absent or not convertible.",
-                  c->prop->prop->text ? c->prop->prop->text : "?", sig_conv_words(c->conv)),
+                  c->prop->prop->text ? c->prop->prop->text : "?", sig_plan_conv_words(c->conv)),
                 false);
     }
     /* daily */

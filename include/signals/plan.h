@@ -33,23 +33,23 @@
 
 /* How a property value is converted (docs/language.md section 4): read as
  * text, then parsed, unless an atomic column casts directly. */
-typedef enum sig_conv {
-    SIG_CONV_TEXT,
-    SIG_CONV_INT32,
-    SIG_CONV_INT64,
-    SIG_CONV_DOUBLE,
-    SIG_CONV_BOOL,
-    SIG_CONV_TIMESTAMP,
-    SIG_CONV__COUNT
-} sig_conv;
+typedef enum sig_plan_conv {
+    SIG_PLAN_CONV_TEXT,
+    SIG_PLAN_CONV_INT32,
+    SIG_PLAN_CONV_INT64,
+    SIG_PLAN_CONV_DOUBLE,
+    SIG_PLAN_CONV_BOOL,
+    SIG_PLAN_CONV_TIMESTAMP,
+    SIG_PLAN_CONV__COUNT
+} sig_plan_conv;
 
 /* "string", "int32", "int64", "double", "bool", "timestamp": the column
  * suffix and the JSON name. "?" when out of range. Static storage. */
-const char *sig_conv_name(sig_conv c);
+const char *sig_plan_conv_name(sig_plan_conv c);
 /* "as text", "as a 32-bit integer", ...: for comments. Static storage. */
-const char *sig_conv_words(sig_conv c);
-/* The Field scalar a conversion yields (SIG_CONV_TEXT: SIG_STRING). */
-sig_scalar sig_conv_scalar(sig_conv c);
+const char *sig_plan_conv_words(sig_plan_conv c);
+/* The Field scalar a conversion yields (SIG_PLAN_CONV_TEXT: SIG_STRING). */
+sig_scalar sig_plan_conv_scalar(sig_plan_conv c);
 
 /* A property the view reads; the events stage extracts it once. */
 typedef struct sig_plan_prop {
@@ -67,7 +67,7 @@ typedef struct sig_plan_prop {
 /* A column of the events stage: a property converted one way. */
 typedef struct sig_plan_column {
     const sig_plan_prop *prop;
-    sig_conv conv;
+    sig_plan_conv conv;
     bool direct;               /* an atomic column only cast, no trip via text */
     const char *name;          /* `<base>__<conv name>` */
 } sig_plan_column;
@@ -95,7 +95,7 @@ typedef struct sig_plan_state {
 typedef struct sig_plan_attr {
     const sig_attribute *attr;
     const sig_agg_info *agg;
-    const size_t *events;      /* indices into sig_view_plan.events, one per
+    const size_t *events;      /* indices into sig_plan.events, one per
                                 * event of the attribute, in its order */
     size_t nevents;
     const sig_plan_criterion *all;
@@ -111,7 +111,7 @@ typedef struct sig_plan_attr {
     const char *window;        /* "in_last_<N>_days", NULL for lifetime */
 } sig_plan_attr;
 
-typedef struct sig_view_plan {
+typedef struct sig_plan {
     const sig_view *view;
     const char *prefix;        /* "<view>_v<version>": the model name prefix */
     const char *entity;        /* the entity column (the key's name) */
@@ -128,7 +128,7 @@ typedef struct sig_view_plan {
     size_t nattrs;
     bool has_lists;            /* some attribute keeps a value set */
     unsigned list_scalars;     /* bit sig_scalar: element types of value sets */
-} sig_view_plan;
+} sig_plan;
 
 /* The JSONPath into the warehouse column of JSON property `p` (event or
  * entity): the entity index first, then the steps, fields that are not
@@ -139,7 +139,7 @@ const char *sig_plan_path(sig_arena *arena, const sig_property *p);
 /* Lowers view `v` (offline, with attributes, from a checked model) into a
  * plan allocated in `arena`. Never fails (the model is checked); returns
  * NULL only when `v` or `arena` is NULL. */
-const sig_view_plan *sig_plan_view(sig_arena *arena, const sig_view *v);
+const sig_plan *sig_plan_view(sig_arena *arena, const sig_view *v);
 
 /* The plans of every offline view with attributes of `model`, as JSON
  * (docs/plan-json.md): a malloc'd, NUL-terminated, deterministic string

@@ -149,7 +149,7 @@ TEST(plan_deterministic_and_struct)
     CHECK_STR(a, b);
     free(a);
     free(b);
-    const sig_view_plan *p = sig_plan_view(sig_ctx_arena(ctx), m->views[0]);
+    const sig_plan *p = sig_plan_view(sig_ctx_arena(ctx), m->views[0]);
     CHECK(p != NULL);
     CHECK_INT(p->nattrs, 7);
     CHECK(p->has_lists);
@@ -159,9 +159,9 @@ TEST(plan_deterministic_and_struct)
     CHECK(p->attrs[0].value == NULL);
     CHECK(p->attrs[1].all[0].column == p->attrs[1].value);
     CHECK(sig_plan_view(NULL, m->views[0]) == NULL);
-    CHECK_STR(sig_conv_name(SIG_CONV__COUNT), "?");
-    CHECK_STR(sig_conv_words(SIG_CONV_INT32), "as a 32-bit integer");
-    CHECK_INT(sig_conv_scalar(SIG_CONV_TIMESTAMP), SIG_UNIX_TIMESTAMP);
+    CHECK_STR(sig_plan_conv_name(SIG_PLAN_CONV__COUNT), "?");
+    CHECK_STR(sig_plan_conv_words(SIG_PLAN_CONV_INT32), "as a 32-bit integer");
+    CHECK_INT(sig_plan_conv_scalar(SIG_PLAN_CONV_TIMESTAMP), SIG_UNIX_TIMESTAMP);
     sig_ctx_free(ctx);
 }
 
@@ -189,7 +189,7 @@ TEST(plan_shared_states)
         sig_ctx_free(ctx);
         return;
     }
-    const sig_view_plan *p = sig_plan_view(sig_ctx_arena(ctx), m->views[0]);
+    const sig_plan *p = sig_plan_view(sig_ctx_arena(ctx), m->views[0]);
     CHECK(!p->attrs[0].states[0].shared);
     CHECK(p->attrs[1].states[0].shared); /* same events, other order and name */
     CHECK_STR(p->attrs[1].states[0].column, "n_7__n");
