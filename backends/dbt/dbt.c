@@ -110,10 +110,35 @@ static bool is_ctl(unsigned char c)
     return c < 0x20 || c == 0x7f;
 }
 
+/* The length of the character at `p` when a literal must not carry it raw
+ * (setting *code), else 0: the control characters, and U+0085, U+2028,
+ * U+2029 (line breaks to many tools) and U+FEFF (a byte order mark that
+ * tools strip). */
+static int special_char(const unsigned char *p, unsigned *code)
+{
+    if (is_ctl(p[0])) {
+        *code = p[0];
+        return 1;
+    }
+    if (p[0] == 0xc2 && p[1] == 0x85) {
+        *code = 0x85;
+        return 2;
+    }
+    if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+        *code = 0x2000u + p[2] - 0x80u;
+        return 3;
+    }
+    if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        *code = 0xfeff;
+        return 3;
+    }
+    return 0;
+}
+
 /* A SQL string literal of `s` for the dialect: one line, the same text on
- * every target, through Jinja too. A control character is escaped inside
- * the literal where the dialect has an escape for it (char_escape); else the
- * literal is cut there and the pieces are joined with || to char_expr, in
+ * every target, through Jinja too. A special_char() is escaped inside the
+ * literal where the dialect has escapes (char_escape); else the literal is
+ * cut there and the pieces are joined with || to char_expr, in
  * parentheses. */
 static const char *sql_str(gen *g, const char *s)
 {
@@ -121,13 +146,16 @@ static const char *sql_str(gen *g, const char *s)
     sig_buf esc = {.arena = g->a};
     int pieces = 0;
     for (const unsigned char *p = (const unsigned char *)s;; p++) {
-        if (*p && is_ctl(*p) && g->d->char_escape) {
-            const char *e = strchr("\nn\rr\tt", *p);
+        unsigned code = 0;
+        int n = *p ? special_char(p, &code) : 0;
+        if (n && g->d->char_escape) {
+            const char *e = code < 0x20 ? strchr("\nn\rr\tt", (int)code) : NULL;
             if (e) sig_buf_printf(&esc, "\\%c", e[1]);
-            else sig_dbt_tpl(&esc, g->d->char_escape, 1, (const char *const[]){S(g, "%04x", *p)});
+            else sig_dbt_tpl(&esc, g->d->char_escape, 1, (const char *const[]){S(g, "%04x", code)});
+            p += n - 1;
             continue;
         }
-        if (*p && !is_ctl(*p)) {
+        if (*p && !n) {
             /* where backslash escapes, a quote is \' too (BigQuery and Spark
              * read '' as two adjacent literals) */
             if (*p == '\'') sig_buf_putc(&esc, g->d->backslash_escapes ? '\\' : '\'');
@@ -135,7 +163,7 @@ static const char *sql_str(gen *g, const char *s)
             sig_buf_putc(&esc, (char)*p);
             continue;
         }
-        /* the end, or a control character as an expression: close the
+        /* the end, or a special character as an expression: close the
          * piece so far (the empty literal when it is all there is) */
         if (esc.len || (!*p && !pieces)) {
             if (pieces++) sig_buf_puts(&b, " || ");
@@ -146,7 +174,8 @@ static const char *sql_str(gen *g, const char *s)
         }
         if (!*p) break;
         if (pieces++) sig_buf_puts(&b, " || ");
-        sig_dbt_tpl(&b, g->d->char_expr, 1, (const char *const[]){S(g, "%u", *p)});
+        sig_dbt_tpl(&b, g->d->char_expr, 1, (const char *const[]){S(g, "%u", code)});
+        p += n - 1;
     }
     return pieces > 1 ? S(g, "(%s)", sig_buf_str(&b)) : sig_buf_str(&b);
 }
@@ -160,12 +189,17 @@ static const char *like_sql(gen *g, const char *col, const char *pattern)
     return T(g, g->d->like, 3, col, sql_str(g, pattern), sql_str(g, "\\"));
 }
 
-/* Text for a `--` comment: one line, Jinja-safe. */
+/* Text for a `--` comment: one line, Jinja-safe; special_char()s become
+ * spaces. */
 static const char *comment_text(gen *g, const char *s)
 {
     sig_buf raw = {.arena = g->a};
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        sig_buf_putc(&raw, is_ctl(*p) ? ' ' : (char)*p);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned code;
+        int n = special_char(p, &code);
+        sig_buf_putc(&raw, n ? ' ' : (char)*p);
+        if (n) p += n - 1;
+    }
     sig_buf b = {.arena = g->a};
     put_jinja_safe(g, &b, sig_buf_str(&raw));
     return sig_buf_str(&b);

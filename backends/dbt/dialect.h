@@ -26,9 +26,10 @@ typedef struct sig_dbt_dialect {
     /* true: backslash is an escape character in string literals
      * (BigQuery, MySQL-likes), so it is doubled too. */
     bool backslash_escapes;
-    /* A control character (U+0001..U+001F, U+007F) of a string literal, which
-     * must not reach the SQL text raw: dbt's Jinja turns CR into LF, and a
-     * literal should stay on one line. Either written inside the literal
+    /* A control character (U+0001..U+001F, U+007F) of a string literal, or
+     * U+0085, U+2028, U+2029, U+FEFF, which must not reach the SQL text raw:
+     * dbt's Jinja turns CR into LF, tools read the others as line breaks
+     * or strip them. Either written inside the literal
      * (char_escape, {0} = 4 hex digits, after a backslash-u; such dialects
      * also read the escapes backslash-n, -r and -t) or as an expression
      * joined to the literal's pieces with || (char_expr, {0} = the decimal

@@ -323,6 +323,8 @@ TEST(dbt_string_literals)
         {"postgres", "x\r\n\\'", "('x' || chr(13) || chr(10) || '\\''')"},
         {"snowflake", "a\r\x01\\'", "'a\\r\\u0001\\\\\\''"},
         {"bigquery", "a\tb\x7f", "'a\\tb\\u007f'"},
+        {"bigquery", "x\xe2\x80\xa8y\xc3\xa9", "'x\\u2028y\xc3\xa9'"},
+        {"postgres", "\xef\xbb\xbf", "chr(65279)"},
         {"databricks", "{{ x }}\r", "'{{ x }}\\r'"}, /* plain SQL: no Jinja */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
