@@ -704,6 +704,16 @@ static const char *event_list_text(ck *c, const sig_event *const *evs, size_t n)
     return sig_buf_str(&b);
 }
 
+/* "counter, sum, ... and unique_list": every row of the aggregation table. */
+static const char *ck_agg_list(ck *c)
+{
+    sig_buf b = {.arena = c->a};
+    for (unsigned i = 0; i < SIG_AGG__COUNT; i++)
+        sig_buf_printf(&b, "%s%s", i == 0 ? "" : (i + 1 == SIG_AGG__COUNT ? " and " : ", "),
+                       sig_agg_names[i]);
+    return sig_buf_str(&b);
+}
+
 static void type_mismatch(ck *c, const sig_ast_attribute *at, const sig_agg_info *info,
                           const sig_property *prop, bool prop_known, sig_type t,
                           const char *why)
@@ -750,8 +760,7 @@ static void check_attribute(ck *c, ck_sym *s)
             if (!sug && (strcmp(at->agg.name, "count") == 0)) sug = "counter";
             if (!sug && strcmp(at->agg.name, "avg") == 0) sug = "mean";
             if (sug) sig_diag_suggest(c->ctx, d, sug);
-            else sig_diag_help(c->ctx, d, "the aggregations are counter, sum, min, max, mean, "
-                               "first, last and unique_list");
+            else sig_diag_help(c->ctx, d, "the aggregations are %s", ck_agg_list(c));
             ok = false;
         } else {
             a->agg = info->agg;

@@ -22,7 +22,9 @@ struct sig_ctx;
 const sig_model *sig_check_files(struct sig_ctx *ctx, sig_ast_file *const *files,
                                  size_t nfiles);
 
-/* ---- helpers from src/types.c (the aggregation rules table) ---- */
+/* ---- helpers from src/types.c over the aggregation rows
+ * (include/signals/aggregations.def): they switch on a row's typing rule,
+ * never on the aggregation ---- */
 
 /* int32 or int64, not a list. */
 bool sig_type_is_integer(sig_type t);

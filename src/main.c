@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "signals/plan.h"
 #include "signals/signals.h"
 #include "signals/client.h"
 #include "signals/deploy.h"
@@ -30,6 +31,7 @@ static const char usage_text[] =
     "  codes                    list every diagnostic code\n"
     "  import [-o OUT] FILE     Signals API JSON (views, attribute groups) to a .signals spec\n"
     "  debug model FILE...      print the resolved model as JSON\n"
+    "  debug plan FILE...       print the offline views' plans as JSON\n"
     "\n"
     "Signals API (compile to API bodies in memory, then talk to the API):\n"
     "  plan FILE...             show what publishing would create or update, field by field\n"
@@ -335,16 +337,18 @@ static int cmd_compile(const cli *c)
 
 static int cmd_debug(const cli *c)
 {
-    if (c->nfiles == 0 || strcmp(c->files[0], "model") != 0)
-        return usage_error("%s", "usage: signalsc debug model FILE...");
+    bool plan = c->nfiles > 0 && strcmp(c->files[0], "plan") == 0;
+    if (c->nfiles == 0 || (!plan && strcmp(c->files[0], "model") != 0))
+        return usage_error("%s", "usage: signalsc debug model|plan FILE...");
     cli rest = *c;
     rest.files = c->files + 1;
     rest.nfiles = c->nfiles - 1;
-    if (rest.nfiles == 0) return usage_error("%s", "debug model needs at least one FILE");
+    if (rest.nfiles == 0)
+        return usage_error("debug %s needs at least one FILE", plan ? "plan" : "model");
     sig_ctx *ctx = sig_ctx_new();
     const sig_model *m = load_and_check(ctx, &rest);
     if (m) {
-        char *json = sig_model_json(m);
+        char *json = plan ? sig_plan_json(m) : sig_model_json(m);
         if (json) {
             puts(json);
             free(json);

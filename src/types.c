@@ -1,10 +1,11 @@
 /* types.c: the 16 Field types, the aggregation rules table, operator names
  * and Iglu version helpers.
  *
- * The aggregation table below is the one place that says what each
- * aggregation takes and yields; the checker (src/check*.c) asks it through
- * sig_agg_lookup/sig_agg_get and the helpers declared in src/check.h, so a
- * new aggregation is a new row here (and a new enum value in model.h). */
+ * The aggregation table is expanded from include/signals/aggregations.def,
+ * the one place that says what each aggregation takes, yields, keeps per
+ * day and finishes with; the checker (src/check*.c) asks it through
+ * sig_agg_lookup/sig_agg_get and the helpers declared in src/check.h, the
+ * planner (src/plan.c) and the backends read its rows. */
 #include <stdio.h>
 #include <string.h>
 
@@ -74,47 +75,62 @@ bool sig_type_compatible(sig_type a, sig_type b)
 
 /* ----------------------------------------------------------- aggregations */
 
-#define T(s, l) {(s), (l)}
+#define SIG_TYPE_INT64 {SIG_INT64, false}
+#define SIG_TYPE_DOUBLE {SIG_DOUBLE, false}
+#define SIG_TYPE_STRING {SIG_STRING, false}
+#define SIG_TYPE_STRING_LIST {SIG_STRING, true}
+
+/* Signals keeps at most this many values of a unique_list. */
+#define LIST_CAP 100
 
 static const sig_agg_info agg_table[SIG_AGG__COUNT] = {
-    {SIG_AGG_COUNTER, "counter", false, false, false, T(SIG_INT64, false),
-     "the number of matching events"},
-    {SIG_AGG_SUM, "sum", true, true, false, T(SIG_DOUBLE, false),
-     "the sum of the property's values"},
-    {SIG_AGG_MIN, "min", true, false, false, T(SIG_STRING, false),
-     "the smallest value of the property"},
-    {SIG_AGG_MAX, "max", true, false, false, T(SIG_STRING, false),
-     "the largest value of the property"},
-    {SIG_AGG_MEAN, "mean", true, true, false, T(SIG_DOUBLE, false),
-     "the mean of the property's values, a double"},
-    {SIG_AGG_FIRST, "first", true, false, false, T(SIG_STRING, false),
-     "the property's value on the earliest event (by derived_tstamp)"},
-    {SIG_AGG_LAST, "last", true, false, false, T(SIG_STRING, false),
-     "the property's value on the latest event (by derived_tstamp)"},
-    {SIG_AGG_UNIQUE_LIST, "unique_list", true, false, true, T(SIG_STRING, true),
-     "the distinct values of the property, oldest seen first, at most 100"},
-};
-
-/* What each aggregation may yield, as bit sets over the 16 types
- * (bit = scalar + 8 * list). */
-#define BIT(s, l) (1u << ((unsigned)(s) + ((l) ? SIG_NSCALARS : 0)))
-#define ALL_SCALARS 0xffu
-#define ALL_LISTS 0xff00u
-static const unsigned agg_yields[SIG_AGG__COUNT] = {
-    [SIG_AGG_COUNTER] = BIT(SIG_INT32, 0) | BIT(SIG_INT64, 0),
-    [SIG_AGG_SUM] = BIT(SIG_INT32, 0) | BIT(SIG_INT64, 0) | BIT(SIG_DOUBLE, 0) |
-                    BIT(SIG_FLOAT, 0),
-    [SIG_AGG_MIN] = ALL_SCALARS,
-    [SIG_AGG_MAX] = ALL_SCALARS,
-    [SIG_AGG_MEAN] = BIT(SIG_DOUBLE, 0) | BIT(SIG_FLOAT, 0),
-    [SIG_AGG_FIRST] = ALL_SCALARS,
-    [SIG_AGG_LAST] = ALL_SCALARS,
-    [SIG_AGG_UNIQUE_LIST] = ALL_LISTS,
+#define SIG_AGG_ROW(ID, NAME, PROPERTY, YIELDS, RULE, DEFAULT_TYPE, STATES, FINISH, VIEWS, \
+                    GROUPS, SUMMARY, MEANING)                                              \
+    {.agg = SIG_AGG_##ID, .name = NAME, .needs_property = (PROPERTY) != SIG_AGG_PROP_NONE,  \
+     .property_must_be_numeric = (PROPERTY) == SIG_AGG_PROP_NUMERIC,                       \
+     .yields_list = ((YIELDS) & SIG_YIELDS_LIST) != 0, .default_type = DEFAULT_TYPE,       \
+     .meaning = MEANING, .yields = YIELDS, .rule = RULE, .states = STATES,                 \
+     .finish = FINISH, .reads_double = (RULE) == SIG_RULE_REAL,                            \
+     .list_cap = (FINISH) == SIG_FINISH_LIST ? LIST_CAP : 0, .in_views = VIEWS,            \
+     .in_groups = GROUPS, .summary = SUMMARY},
+#include "signals/aggregations.def"
+#undef SIG_AGG_ROW
 };
 
 const char *const sig_agg_names[] = {
-    "counter", "sum", "min", "max", "mean", "first", "last", "unique_list", NULL
+#define SIG_AGG_ROW(ID, NAME, ...) NAME,
+#include "signals/aggregations.def"
+#undef SIG_AGG_ROW
+    NULL
 };
+
+static const sig_state_info state_table[SIG_STATE__COUNT] = {
+    {SIG_STATE_EVENTS, "events", "n", SIG_MERGE_SUM, "sum", false,
+     "number of matching events"},
+    {SIG_STATE_SUM, "sum", "sum", SIG_MERGE_SUM, "sum", true, "sum of the values"},
+    {SIG_STATE_COUNT, "count", "count", SIG_MERGE_SUM, "sum", false, "number of values"},
+    {SIG_STATE_MIN, "min", "min", SIG_MERGE_MIN, "min", true, "smallest value"},
+    {SIG_STATE_MAX, "max", "max", SIG_MERGE_MAX, "max", true, "largest value"},
+    {SIG_STATE_FIRST, "first", "first", SIG_MERGE_EARLIEST, "earliest", true,
+     "value of the earliest event with a value (ties: smallest event_id)"},
+    {SIG_STATE_LAST, "last", "last", SIG_MERGE_LATEST, "latest", true,
+     "value of the latest event with a value (ties: largest event_id)"},
+    {SIG_STATE_VALUES, "values", NULL, SIG_MERGE_UNION, "union", true,
+     "each value and when it was last seen"},
+};
+
+const sig_state_info *sig_state_get(sig_state_kind k)
+{
+    if ((unsigned)k >= SIG_STATE__COUNT) return NULL;
+    return &state_table[k];
+}
+
+const char *sig_finish_name(sig_finish f)
+{
+    static const char *const names[] = {"count", "sum", "divide", "value", "list"};
+    if ((unsigned)f >= sizeof names / sizeof names[0]) return "?";
+    return names[f];
+}
 
 const sig_agg_info *sig_agg_lookup(const char *name)
 {
@@ -134,20 +150,33 @@ bool sig_agg_can_yield(sig_agg agg, sig_type t)
 {
     if ((unsigned)agg >= SIG_AGG__COUNT || (unsigned)t.scalar >= SIG_NSCALARS)
         return false;
-    return (agg_yields[agg] & BIT(t.scalar, t.list)) != 0;
+    return (agg_table[agg].yields & SIG_TYPE_BIT(t.scalar, t.list)) != 0;
 }
 
+/* "`int32` or `int64`", "a scalar type (not a `_list`)", ...: the row's
+ * yields set in words. */
 const char *sig_agg_yields_text(sig_agg agg)
 {
-    switch (agg) {
-    case SIG_AGG_COUNTER: return "`int32` or `int64`";
-    case SIG_AGG_SUM: return "`int32`, `int64`, `double` or `float`";
-    case SIG_AGG_MEAN: return "`double` or `float`";
-    case SIG_AGG_MIN: case SIG_AGG_MAX: case SIG_AGG_FIRST: case SIG_AGG_LAST:
-        return "a scalar type (not a `_list`)";
-    case SIG_AGG_UNIQUE_LIST: return "a `_list` type";
-    default: return "?";
+    const sig_agg_info *info = sig_agg_get(agg);
+    if (!info) return "?";
+    if (info->yields == SIG_YIELDS_SCALAR) return "a scalar type (not a `_list`)";
+    if (info->yields == SIG_YIELDS_LIST) return "a `_list` type";
+    static _Thread_local char buf[SIG_AGG__COUNT][160];
+    char *b = buf[agg];
+    if (b[0]) return b;
+    unsigned n = 0, total = 0;
+    for (unsigned i = 0; i < 2 * SIG_NSCALARS; i++) total += (info->yields >> i) & 1u;
+    size_t len = 0;
+    for (unsigned i = 0; i < 2 * SIG_NSCALARS; i++) {
+        if (!((info->yields >> i) & 1u)) continue;
+        const char *sep = n == 0 ? "" : (n + 1 == total ? " or " : ", ");
+        sig_type t = {(sig_scalar)(i % SIG_NSCALARS), i >= SIG_NSCALARS};
+        int w = snprintf(b + len, sizeof buf[0] - len, "%s`%s`", sep, sig_type_name(t));
+        if (w < 0 || (size_t)w >= sizeof buf[0] - len) break;
+        len += (size_t)w;
+        n++;
     }
+    return b;
 }
 
 bool sig_agg_result_fits(sig_agg agg, sig_type prop, sig_type result,
@@ -160,10 +189,11 @@ bool sig_agg_result_fits(sig_agg agg, sig_type prop, sig_type result,
         *why = "yields";
         return false;
     }
-    switch (agg) {
-    case SIG_AGG_COUNTER:
+    switch (agg_table[agg].rule) {
+    case SIG_RULE_ANY:
+    case SIG_RULE_REAL:
         return true;
-    case SIG_AGG_SUM:
+    case SIG_RULE_SUM:
         /* An integer result needs an integer column: a double sum would be
          * truncated. */
         if (sig_type_is_integer(result) && !sig_type_is_integer(prop)) {
@@ -171,15 +201,13 @@ bool sig_agg_result_fits(sig_agg agg, sig_type prop, sig_type result,
             return false;
         }
         return true;
-    case SIG_AGG_MEAN:
-        return true;
-    case SIG_AGG_MIN: case SIG_AGG_MAX: case SIG_AGG_FIRST: case SIG_AGG_LAST:
+    case SIG_RULE_SAME:
         if (!sig_type_compatible(prop, result)) {
             *why = "same";
             return false;
         }
         return true;
-    case SIG_AGG_UNIQUE_LIST: {
+    case SIG_RULE_ELEMENT: {
         sig_type elem = {result.scalar, false};
         if (!sig_type_compatible(prop, elem)) {
             *why = "element";
@@ -187,27 +215,28 @@ bool sig_agg_result_fits(sig_agg agg, sig_type prop, sig_type result,
         }
         return true;
     }
-    default:
-        return false;
     }
+    return false;
 }
 
 sig_type sig_agg_infer(sig_agg agg, bool prop_known, sig_type prop)
 {
     const sig_agg_info *info = sig_agg_get(agg);
     sig_type d = info ? info->default_type : (sig_type){SIG_STRING, false};
-    if (!prop_known || prop.list) return d;
-    switch (agg) {
-    case SIG_AGG_SUM:
+    if (!info || !prop_known || prop.list) return d;
+    switch (info->rule) {
+    case SIG_RULE_SUM:
         if (sig_type_is_integer(prop)) return (sig_type){SIG_INT64, false};
         return d;
-    case SIG_AGG_MIN: case SIG_AGG_MAX: case SIG_AGG_FIRST: case SIG_AGG_LAST:
+    case SIG_RULE_SAME:
         return prop;
-    case SIG_AGG_UNIQUE_LIST:
+    case SIG_RULE_ELEMENT:
         return (sig_type){prop.scalar, true};
-    default:
+    case SIG_RULE_ANY:
+    case SIG_RULE_REAL:
         return d;
     }
+    return d;
 }
 
 /* ------------------------------------------------------------ operators */

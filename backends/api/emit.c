@@ -262,7 +262,17 @@ static cJSON *attribute_json(em *e, const sig_attribute *at)
     cJSON *evs = cJSON_AddArrayToObject(o, "events");
     for (size_t i = 0; i < at->nevents; i++)
         cJSON_AddItemToArray(evs, event_json(e, at->events[i]));
-    cJSON_AddStringToObject(o, "aggregation", sig_agg_get(at->agg)->name);
+    const sig_agg_info *agg = sig_agg_get(at->agg);
+    if (!(e->views ? agg->in_views : agg->in_groups)) {
+        /* the row of aggregations.def says which API eras carry it */
+        sig_diag *d = sig_error(e->ctx, at->loc, "E0922",
+                                "the %s target cannot send aggregation `%s` of attribute `%s`",
+                                e->target, agg->name, at->name);
+        sig_diag_label(e->ctx, d, "this API era has no `%s`", agg->name);
+        sig_diag_help(e->ctx, d, "use the other `--target`, or another aggregation");
+        e->ok = false;
+    }
+    cJSON_AddStringToObject(o, "aggregation", agg->name);
     add_property(e, o, at->property);
     const sig_criteria *cr = &at->criteria;
     if (cr->nall || cr->nany) {

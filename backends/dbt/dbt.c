@@ -19,8 +19,11 @@
  *                   row from the daily models (windows move with `today`) and
  *                   writes only new or changed rows, stamped with updated_at.
  *
- * Every warehouse difference comes from the dialect table (dialect.c). The
- * generated text is a function of the model and options only. */
+ * What each model computes comes from the view's plan (signals/plan.h:
+ * event filters, property columns, match flags, states, windows), lowered
+ * once; this file only says how, in SQL. Every warehouse difference comes
+ * from the dialect table (dialect.c). The generated text is a function of
+ * the model and options only. */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -31,44 +34,8 @@
 #include "backend.h"
 #include "dialect.h"
 #include "sqlgen.h"
+#include "signals/plan.h"
 #include "signals/signals.h"
-
-/* ------------------------------------------------------------------ plan */
-
-/* How a property value is converted (docs section 4). */
-typedef enum conv_kind {
-    CONV_TEXT,
-    CONV_INT32,
-    CONV_INT64,
-    CONV_DOUBLE,
-    CONV_BOOL,
-    CONV_TIMESTAMP,
-    CONV__COUNT
-} conv_kind;
-
-static const char *const conv_suffix[CONV__COUNT] = {
-    "string", "int32", "int64", "double", "bool", "timestamp",
-};
-static const char *const conv_words[CONV__COUNT] = {
-    "as text", "as a 32-bit integer", "as a 64-bit integer", "as a number",
-    "as a boolean", "as a timestamp",
-};
-
-/* A property the view reads; P_events extracts it once. */
-typedef struct prop_src {
-    const char *key;   /* identity: atomic column, or JSON column + path */
-    const sig_property *prop;
-    const char *base;  /* base of its column names (lower-case, [a-z0-9_]) */
-    bool needs_raw;    /* its text is extracted (`<base>__raw`) */
-    bool needs_number; /* ... and read as a number (`<base>__number`) */
-} prop_src;
-
-/* One column of P_events: a property converted one way. */
-typedef struct prop_col {
-    prop_src *src;
-    conv_kind kind;
-    const char *name;  /* `<base>__<kind>` */
-} prop_col;
 
 typedef struct gen {
     sig_ctx *ctx;
@@ -88,12 +55,11 @@ typedef struct gen {
     const char *events_table; /* plain: the qualified events table */
     sig_sqlgen_sink *sink;
     void *sink_ud;
-    prop_src **props;
-    size_t nprops, capprops;
-    prop_col **cols;
-    size_t ncols, capcols;
-    bool has_lists;          /* any unique_list attribute */
-    bool list_scalar_used[8];/* value columns of P_daily_values */
+    /* the view's plan: its events, property columns, states and windows */
+    const sig_plan *plan;
+    /* plain: inside the incremental part of a block, which starts at inc_mark */
+    bool inc_in_if;
+    size_t inc_mark;
 } gen;
 
 static const char *S(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -370,75 +336,6 @@ static bool ieq(const char *a, const char *b)
 
 /* ----------------------------------------------------------- properties */
 
-static conv_kind conv_of_scalar(sig_scalar s)
-{
-    switch (s) {
-    case SIG_BYTES:
-    case SIG_STRING: return CONV_TEXT;
-    case SIG_INT32: return CONV_INT32;
-    case SIG_INT64: return CONV_INT64;
-    case SIG_DOUBLE:
-    case SIG_FLOAT: return CONV_DOUBLE;
-    case SIG_BOOL: return CONV_BOOL;
-    case SIG_UNIX_TIMESTAMP: return CONV_TIMESTAMP;
-    }
-    return CONV_TEXT;
-}
-
-static sig_scalar scalar_of_conv(conv_kind k)
-{
-    static const sig_scalar m[CONV__COUNT] = {
-        SIG_STRING, SIG_INT32, SIG_INT64, SIG_DOUBLE, SIG_BOOL, SIG_UNIX_TIMESTAMP,
-    };
-    return m[k];
-}
-
-/* The kind a criterion compares its property as: by its literal. */
-static conv_kind conv_of_literal(const sig_criterion *c)
-{
-    if (c->op == SIG_OP_LIKE) return CONV_TEXT;
-    const sig_literal *l = &c->value;
-    if (l->kind == SIG_LIT_LIST) {
-        if (!l->nitems) return CONV_TEXT;
-        l = &l->items[0];
-    }
-    switch (l->kind) {
-    case SIG_LIT_INT:
-    case SIG_LIT_DECIMAL: return CONV_DOUBLE;
-    case SIG_LIT_BOOL: return CONV_BOOL;
-    default: return CONV_TEXT;
-    }
-}
-
-/* The JSONPath into the warehouse column of a JSON property. */
-static const char *json_path(gen *g, const sig_property *p)
-{
-    sig_buf b = {.arena = g->a};
-    sig_buf_putc(&b, '$');
-    if (p->kind == SIG_PROP_ENTITY) sig_buf_printf(&b, "[%u]", (unsigned)p->index);
-    for (size_t i = 0; i < p->nsteps; i++) {
-        const sig_path_step *st = &p->steps[i];
-        if (st->kind == SIG_STEP_INDEX) {
-            sig_buf_printf(&b, "[%u]", (unsigned)st->index);
-            continue;
-        }
-        bool plain = isalpha((unsigned char)st->field[0]) || st->field[0] == '_';
-        for (const char *q = st->field; *q && plain; q++)
-            plain = isalnum((unsigned char)*q) || *q == '_';
-        if (plain) {
-            sig_buf_printf(&b, ".%s", st->field);
-        } else {
-            sig_buf_puts(&b, ".\"");
-            for (const char *q = st->field; *q; q++) {
-                if (*q == '"' || *q == '\\') sig_buf_putc(&b, '\\');
-                sig_buf_putc(&b, *q);
-            }
-            sig_buf_putc(&b, '"');
-        }
-    }
-    return sig_buf_str(&b);
-}
-
 /* A field name as Snowplow's BigQuery and Databricks loaders name struct
  * fields: camelCase becomes snake_case (`deviceClass` -> `device_class`). */
 static const char *snake_case(gen *g, const char *s)
@@ -451,7 +348,7 @@ static const char *json_access(gen *g, const sig_property *p)
 {
     const sig_dbt_dialect *d = g->d;
     if (d->json_path_literal) {
-        const char *path = json_path(g, p);
+        const char *path = sig_plan_path(g->a, p);
         if (d->json_path_prefix) path = S(g, "%s%s", d->json_path_prefix, path);
         return T(g, d->json_text, 2, qi(g, p->column), sql_str(g, path));
     }
@@ -485,12 +382,6 @@ static const char *json_access(gen *g, const sig_property *p)
     return T(g, d->json_text, 1, x);
 }
 
-static const char *prop_identity(gen *g, const sig_property *p)
-{
-    if (p->kind == SIG_PROP_ATOMIC) return S(g, "atomic:%s", p->atomic);
-    return S(g, "json:%s:%s", p->column, json_path(g, p));
-}
-
 /* The property's raw value as text (JSON null and missing keys: NULL). */
 static const char *raw_expr(gen *g, const sig_property *p)
 {
@@ -504,148 +395,53 @@ static const char *raw_expr(gen *g, const sig_property *p)
     return json_access(g, p);
 }
 
-/* An atomic column whose type converts exactly to the kind's type is only
- * cast (no trip through text): the same type, an integer or double column
- * read as a number, an integer column read as another integer type
- * (TRY_CAST gives NULL out of range). */
-static bool direct_cast(const sig_property *p, conv_kind k)
-{
-    if (p->kind != SIG_PROP_ATOMIC || !p->type_known || p->type.list || k == CONV_TEXT)
-        return false;
-    conv_kind from = conv_of_scalar(p->type.scalar);
-    bool from_int = from == CONV_INT32 || from == CONV_INT64;
-    if (from == k) return true;
-    if (k == CONV_DOUBLE) return from_int;
-    if (k == CONV_INT32 || k == CONV_INT64) return from_int;
-    return false;
-}
-
-static bool numeric_kind(conv_kind k)
-{
-    return k == CONV_DOUBLE || k == CONV_INT64 || k == CONV_INT32;
-}
-
 /* A text that holds a number (as JSON numbers are written; surrounding
  * blanks allowed). Anything else, "inf", "0x1A" or "1_000" included, is no
  * number. */
 #define NUMBER_PATTERN "^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$"
 
-/* The property registered for the view (base name and which stages it needs). */
-static prop_src *need_prop(gen *g, const sig_property *p)
-{
-    const char *key = prop_identity(g, p);
-    for (size_t i = 0; i < g->nprops; i++)
-        if (strcmp(g->props[i]->key, key) == 0) return g->props[i];
-    /* name: the property as written, sanitized */
-    sig_buf b = {.arena = g->a};
-    const char *src = p->text ? p->text : (p->atomic ? p->atomic : "property");
-    bool us = true;
-    size_t n = 0;
-    for (const char *q = src; *q && n < 48; q++) {
-        if (isalnum((unsigned char)*q)) {
-            sig_buf_putc(&b, (char)tolower((unsigned char)*q));
-            us = false;
-            n++;
-        } else if (!us) {
-            sig_buf_putc(&b, '_');
-            us = true;
-            n++;
-        }
-    }
-    const char *base = sig_buf_str(&b);
-    size_t bl = strlen(base);
-    while (bl && base[bl - 1] == '_') bl--;
-    base = sig_arena_strndup(g->a, base, bl);
-    if (!*base || isdigit((unsigned char)base[0])) base = S(g, "p_%s", base);
-    const char *name = base;
-    for (int i = 2;; i++) {
-        bool taken = false;
-        for (size_t j = 0; j < g->nprops && !taken; j++) taken = ieq(g->props[j]->base, name);
-        if (!taken) break;
-        name = S(g, "%s_%d", base, i);
-    }
-    prop_src *ps = SIG_NEW(g->a, prop_src);
-    *ps = (prop_src){key, p, name, false, false};
-    if (g->nprops == g->capprops) {
-        size_t cap = g->capprops ? g->capprops * 2 : 8;
-        prop_src **np = SIG_NEW_ARRAY(g->a, prop_src *, cap);
-        if (g->nprops) memcpy(np, g->props, g->nprops * sizeof *np);
-        g->props = np;
-        g->capprops = cap;
-    }
-    g->props[g->nprops++] = ps;
-    return ps;
-}
-
-/* The P_events column holding `p` converted to `k` (registered on first use). */
-static const prop_col *need_col(gen *g, const sig_property *p, conv_kind k)
-{
-    prop_src *ps = need_prop(g, p);
-    for (size_t i = 0; i < g->ncols; i++)
-        if (g->cols[i]->src == ps && g->cols[i]->kind == k) return g->cols[i];
-    if (!direct_cast(p, k)) {
-        ps->needs_raw = true;
-        if (numeric_kind(k)) ps->needs_number = true;
-    }
-    prop_col *c = SIG_NEW(g->a, prop_col);
-    *c = (prop_col){ps, k, S(g, "%s__%s", ps->base, conv_suffix[k])};
-    if (g->ncols == g->capcols) {
-        size_t cap = g->capcols ? g->capcols * 2 : 8;
-        prop_col **nc = SIG_NEW_ARRAY(g->a, prop_col *, cap);
-        if (g->ncols) memcpy(nc, g->cols, g->ncols * sizeof *nc);
-        g->cols = nc;
-        g->capcols = cap;
-    }
-    g->cols[g->ncols++] = c;
-    return c;
-}
-
 /* The column's value from the `extracted`/`numbers` stages of P_events. */
-static const char *col_expr(gen *g, const prop_col *c)
+static const char *col_expr(gen *g, const sig_plan_column *c)
 {
     const sig_dbt_dialect *d = g->d;
-    const sig_property *p = c->src->prop;
-    conv_kind k = c->kind;
-    if (direct_cast(p, k))
-        return T(g, d->try_cast, 2, qi(g, p->atomic), d->type_name[scalar_of_conv(k)]);
-    const char *raw = qis(g, c->src->base, "raw");
-    const char *num = qis(g, c->src->base, "number");
+    const sig_property *p = c->prop->prop;
+    sig_plan_conv k = c->conv;
+    if (c->direct)
+        return T(g, d->try_cast, 2, qi(g, p->atomic), d->type_name[sig_plan_conv_scalar(k)]);
+    const char *raw = qis(g, c->prop->base, "raw");
+    const char *num = qis(g, c->prop->base, "number");
     switch (k) {
-    case CONV_TEXT: return raw;
-    case CONV_DOUBLE: return num;
-    case CONV_INT64:
+    case SIG_PLAN_CONV_TEXT: return raw;
+    case SIG_PLAN_CONV_DOUBLE: return num;
+    case SIG_PLAN_CONV_INT64:
         /* the bounds are -2^63 and 2^63 as doubles: every double in between
          * converts */
         return S(g, "CASE WHEN %s = %s AND %s >= -9223372036854775808.0 AND %s < 9223372036854775808.0 THEN %s END",
                  num, T(g, d->floor, 1, num), num, num,
                  T(g, d->try_cast, 2, num, d->type_name[SIG_INT64]));
-    case CONV_INT32:
+    case SIG_PLAN_CONV_INT32:
         return S(g, "CASE WHEN %s = %s AND %s BETWEEN -2147483648 AND 2147483647 THEN %s END",
                  num, T(g, d->floor, 1, num), num, T(g, d->cast, 2, num, d->type_name[SIG_INT32]));
-    case CONV_BOOL:
+    case SIG_PLAN_CONV_BOOL:
         return S(g, "CASE %s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
                  T(g, d->lower, 1, T(g, d->trim, 1, raw)));
-    case CONV_TIMESTAMP: return T(g, d->text_to_timestamp, 1, raw);
+    case SIG_PLAN_CONV_TIMESTAMP: return T(g, d->text_to_timestamp, 1, raw);
     default: return raw;
     }
 }
 
 /* ----------------------------------------------------------- attributes */
 
-static conv_kind attr_conv(const sig_attribute *at)
+/* The value column an attribute aggregates (quoted). */
+static const char *attr_value_col(gen *g, const sig_plan_attr *pa)
 {
-    if (at->agg == SIG_AGG_MEAN) return CONV_DOUBLE;
-    return conv_of_scalar(at->type.scalar);
+    return qi(g, pa->value->name);
 }
 
-static const char *attr_value_col(gen *g, const sig_attribute *at)
+/* Does the attribute keep a value set (P_daily_values) rather than columns? */
+static bool keeps_values(const sig_agg_info *agg)
 {
-    return qi(g, need_col(g, at->property, attr_conv(at))->name);
-}
-
-static int64_t period_days(const sig_attribute *at)
-{
-    return at->period_seconds > 0 ? (at->period_seconds + 86399) / 86400 : 0;
+    return (agg->states & SIG_STATE_BIT(SIG_STATE_VALUES)) != 0;
 }
 
 /* The SQL type of a Field type. */
@@ -755,28 +551,17 @@ static const char *event_names(gen *g, const sig_attribute *at)
 }
 
 /* "counter of page_view events where ... over the last 7 days" */
-static const char *attr_summary(gen *g, const sig_attribute *at)
+static const char *attr_summary(gen *g, const sig_plan_attr *pa)
 {
+    const sig_attribute *at = pa->attr;
     sig_buf b = {.arena = g->a};
     const char *prop = at->property && at->property->text ? at->property->text : "the property";
-    switch (at->agg) {
-    case SIG_AGG_COUNTER: sig_buf_puts(&b, "number of"); break;
-    case SIG_AGG_SUM: sig_buf_printf(&b, "sum of %s over", prop); break;
-    case SIG_AGG_MIN: sig_buf_printf(&b, "smallest %s of", prop); break;
-    case SIG_AGG_MAX: sig_buf_printf(&b, "largest %s of", prop); break;
-    case SIG_AGG_MEAN: sig_buf_printf(&b, "mean of %s over", prop); break;
-    case SIG_AGG_FIRST: sig_buf_printf(&b, "%s of the earliest of", prop); break;
-    case SIG_AGG_LAST: sig_buf_printf(&b, "%s of the latest of", prop); break;
-    case SIG_AGG_UNIQUE_LIST:
-        sig_buf_printf(&b, "distinct values of %s (ordered by when last seen, oldest first, "
-                           "at most the 100 latest) of", prop);
-        break;
-    default: break;
-    }
+    const char *args[1] = {prop};
+    sig_dbt_tpl(&b, sig_agg_get(at->agg)->summary, 1, args);
     sig_buf_printf(&b, " %s events", event_names(g, at));
     const char *crit = criteria_text(g, &at->criteria);
     if (*crit) sig_buf_printf(&b, " where %s", crit);
-    int64_t n = period_days(at);
+    int64_t n = pa->window_days;
     if (n) sig_buf_printf(&b, ", over the last %lld day%s", (long long)n, n == 1 ? "" : "s");
     else sig_buf_puts(&b, ", over all time");
     if (at->default_value) {
@@ -809,11 +594,11 @@ static const char *event_cond(gen *g, const sig_event *e)
 }
 
 /* One comparison, on the P_events column of its property. */
-static const char *criterion_sql(gen *g, const sig_criterion *c)
+static const char *criterion_sql(gen *g, const sig_plan_criterion *pc)
 {
-    conv_kind k = conv_of_literal(c);
-    const char *col = qi(g, need_col(g, &c->property, k)->name);
-    sig_scalar s = scalar_of_conv(k);
+    const sig_criterion *c = pc->criterion;
+    const char *col = qi(g, pc->column->name);
+    sig_scalar s = sig_plan_conv_scalar(pc->column->conv);
     const char *lit;
     if (c->op == SIG_OP_IN) {
         if (c->value.kind != SIG_LIT_LIST || !c->value.nitems) return "FALSE";
@@ -844,41 +629,24 @@ static const char *criterion_sql(gen *g, const sig_criterion *c)
 /* Whether an event counts for `at`: one of its events, and its criteria.
  * Absent values make a comparison NULL, which no CASE/FILTER takes as true;
  * nothing is ever negated, so NULL behaves as false throughout. */
-static const char *match_sql(gen *g, const sig_attribute *at, const char *indent)
+static const char *match_sql(gen *g, const sig_plan_attr *pa, const char *indent)
 {
+    const sig_attribute *at = pa->attr;
     sig_buf b = {.arena = g->a};
     sig_buf_puts(&b, "(");
     for (size_t i = 0; i < at->nevents; i++)
         sig_buf_printf(&b, "%s(%s)", i ? S(g, "\n%s    OR ", indent) : "",
                        event_cond(g, at->events[i]));
     sig_buf_puts(&b, ")");
-    const sig_criteria *cr = &at->criteria;
-    for (size_t i = 0; i < cr->nall; i++)
-        sig_buf_printf(&b, "\n%sAND %s", indent, criterion_sql(g, &cr->all[i]));
-    if (cr->nany) {
+    for (size_t i = 0; i < pa->nall; i++)
+        sig_buf_printf(&b, "\n%sAND %s", indent, criterion_sql(g, &pa->all[i]));
+    if (pa->nany) {
         sig_buf_printf(&b, "\n%sAND (", indent);
-        for (size_t i = 0; i < cr->nany; i++)
-            sig_buf_printf(&b, "%s%s", i ? " OR " : "", criterion_sql(g, &cr->any[i]));
+        for (size_t i = 0; i < pa->nany; i++)
+            sig_buf_printf(&b, "%s%s", i ? " OR " : "", criterion_sql(g, &pa->any[i]));
         sig_buf_puts(&b, ")");
     }
     return sig_buf_str(&b);
-}
-
-/* ------------------------------------------------------------ pre-pass */
-
-/* Registers every P_events column the view needs, in a fixed order: for each
- * attribute its value, then its criteria. */
-static void plan_columns(gen *g)
-{
-    for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if (at->property) need_col(g, at->property, attr_conv(at));
-        (void)match_sql(g, at, "");
-        if (at->agg == SIG_AGG_UNIQUE_LIST) {
-            g->has_lists = true;
-            g->list_scalar_used[at->type.scalar] = true;
-        }
-    }
 }
 
 static const char *const list_value_col[8] = {
@@ -914,10 +682,11 @@ static bool check_names(gen *g)
         }
     }
     bool is_prop = false;
-    for (size_t i = 0; i < g->ncols; i++) is_prop |= ieq(g->cols[i]->name, g->entity);
-    for (size_t i = 0; i < g->nprops; i++)
-        is_prop |= ieq(S(g, "%s__raw", g->props[i]->base), g->entity) ||
-                   ieq(S(g, "%s__number", g->props[i]->base), g->entity);
+    const sig_plan *pl = g->plan;
+    for (size_t i = 0; i < pl->ncolumns; i++) is_prop |= ieq(pl->columns[i]->name, g->entity);
+    for (size_t i = 0; i < pl->nprops; i++)
+        is_prop |= ieq(S(g, "%s__raw", pl->props[i]->base), g->entity) ||
+                   ieq(S(g, "%s__number", pl->props[i]->base), g->entity);
     if (is_prop) {
         sig_error(g->ctx, v->key->loc, "E0912",
                   "the entity `%s` of view `%s` has the name of a property column the dbt "
@@ -925,7 +694,8 @@ static bool check_names(gen *g)
         ok = false;
     }
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         if (ieq(at->name, g->entity) || ieq(at->name, "updated_at")) {
             sig_diag *dg = sig_error(g->ctx, at->loc, "E0911",
                                      "attribute `%s` of view `%s` has a reserved name", at->name,
@@ -971,10 +741,11 @@ static bool check_fields(gen *g)
     const sig_view *v = g->v;
     bool ok = check_name_length(g, g->entity, v->key->loc, "entity");
     /* the longest table name: P_daily_values */
-    ok &= check_name_length(g, model_name(g, g->has_lists ? "daily_values" : "attributes"), v->loc,
+    ok &= check_name_length(g, model_name(g, g->plan->has_lists ? "daily_values" : "attributes"), v->loc,
                             "generated table");
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         ok &= check_name_length(g, at->name, at->loc, "attribute");
         ok &= check_name_length(g, S(g, "%s__match", at->name), at->loc,
                                 "the generated column of attribute");
@@ -1023,36 +794,26 @@ static void put_config_upsert(gen *g, sig_buf *b, const char *keys, const char *
     put_config(g, b, g->d->upsert_strategy, keys, extra);
 }
 
-/* Removes the `{%- if is_incremental() %}` blocks of generated SQL (keeping
- * their `{%- else %}` part): the full-recompute form. Each tag's `{%-`
- * strips the blanks before it, as Jinja does. */
-static const char *strip_incremental(gen *g, const char *sql)
+/* The tags of a dbt `is_incremental()` block: dbt renders the part after
+ * INC_IF on incremental runs, the part after INC_ELSE (if any) on the first
+ * run and on full refreshes. Plain SQL is a full recompute: it keeps only
+ * the else part, and each tag still strips the blanks before it, as
+ * Jinja's `{%-` does, so both forms read alike. */
+typedef enum inc_tag { INC_IF, INC_ELSE, INC_ENDIF } inc_tag;
+
+static void put_inc(gen *g, sig_buf *b, inc_tag tag)
 {
-    static const char open_tag[] = "{%- if is_incremental() %}";
-    static const char else_tag[] = "{%- else %}";
-    static const char end_tag[] = "{%- endif %}";
-    sig_buf b = {.arena = g->a};
-    int state = 0; /* 0 outside, 1 in the if part, 2 in the else part */
-    const char *p = sql;
-    while (*p) {
-        const char *tag = NULL;
-        size_t tl = 0;
-        if (strncmp(p, open_tag, sizeof open_tag - 1) == 0 && state == 0) {
-            tag = open_tag, tl = sizeof open_tag - 1, state = 1;
-        } else if (state && strncmp(p, else_tag, sizeof else_tag - 1) == 0) {
-            tag = else_tag, tl = sizeof else_tag - 1, state = 2;
-        } else if (state && strncmp(p, end_tag, sizeof end_tag - 1) == 0) {
-            tag = end_tag, tl = sizeof end_tag - 1, state = 0;
-        }
-        if (tag) {
-            while (b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\n')) b.len--;
-            p += tl;
-            continue;
-        }
-        if (state != 1) sig_buf_putc(&b, *p);
-        p++;
+    static const char *const tags[] = {"{%- if is_incremental() %}", "{%- else %}",
+                                       "{%- endif %}"};
+    if (!g->plain) {
+        sig_buf_puts(b, tags[tag]);
+        return;
     }
-    return sig_buf_str(&b);
+    if (tag != INC_IF && g->inc_in_if) b->len = g->inc_mark; /* drop the incremental part */
+    while (b->len && (b->data[b->len - 1] == ' ' || b->data[b->len - 1] == '\n')) b->len--;
+    if (b->data) b->data[b->len] = '\0';
+    g->inc_in_if = tag == INC_IF;
+    g->inc_mark = b->len;
 }
 
 static void attributes_columns(gen *g, sig_sqlgen_model *m);
@@ -1065,7 +826,7 @@ static void finish_model(gen *g, sig_output *out, const char *kind, const char *
         return;
     }
     sig_sqlgen_model m = {.view = g->v, .kind = kind, .name = qi(g, name),
-                          .sql = strip_incremental(g, sig_buf_str(b))};
+                          .sql = sig_buf_str(b)};
     if (strcmp(kind, "attributes") == 0) attributes_columns(g, &m);
     g->sink(g->sink_ud, &m);
 }
@@ -1093,6 +854,49 @@ static const char *entity_expr(gen *g)
     return raw_expr(g, p);
 }
 
+/* The `extracted` and `numbers` CTEs: each property's raw text once, and
+ * the texts that are numbers as doubles, as the plan says each property
+ * needs. Returns the CTE the final SELECT reads. */
+static const char *put_extract(gen *g, sig_buf *b)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *from = "view_events";
+    bool raw = false, num = false;
+    for (size_t i = 0; i < g->plan->nprops; i++) {
+        raw |= g->plan->props[i]->needs_raw;
+        num |= g->plan->props[i]->needs_number;
+    }
+    if (raw) {
+        sig_buf_puts(b, ",\n\n-- The raw value of each property read, as text (JSON null: NULL).\n"
+                         "extracted AS (\n    SELECT\n        *");
+        for (size_t i = 0; i < g->plan->nprops; i++) {
+            const sig_plan_prop *ps = g->plan->props[i];
+            if (!ps->needs_raw) continue;
+            sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
+                           comment_text(g, ps->prop->text ? ps->prop->text : "?"),
+                           raw_expr(g, ps->prop), qis(g, ps->base, "raw"));
+        }
+        sig_buf_puts(b, "\n    FROM view_events\n)");
+        from = "extracted";
+    }
+    if (num) {
+        sig_buf_puts(b, ",\n\n-- The raw values that are numbers, as numbers (other text: NULL).\n"
+                         "numbers AS (\n    SELECT\n        *");
+        for (size_t i = 0; i < g->plan->nprops; i++) {
+            const sig_plan_prop *ps = g->plan->props[i];
+            if (!ps->needs_number) continue;
+            const char *r = qis(g, ps->base, "raw");
+            sig_buf_printf(b, ",\n        CASE WHEN %s THEN %s END AS %s",
+                           T(g, d->regex_match, 2, r, sql_str(g, NUMBER_PATTERN)),
+                           T(g, d->try_cast, 2, T(g, d->trim, 1, r), d->type_name[SIG_DOUBLE]),
+                           qis(g, ps->base, "number"));
+        }
+        sig_buf_printf(b, "\n    FROM %s\n)", from);
+        from = "numbers";
+    }
+    return from;
+}
+
 static void emit_events(gen *g, sig_output *out)
 {
     const sig_dbt_dialect *d = g->d;
@@ -1114,15 +918,18 @@ static void emit_events(gen *g, sig_output *out)
                    "    SELECT\n"
                    "        *\n"
                    "    FROM %s\n"
-                   "    WHERE load_tstamp >= %s\n"
-                   "{%%- if is_incremental() %%}\n"
+                   "    WHERE load_tstamp >= %s\n",
+                   g->plain ? g->events_table : "{{ source('atomic', 'events') }}", start);
+    put_inc(g, &b, INC_IF);
+    sig_buf_printf(&b,
+                   "\n"
                    "      AND load_tstamp >= (\n"
                    "          SELECT coalesce(max(load_tstamp), %s)\n"
                    "          FROM {{ this }}\n"
-                   "      )\n"
-                   "{%%- endif %%}\n"
-                   "),\n\n",
-                   g->plain ? g->events_table : "{{ source('atomic', 'events') }}", start, start);
+                   "      )\n",
+                   start);
+    put_inc(g, &b, INC_ENDIF);
+    sig_buf_puts(&b, "\n),\n\n");
     sig_buf_puts(&b,
                  "-- One copy per event_id: the one loaded first (smallest load_tstamp, then\n"
                  "-- collector_tstamp).\n"
@@ -1149,64 +956,23 @@ static void emit_events(gen *g, sig_output *out)
                  "        *\n"
                  "    FROM deduplicated e\n"
                  "    WHERE (\n");
-    sig_ptrvec seen = {0};
-    for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        for (size_t j = 0; j < at->nevents; j++) {
-            const char *c = event_cond(g, at->events[j]);
-            bool dup = false;
-            for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], c) == 0;
-            if (dup) continue;
-            sig_buf_printf(&b, "        %s(%s)\n", seen.len ? "OR " : "   ", c);
-            sig_ptrvec_push(g->a, &seen, (void *)(uintptr_t)c);
-        }
-    }
+    for (size_t i = 0; i < g->plan->nevents; i++)
+        sig_buf_printf(&b, "        %s(%s)\n", i ? "OR " : "   ", event_cond(g, g->plan->events[i]));
     sig_buf_printf(&b,
                    "    )\n"
-                   "      AND %s IS NOT NULL\n"
-                   "{%%- if is_incremental() %%}\n"
-                   "      AND NOT EXISTS (\n"
-                   "          SELECT 1\n"
-                   "          FROM {{ this }} stored\n"
-                   "          WHERE stored.event_id = e.event_id\n"
-                   "      )\n"
-                   "{%%- endif %%}\n"
-                   ")",
+                   "      AND %s IS NOT NULL\n",
                    entity_expr(g));
-    const char *from = "view_events";
-    bool raw = false, num = false;
-    for (size_t i = 0; i < g->nprops; i++) {
-        raw |= g->props[i]->needs_raw;
-        num |= g->props[i]->needs_number;
-    }
-    if (raw) {
-        sig_buf_puts(&b, ",\n\n-- The raw value of each property read, as text (JSON null: NULL).\n"
-                         "extracted AS (\n    SELECT\n        *");
-        for (size_t i = 0; i < g->nprops; i++) {
-            const prop_src *ps = g->props[i];
-            if (!ps->needs_raw) continue;
-            sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s",
-                           comment_text(g, ps->prop->text ? ps->prop->text : "?"),
-                           raw_expr(g, ps->prop), qis(g, ps->base, "raw"));
-        }
-        sig_buf_puts(&b, "\n    FROM view_events\n)");
-        from = "extracted";
-    }
-    if (num) {
-        sig_buf_puts(&b, ",\n\n-- The raw values that are numbers, as numbers (other text: NULL).\n"
-                         "numbers AS (\n    SELECT\n        *");
-        for (size_t i = 0; i < g->nprops; i++) {
-            const prop_src *ps = g->props[i];
-            if (!ps->needs_number) continue;
-            const char *r = qis(g, ps->base, "raw");
-            sig_buf_printf(&b, ",\n        CASE WHEN %s THEN %s END AS %s",
-                           T(g, d->regex_match, 2, r, sql_str(g, NUMBER_PATTERN)),
-                           T(g, d->try_cast, 2, T(g, d->trim, 1, r), d->type_name[SIG_DOUBLE]),
-                           qis(g, ps->base, "number"));
-        }
-        sig_buf_printf(&b, "\n    FROM %s\n)", from);
-        from = "numbers";
-    }
+    put_inc(g, &b, INC_IF);
+    sig_buf_puts(&b,
+                 "\n"
+                 "      AND NOT EXISTS (\n"
+                 "          SELECT 1\n"
+                 "          FROM {{ this }} stored\n"
+                 "          WHERE stored.event_id = e.event_id\n"
+                 "      )\n");
+    put_inc(g, &b, INC_ENDIF);
+    sig_buf_puts(&b, "\n)");
+    const char *from = put_extract(g, &b);
     sig_buf_printf(&b,
                    "\n\nSELECT\n"
                    "    event_id,\n"
@@ -1223,11 +989,11 @@ static void emit_events(gen *g, sig_output *out)
                    entity_expr(g), strcmp(entity_expr(g), g->qentity) ? " AS " : "",
                    strcmp(entity_expr(g), g->qentity) ? g->qentity : "", NO_DAY,
                    T(g, d->date_of, 1, "derived_tstamp"), no_day(g), g->run_ts);
-    for (size_t i = 0; i < g->ncols; i++) {
-        const prop_col *c = g->cols[i];
-        const sig_property *p = c->src->prop;
+    for (size_t i = 0; i < g->plan->ncolumns; i++) {
+        const sig_plan_column *c = g->plan->columns[i];
+        const sig_property *p = c->prop->prop;
         sig_buf_printf(&b, ",\n    -- %s %s\n    %s AS %s",
-                       comment_text(g, p->text ? p->text : "?"), conv_words[c->kind],
+                       comment_text(g, p->text ? p->text : "?"), sig_plan_conv_words(c->conv),
                        col_expr(g, c), qi(g, c->name));
     }
     sig_buf_printf(&b, "\nFROM %s\n", from);
@@ -1241,9 +1007,10 @@ static void emit_events(gen *g, sig_output *out)
 static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
 {
     const char *E = g->qentity;
+    sig_buf_puts(b, "\nWITH\n\n");
+    put_inc(g, b, INC_IF);
     sig_buf_printf(b,
-                   "\nWITH\n\n"
-                   "{%%- if is_incremental() %%}\n\n"
+                   "\n\n"
                    "-- (entity, day) pairs that events stored since this model last ran fall on.\n"
                    "touched AS (\n"
                    "    SELECT DISTINCT\n"
@@ -1254,23 +1021,27 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
                    "        SELECT coalesce(max(computed_at), %s)\n"
                    "        FROM {{ this }}\n"
                    "    )\n"
-                   "),\n"
-                   "{%%- endif %%}\n\n",
+                   "),\n",
                    E, ref(g, "events"), T(g, g->d->timestamp_literal, 1, "'1970-01-01 00:00:00'"));
+    put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n\n");
     sig_buf_printf(b,
                    "-- Every stored event of those pairs (of all pairs on a full refresh): a pair\n"
                    "-- is recomputed from all its events, so late events are counted.\n"
                    "events AS (\n"
                    "    SELECT\n"
                    "        e.*\n"
-                   "    FROM %s e\n"
-                   "{%%- if is_incremental() %%}\n"
+                   "    FROM %s e\n",
+                   ref(g, "events"));
+    put_inc(g, b, INC_IF);
+    sig_buf_printf(b,
+                   "\n"
                    "    INNER JOIN touched t\n"
                    "        ON t.%s = e.%s\n"
-                   "        AND t.event_day = e.event_day\n"
-                   "{%%- endif %%}\n"
-                   "),\n\n",
-                   ref(g, "events"), E, E);
+                   "        AND t.event_day = e.event_day\n",
+                   E, E);
+    put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n),\n\n");
     sig_buf_puts(b,
                  "-- Which attributes each event counts for: one of the attribute's events,\n"
                  "-- passing its criteria.\n"
@@ -1278,10 +1049,11 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
                  "    SELECT\n"
                  "        *");
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if ((at->agg == SIG_AGG_UNIQUE_LIST) != lists) continue;
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        if (keeps_values(pa->agg) != lists || !pa->match) continue;
         sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", comment_text(g, at->name),
-                       match_sql(g, at, "        "), qis(g, at->name, "match"));
+                       match_sql(g, pa, "        "), qi(g, pa->match));
     }
     sig_buf_puts(b, "\n    FROM events\n)");
 }
@@ -1301,13 +1073,56 @@ static const char *jinja_key(gen *g, const char *ident)
     return sig_buf_str(&b);
 }
 
-/* min or max of `x` for the attribute (booleans: the dialect's way) */
-static const char *minmax(gen *g, const sig_attribute *at, const char *x)
+/* What each daily state column holds: for its `--` comment in SQL and its
+ * description in schema.yml. Values (unique_list) are rows of P_daily_values. */
+static const struct {
+    const char *sql, *yml;
+} state_text[SIG_STATE__COUNT] = {
+    [SIG_STATE_EVENTS] = {"number of events", "number of its events that day."},
+    [SIG_STATE_SUM] = {"sum of the values (NULL: no value)",
+                       "sum of the values that day (NULL: no value)."},
+    [SIG_STATE_COUNT] = {"number of the values", "number of values that day."},
+    [SIG_STATE_MIN] = {"smallest value", "smallest value that day."},
+    [SIG_STATE_MAX] = {"largest value", "largest value that day."},
+    [SIG_STATE_FIRST] = {"value of the earliest event with a value (ties: smallest event_id)",
+                         "value of the day's earliest event with a value."},
+    [SIG_STATE_LAST] = {"value of the latest event with a value (ties: largest event_id)",
+                        "value of the day's latest event with a value."},
+};
+
+/* min or max of `x` for a min or max state (booleans: the dialect's way) */
+static const char *minmax(gen *g, const sig_plan_state *st, const char *x)
 {
-    bool min = at->agg == SIG_AGG_MIN;
-    const char *tpl = at->type.scalar == SIG_BOOL ? (min ? g->d->bool_min : g->d->bool_max) : NULL;
+    bool min = st->kind == SIG_STATE_MIN;
+    const char *tpl = st->type.scalar == SIG_BOOL ? (min ? g->d->bool_min : g->d->bool_max) : NULL;
     if (!tpl) tpl = min ? "min({0})" : "max({0})";
     return T(g, tpl, 1, x);
+}
+
+/* The daily state `st` of attribute `pa` over the day's flagged events
+ * (`m`: its match flag column). */
+static const char *daily_state_sql(gen *g, const sig_plan_attr *pa, const sig_plan_state *st,
+                                   const char *m)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *v = pa->value ? attr_value_col(g, pa) : NULL;
+    switch (st->kind) {
+    case SIG_STATE_EVENTS: return S(g, "count(CASE WHEN %s THEN 1 END)", m);
+    case SIG_STATE_SUM: return S(g, "sum(CASE WHEN %s THEN %s END)", m, v);
+    case SIG_STATE_COUNT: return S(g, "count(CASE WHEN %s THEN %s END)", m, v);
+    case SIG_STATE_MIN:
+    case SIG_STATE_MAX: return minmax(g, st, S(g, "CASE WHEN %s THEN %s END", m, v));
+    case SIG_STATE_FIRST:
+    case SIG_STATE_LAST: {
+        bool first = st->kind == SIG_STATE_FIRST;
+        return T(g, first ? d->first_ordered : d->last_ordered, 5, v,
+                 first ? "derived_tstamp NULLS FIRST, event_id"
+                       : "derived_tstamp DESC NULLS LAST, event_id DESC",
+                 S(g, "%s AND %s IS NOT NULL", m, v), d->type_name[st->type.scalar],
+                 "derived_tstamp, event_id");
+    }
+    default: return NULL;
+    }
 }
 
 static void emit_daily(gen *g, sig_output *out)
@@ -1323,51 +1138,15 @@ static void emit_daily(gen *g, sig_output *out)
     sig_buf_puts(&b, "\n\n");
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day", g->qentity);
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        const char *m = qis(g, at->name, "match");
-        const char *an = comment_text(g, at->name);
-        switch (at->agg) {
-        case SIG_AGG_COUNTER:
-            sig_buf_printf(&b, ",\n    -- %s: number of events\n    count(CASE WHEN %s THEN 1 END) AS %s",
-                           an, m, qis(g, at->name, "n"));
-            break;
-        case SIG_AGG_SUM:
-            sig_buf_printf(&b, ",\n    -- %s: sum of the values (NULL: no value)\n"
-                               "    sum(CASE WHEN %s THEN %s END) AS %s",
-                           an, m, attr_value_col(g, at), qis(g, at->name, "sum"));
-            break;
-        case SIG_AGG_MIN:
-        case SIG_AGG_MAX: {
-            const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
-            sig_buf_printf(&b, ",\n    -- %s: %s value\n    %s AS %s", an,
-                           at->agg == SIG_AGG_MIN ? "smallest" : "largest",
-                           minmax(g, at, S(g, "CASE WHEN %s THEN %s END", m, attr_value_col(g, at))),
-                           qis(g, at->name, f));
-            break;
-        }
-        case SIG_AGG_MEAN:
-            sig_buf_printf(&b,
-                           ",\n    -- %s: sum and number of the values\n"
-                           "    sum(CASE WHEN %s THEN %s END) AS %s,\n"
-                           "    count(CASE WHEN %s THEN %s END) AS %s",
-                           an, m, attr_value_col(g, at), qis(g, at->name, "sum"), m,
-                           attr_value_col(g, at), qis(g, at->name, "count"));
-            break;
-        case SIG_AGG_FIRST:
-        case SIG_AGG_LAST: {
-            bool first = at->agg == SIG_AGG_FIRST;
-            const char *v = attr_value_col(g, at);
-            sig_buf_printf(&b, ",\n    -- %s: value of the %s event with a value (ties: %s event_id)\n    %s AS %s",
-                           an, first ? "earliest" : "latest", first ? "smallest" : "largest",
-                           T(g, first ? d->first_ordered : d->last_ordered, 5, v,
-                             first ? "derived_tstamp NULLS FIRST, event_id"
-                                   : "derived_tstamp DESC NULLS LAST, event_id DESC",
-                             S(g, "%s AND %s IS NOT NULL", m, v),
-                             d->type_name[scalar_of_conv(attr_conv(at))], "derived_tstamp, event_id"),
-                           qis(g, at->name, first ? "first" : "last"));
-            break;
-        }
-        default: break;
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const char *m = pa->match ? qi(g, pa->match) : NULL;
+        for (size_t j = 0; j < pa->nstates; j++) {
+            const sig_plan_state *st = &pa->states[j];
+            if (st->shared) continue; /* an earlier attribute's column */
+            const char *x = daily_state_sql(g, pa, st, m);
+            if (!x) continue;
+            sig_buf_printf(&b, ",\n    -- %s: %s\n    %s AS %s", comment_text(g, pa->attr->name),
+                           state_text[st->kind].sql, x, qi(g, st->column));
         }
     }
     sig_buf_printf(&b,
@@ -1395,9 +1174,10 @@ static void emit_daily_values(gen *g, sig_output *out)
     sig_buf_puts(&b, "-- The values of each unique_list attribute on its events.\nobserved AS (\n");
     bool firstq = true;
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
-        const char *v = attr_value_col(g, at);
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        if (!keeps_values(pa->agg)) continue;
+        const char *v = attr_value_col(g, pa);
         const char *val = v;
         if (at->type.scalar == SIG_FLOAT)
             val = T(g, d->cast, 2, v, d->type_name[SIG_FLOAT]);
@@ -1411,7 +1191,7 @@ static void emit_daily_values(gen *g, sig_output *out)
                        "        %s AS attribute",
                        comment_text(g, at->name), g->qentity, sql_str(g, at->name));
         for (int s = 0; s < 8; s++) {
-            if (!g->list_scalar_used[s]) continue;
+            if (!(g->plan->list_scalars >> s & 1u)) continue;
             sig_buf_printf(&b, ",\n        %s AS %s",
                            s == (int)at->type.scalar
                                ? val
@@ -1426,12 +1206,12 @@ static void emit_daily_values(gen *g, sig_output *out)
                        "    FROM flagged\n"
                        "    WHERE %s\n"
                        "      AND %s IS NOT NULL\n",
-                       qis(g, at->name, "match"), v);
+                       qi(g, pa->match), v);
     }
     sig_buf_puts(&b, ")\n\n");
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day,\n    attribute", g->qentity);
     for (int s = 0; s < 8; s++)
-        if (g->list_scalar_used[s]) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
+        if ((g->plan->list_scalars >> s & 1u)) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
     if (d->upsert_needs_row_key) sig_buf_puts(&b, ",\n    value_key");
     sig_buf_printf(&b,
                    ",\n    max(derived_tstamp) AS last_seen,\n"
@@ -1440,7 +1220,7 @@ static void emit_daily_values(gen *g, sig_output *out)
                    "GROUP BY\n    %s,\n    event_day,\n    attribute",
                    g->run_ts, g->qentity);
     for (int s = 0; s < 8; s++)
-        if (g->list_scalar_used[s]) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
+        if ((g->plan->list_scalars >> s & 1u)) sig_buf_printf(&b, ",\n    %s", list_value_col[s]);
     if (d->upsert_needs_row_key) sig_buf_puts(&b, ",\n    value_key");
     sig_buf_puts(&b, "\n");
     finish_model(g, out, "daily_values", name, &b);
@@ -1448,16 +1228,10 @@ static void emit_daily_values(gen *g, sig_output *out)
 
 /* ------------------------------------------------------- P_attributes */
 
-static const char *window_col(gen *g, const sig_attribute *at)
-{
-    int64_t n = period_days(at);
-    return n ? S(g, "in_last_%lld_days", (long long)n) : NULL;
-}
-
 /* `CASE WHEN w THEN x END`, or x for lifetime attributes */
-static const char *in_window(gen *g, const sig_attribute *at, const char *x)
+static const char *in_window(gen *g, const sig_plan_attr *pa, const char *x)
 {
-    const char *w = window_col(g, at);
+    const char *w = pa->window;
     return w ? S(g, "CASE WHEN %s THEN %s END", w, x) : x;
 }
 
@@ -1467,11 +1241,11 @@ static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src,
     sig_buf_printf(b, "%s AS (\n    SELECT\n        d.*", cte);
     sig_ptrvec seen = {0};
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if ((at->agg == SIG_AGG_UNIQUE_LIST) != lists) continue;
-        int64_t n = period_days(at);
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        if (keeps_values(pa->agg) != lists) continue;
+        int64_t n = pa->window_days;
         if (!n) continue;
-        const char *w = window_col(g, at);
+        const char *w = pa->window;
         bool dup = false;
         for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], w) == 0;
         if (dup) continue;
@@ -1486,33 +1260,88 @@ static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src,
 static bool any_window(gen *g)
 {
     for (size_t i = 0; i < g->v->nattributes; i++)
-        if (period_days(g->v->attributes[i])) return true;
+        if (g->plan->attrs[i].window_days) return true;
     return false;
 }
 
-static void emit_attributes(gen *g, sig_output *out)
+/* The state of `pa` of kind `k` (the planner keeps every state of the row). */
+static const sig_plan_state *state_of(const sig_plan_attr *pa, sig_state_kind k)
+{
+    for (size_t i = 0; i < pa->nstates; i++)
+        if (pa->states[i].kind == k) return &pa->states[i];
+    return NULL;
+}
+
+/* The daily states `st` of the days in `pa`'s window, merged (the state's
+ * merge rule, model.h sig_merge). */
+static const char *merged_state(gen *g, const sig_plan_attr *pa, const sig_plan_state *st)
 {
     const sig_dbt_dialect *d = g->d;
-    const char *E = g->qentity;
-    sig_buf b = {.arena = g->a};
-    const char *name = model_name(g, "attributes");
-    put_config_upsert(g, &b, jinja_key(g, g->entity), NULL);
-    put_header(g, &b, name,
-               "the attributes table: one row per entity value, one column per\n"
-               "-- attribute; updated_at is the run in which the row's values last changed.");
-    sig_buf_puts(&b, "\nWITH\n\n");
+    const char *col = qi(g, st->column);
+    switch (sig_state_get(st->kind)->merge) {
+    case SIG_MERGE_SUM: return S(g, "sum(%s)", in_window(g, pa, col));
+    case SIG_MERGE_MIN:
+    case SIG_MERGE_MAX: return minmax(g, st, in_window(g, pa, col));
+    case SIG_MERGE_EARLIEST:
+    case SIG_MERGE_LATEST: {
+        bool first = sig_state_get(st->kind)->merge == SIG_MERGE_EARLIEST;
+        const char *w = pa->window;
+        return T(g, first ? d->first_ordered : d->last_ordered, 5, col,
+                 first ? "event_day" : "event_day DESC",
+                 w ? S(g, "%s AND %s IS NOT NULL", w, col) : S(g, "%s IS NOT NULL", col),
+                 d->type_name[st->type.scalar], "event_day");
+    }
+    case SIG_MERGE_UNION: break;
+    }
+    return NULL;
+}
+
+/* The attribute's value from its merged states (before the cast to its
+ * type), `def` its default as SQL or NULL; NULL for value lists, which
+ * have their own CTEs. */
+static const char *finish_sql(gen *g, const sig_plan_attr *pa, const char *def)
+{
+    const sig_plan_state *st = &pa->states[0];
+    switch (pa->agg->finish) {
+    case SIG_FINISH_COUNT: {
+        const char *n = merged_state(g, pa, st);
+        return def ? S(g, "coalesce(nullif(%s, 0), %s)", n, def) : S(g, "coalesce(%s, 0)", n);
+    }
+    case SIG_FINISH_SUM: return S(g, "coalesce(%s, %s)", merged_state(g, pa, st), def ? def : "0");
+    case SIG_FINISH_DIVIDE: {
+        const sig_plan_state *sum = state_of(pa, SIG_STATE_SUM);
+        const sig_plan_state *count = state_of(pa, SIG_STATE_COUNT);
+        const char *x = S(g, "%s / nullif(%s, 0)",
+                          T(g, g->d->cast, 2, merged_state(g, pa, sum), g->d->type_name[SIG_DOUBLE]),
+                          merged_state(g, pa, count));
+        return def ? S(g, "coalesce(%s, %s)", x, def) : x;
+    }
+    case SIG_FINISH_VALUE: {
+        const char *x = merged_state(g, pa, st);
+        return def ? S(g, "coalesce(%s, %s)", x, def) : x;
+    }
+    case SIG_FINISH_LIST: break;
+    }
+    return NULL;
+}
+
+/* The `params` CTE (today) and the CTEs that flag the windows each day
+ * falls in; sets the sources the roll-ups read. */
+static void put_windows(gen *g, sig_buf *b, const char **daily_src, const char **values_src)
+{
+    const sig_dbt_dialect *d = g->d;
     bool windows = any_window(g);
     bool scalar_windows = false, list_windows = false;
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if (!period_days(at)) continue;
-        if (at->agg == SIG_AGG_UNIQUE_LIST) list_windows = true;
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        if (!pa->window_days) continue;
+        if (keeps_values(pa->agg)) list_windows = true;
         else scalar_windows = true;
     }
-    const char *daily_src = ref(g, "daily");
-    const char *values_src = ref(g, "daily_values");
+    *daily_src = ref(g, "daily");
+    *values_src = ref(g, "daily_values");
     if (windows && g->plain) {
-        sig_buf_printf(&b,
+        sig_buf_printf(b,
                        "-- Today: the current UTC date (to compute for another day, replace it\n"
                        "-- with a date). A window of N days is today - (N - 1) <= event_day <= today.\n"
                        "params AS (\n"
@@ -1521,7 +1350,7 @@ static void emit_attributes(gen *g, sig_output *out)
                        "),\n\n",
                        d->current_utc_date);
     } else if (windows) {
-        sig_buf_printf(&b,
+        sig_buf_printf(b,
                        "-- Today: the `today` var (YYYY-MM-DD), by default the current UTC date.\n"
                        "-- A window of N days is today - (N - 1) <= event_day <= today.\n"
                        "params AS (\n"
@@ -1538,18 +1367,26 @@ static void emit_attributes(gen *g, sig_output *out)
     }
     if (windows) {
         if (scalar_windows) {
-            sig_buf_puts(&b, "-- Daily states with the windows each day falls in.\n");
-            put_window_cte(g, &b, "daily", daily_src, false);
-            daily_src = "daily";
+            sig_buf_puts(b, "-- Daily states with the windows each day falls in.\n");
+            put_window_cte(g, b, "daily", *daily_src, false);
+            *daily_src = "daily";
         }
-        if (list_windows && g->has_lists) {
-            sig_buf_puts(&b, "-- Daily values with the windows each day falls in.\n");
-            put_window_cte(g, &b, "daily_values", values_src, true);
-            values_src = "daily_values";
+        if (list_windows && g->plan->has_lists) {
+            sig_buf_puts(b, "-- Daily values with the windows each day falls in.\n");
+            put_window_cte(g, b, "daily_values", *values_src, true);
+            *values_src = "daily_values";
         }
     }
+}
+
+/* `aggregated`: every attribute kept in daily columns, its states merged
+ * over its window and finished. */
+static void put_aggregated(gen *g, sig_buf *b, const char *daily_src)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
     /* scalar aggregations */
-    sig_buf_printf(&b,
+    sig_buf_printf(b,
                    "-- Every attribute but unique_list, rolled up over its window. One row per\n"
                    "-- entity value with at least one event of the view.\n"
                    "aggregated AS (\n"
@@ -1557,62 +1394,33 @@ static void emit_attributes(gen *g, sig_output *out)
                    "        %s",
                    E);
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         const char *an = qi(g, at->name);
         const char *def = at->default_value ? sql_default(g, at) : NULL;
         const char *type = sql_type(g, at->type);
-        const char *x = NULL;
-        switch (at->agg) {
-        case SIG_AGG_COUNTER: {
-            const char *sum = S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "n")));
-            x = def ? S(g, "coalesce(nullif(%s, 0), %s)", sum, def)
-                    : S(g, "coalesce(%s, 0)", sum);
-            break;
-        }
-        case SIG_AGG_SUM: {
-            const char *sum = S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "sum")));
-            x = S(g, "coalesce(%s, %s)", sum, def ? def : "0");
-            break;
-        }
-        case SIG_AGG_MIN:
-        case SIG_AGG_MAX: {
-            const char *f = at->agg == SIG_AGG_MIN ? "min" : "max";
-            x = minmax(g, at, in_window(g, at, qis(g, at->name, f)));
-            if (def) x = S(g, "coalesce(%s, %s)", x, def);
-            break;
-        }
-        case SIG_AGG_MEAN:
-            x = S(g, "%s / nullif(sum(%s), 0)",
-                  T(g, d->cast, 2, S(g, "sum(%s)", in_window(g, at, qis(g, at->name, "sum"))),
-                    d->type_name[SIG_DOUBLE]),
-                  in_window(g, at, qis(g, at->name, "count")));
-            if (def) x = S(g, "coalesce(%s, %s)", x, def);
-            break;
-        case SIG_AGG_FIRST:
-        case SIG_AGG_LAST: {
-            bool first = at->agg == SIG_AGG_FIRST;
-            const char *v = qis(g, at->name, first ? "first" : "last");
-            const char *w = window_col(g, at);
-            x = T(g, first ? d->first_ordered : d->last_ordered, 5, v,
-                  first ? "event_day" : "event_day DESC",
-                  w ? S(g, "%s AND %s IS NOT NULL", w, v) : S(g, "%s IS NOT NULL", v),
-                  d->type_name[scalar_of_conv(attr_conv(at))], "event_day");
-            if (def) x = S(g, "coalesce(%s, %s)", x, def);
-            break;
-        }
-        default: continue;
-        }
-        sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s", comment_text(g, attr_summary(g, at)),
+        const char *x = finish_sql(g, pa, def);
+        if (!x) continue;
+        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", comment_text(g, attr_summary(g, pa)),
                        T(g, d->cast, 2, x, type), an);
     }
-    sig_buf_printf(&b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
+    sig_buf_printf(b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
+}
+
+/* Per value-set attribute: each value in its window with when it was last
+ * seen, then the values seen latest (the row's list cap), oldest first. */
+static void put_lists(gen *g, sig_buf *b, const char *values_src)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
     /* unique lists */
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
-        const char *w = window_col(g, at);
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        if (!keeps_values(pa->agg)) continue;
+        const char *w = pa->window;
         const char *vc = list_value_col[at->type.scalar];
-        sig_buf_printf(&b,
+        sig_buf_printf(b,
                        "-- %s: each value in the window and when it was last seen.\n"
                        "%s AS (\n"
                        "    SELECT\n"
@@ -1627,8 +1435,8 @@ static void emit_attributes(gen *g, sig_output *out)
                        "),\n\n",
                        comment_text(g, at->name), qis(g, at->name, "seen"), E, vc, values_src,
                        sql_str(g, at->name), w ? S(g, "\n      AND %s", w) : "", E, vc);
-        sig_buf_printf(&b,
-                       "-- %s: the 100 values seen most recently, oldest first (ties by value).\n"
+        sig_buf_printf(b,
+                       "-- %s: the %d values seen most recently, oldest first (ties by value).\n"
                        "%s AS (\n"
                        "    SELECT\n"
                        "        %s,\n"
@@ -1642,45 +1450,65 @@ static void emit_attributes(gen *g, sig_output *out)
                        "            ) AS recency\n"
                        "        FROM %s\n"
                        "    ) ranked\n"
-                       "    WHERE recency <= 100\n"
+                       "    WHERE recency <= %d\n"
                        "    GROUP BY\n"
                        "        %s\n"
                        "),\n\n",
-                       comment_text(g, at->name), qis(g, at->name, "list"), E,
-                       T(g, d->list_agg_ordered, 3, "value", "last_seen NULLS FIRST, value", "last_seen, value"), qi(g, at->name),
-                       E, qis(g, at->name, "seen"), E);
+                       comment_text(g, at->name), pa->agg->list_cap, qis(g, at->name, "list"), E,
+                       T(g, d->list_agg_ordered, 3, "value", "last_seen NULLS FIRST, value",
+                         "last_seen, value"),
+                       qi(g, at->name), E, qis(g, at->name, "seen"), pa->agg->list_cap, E);
     }
+}
+
+/* `computed`: every attribute in the view's order, lists joined in. */
+static void put_computed(gen *g, sig_buf *b)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
     /* computed: every attribute in the view's order */
-    sig_buf_printf(&b,
+    sig_buf_printf(b,
                    "-- The attributes of every entity value, in the view's order.\n"
                    "computed AS (\n"
                    "    SELECT\n"
                    "        a.%s",
                    E);
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         const char *an = qi(g, at->name);
-        if (at->agg != SIG_AGG_UNIQUE_LIST) {
-            sig_buf_printf(&b, ",\n        a.%s", an);
+        if (!keeps_values(pa->agg)) {
+            sig_buf_printf(b, ",\n        a.%s", an);
             continue;
         }
         const char *type = sql_type(g, at->type);
         const char *def = at->default_value ? sql_default(g, at) : T(g, d->empty_list, 1, type);
-        sig_buf_printf(&b, ",\n        -- %s\n        %s AS %s",
-                       comment_text(g, attr_summary(g, at)),
+        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
+                       comment_text(g, attr_summary(g, pa)),
                        T(g, d->cast, 2, S(g, "coalesce(l%zu.%s, %s)", i, an, def), type), an);
     }
-    sig_buf_puts(&b, "\n    FROM aggregated a");
+    sig_buf_puts(b, "\n    FROM aggregated a");
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_attribute *at = g->v->attributes[i];
-        if (at->agg != SIG_AGG_UNIQUE_LIST) continue;
-        sig_buf_printf(&b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        if (!keeps_values(pa->agg)) continue;
+        sig_buf_printf(b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
                        qis(g, at->name, "list"), i, i, E, E);
     }
-    sig_buf_puts(&b, "\n)");
+    sig_buf_puts(b, "\n)");
+}
+
+/* The incremental `changed` CTE and the final SELECT (new or changed rows
+ * only, stamped with updated_at; everything on a full recompute). */
+static void put_changed(gen *g, sig_buf *b)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
     /* incremental: only new or changed rows */
-    sig_buf_printf(&b,
-                   "\n\n{%%- if is_incremental() %%},\n\n"
+    sig_buf_puts(b, "\n\n");
+    put_inc(g, b, INC_IF);
+    sig_buf_printf(b,
+                   ",\n\n"
                    "-- Only the rows that are new or whose values changed since they were stored;\n"
                    "-- unchanged rows keep their updated_at.\n"
                    "changed AS (\n"
@@ -1693,21 +1521,39 @@ static void emit_attributes(gen *g, sig_output *out)
                    E, E, E);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const char *an = qi(g, g->v->attributes[i]->name);
-        sig_buf_printf(&b, "\n       OR %s",
+        sig_buf_printf(b, "\n       OR %s",
                        T(g, d->distinct_from, 2, S(g, "c.%s", an), S(g, "stored.%s", an)));
     }
-    sig_buf_puts(&b, "\n)\n{%- endif %}\n\n");
-    sig_buf_printf(&b, "SELECT\n    %s", E);
+    sig_buf_puts(b, "\n)\n");
+    put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n\n");
+    sig_buf_printf(b, "SELECT\n    %s", E);
     for (size_t i = 0; i < g->v->nattributes; i++)
-        sig_buf_printf(&b, ",\n    %s", qi(g, g->v->attributes[i]->name));
-    sig_buf_printf(&b,
-                   ",\n    %s AS updated_at\n"
-                   "{%%- if is_incremental() %%}\n"
-                   "FROM changed\n"
-                   "{%%- else %%}\n"
-                   "FROM computed\n"
-                   "{%%- endif %%}\n",
-                   g->run_ts);
+        sig_buf_printf(b, ",\n    %s", qi(g, g->v->attributes[i]->name));
+    sig_buf_printf(b, ",\n    %s AS updated_at\n", g->run_ts);
+    put_inc(g, b, INC_IF);
+    sig_buf_puts(b, "\nFROM changed\n");
+    put_inc(g, b, INC_ELSE);
+    sig_buf_puts(b, "\nFROM computed\n");
+    put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n");
+}
+
+static void emit_attributes(gen *g, sig_output *out)
+{
+    sig_buf b = {.arena = g->a};
+    const char *name = model_name(g, "attributes");
+    put_config_upsert(g, &b, jinja_key(g, g->entity), NULL);
+    put_header(g, &b, name,
+               "the attributes table: one row per entity value, one column per\n"
+               "-- attribute; updated_at is the run in which the row's values last changed.");
+    sig_buf_puts(&b, "\nWITH\n\n");
+    const char *daily_src, *values_src;
+    put_windows(g, &b, &daily_src, &values_src);
+    put_aggregated(g, &b, daily_src);
+    put_lists(g, &b, values_src);
+    put_computed(g, &b);
+    put_changed(g, &b);
     finish_model(g, out, "attributes", name, &b);
 }
 
@@ -1739,10 +1585,11 @@ static void attributes_columns(gen *g, sig_sqlgen_model *m)
     c[0] = (sig_sqlgen_column){g->qentity, entity_type_name(g),
                                S(g, "The entity value (attribute key `%s`).", v->key->name)};
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         sig_buf ad = {.arena = g->a};
         if (at->description) sig_buf_printf(&ad, "%s\n\n", at->description);
-        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, at));
+        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, pa));
         c[i + 1] = (sig_sqlgen_column){qi(g, at->name), sql_type(g, at->type), sig_buf_str(&ad)};
     }
     c[n - 1] = (sig_sqlgen_column){"updated_at", g->d->type_name[SIG_UNIX_TIMESTAMP],
@@ -1781,11 +1628,11 @@ static void emit_schema(gen *g, sig_output *out)
     yml_col(g, &b, "event_day", "DATE", "The UTC date of derived_tstamp.", false);
     yml_col(g, &b, "load_tstamp", ts, "When the event was loaded into the warehouse.", false);
     yml_col(g, &b, "loaded_at", ts, "When the run that stored this event started.", false);
-    for (size_t i = 0; i < g->ncols; i++) {
-        const prop_col *c = g->cols[i];
-        yml_col(g, &b, c->name, d->type_name[scalar_of_conv(c->kind)],
+    for (size_t i = 0; i < g->plan->ncolumns; i++) {
+        const sig_plan_column *c = g->plan->columns[i];
+        yml_col(g, &b, c->name, d->type_name[sig_plan_conv_scalar(c->conv)],
                 S(g, "`%s` %s; NULL when absent or not convertible.",
-                  c->src->prop->text ? c->src->prop->text : "?", conv_words[c->kind]),
+                  c->prop->prop->text ? c->prop->prop->text : "?", sig_plan_conv_words(c->conv)),
                 false);
     }
     /* daily */
@@ -1796,43 +1643,17 @@ static void emit_schema(gen *g, sig_output *out)
     yml_col(g, &b, g->entity, entity_type_name(g), ent_desc, false);
     yml_col(g, &b, "event_day", "DATE", "The event day.", false);
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
-        const char *n = at->name;
-        const char *vt = at->agg == SIG_AGG_MEAN ? d->type_name[SIG_DOUBLE]
-                                                  : d->type_name[scalar_of_conv(attr_conv(at))];
-        switch (at->agg) {
-        case SIG_AGG_COUNTER:
-            yml_col(g, &b, S(g, "%s__n", n), d->type_name[SIG_INT64],
-                    S(g, "`%s`: number of its events that day.", n), false);
-            break;
-        case SIG_AGG_SUM:
-            yml_col(g, &b, S(g, "%s__sum", n), vt,
-                    S(g, "`%s`: sum of the values that day (NULL: no value).", n), false);
-            break;
-        case SIG_AGG_MIN:
-            yml_col(g, &b, S(g, "%s__min", n), vt, S(g, "`%s`: smallest value that day.", n), false);
-            break;
-        case SIG_AGG_MAX:
-            yml_col(g, &b, S(g, "%s__max", n), vt, S(g, "`%s`: largest value that day.", n), false);
-            break;
-        case SIG_AGG_MEAN:
-            yml_col(g, &b, S(g, "%s__sum", n), vt, S(g, "`%s`: sum of the values that day.", n), false);
-            yml_col(g, &b, S(g, "%s__count", n), d->type_name[SIG_INT64],
-                    S(g, "`%s`: number of values that day.", n), false);
-            break;
-        case SIG_AGG_FIRST:
-            yml_col(g, &b, S(g, "%s__first", n), vt,
-                    S(g, "`%s`: value of the day's earliest event with a value.", n), false);
-            break;
-        case SIG_AGG_LAST:
-            yml_col(g, &b, S(g, "%s__last", n), vt,
-                    S(g, "`%s`: value of the day's latest event with a value.", n), false);
-            break;
-        default: break;
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        for (size_t j = 0; j < pa->nstates; j++) {
+            const sig_plan_state *st = &pa->states[j];
+            if (!st->column || st->shared) continue;
+            yml_col(g, &b, st->column, d->type_name[st->type.scalar],
+                    S(g, "`%s`: %s", at->name, state_text[st->kind].yml), false);
         }
     }
     yml_col(g, &b, "computed_at", ts, "When the run that computed this row started.", false);
-    if (g->has_lists) {
+    if (g->plan->has_lists) {
         sig_buf_printf(&b, "\n  - name: %s\n    description: %s\n    columns:\n",
                        yaml_str(g, model_name(g, "daily_values")),
                        yaml_str(g, "Values of the unique_list attributes per entity value and "
@@ -1841,7 +1662,7 @@ static void emit_schema(gen *g, sig_output *out)
         yml_col(g, &b, "event_day", "DATE", "The event day.", false);
         yml_col(g, &b, "attribute", NULL, "The unique_list attribute.", false);
         for (int s = 0; s < 8; s++)
-            if (g->list_scalar_used[s])
+            if ((g->plan->list_scalars >> s & 1u))
                 yml_col(g, &b, list_value_col[s], d->type_name[s],
                         S(g, "The value, for attributes of type %s_list.",
                           sig_type_name((sig_type){(sig_scalar)s, false})),
@@ -1858,10 +1679,11 @@ static void emit_schema(gen *g, sig_output *out)
                    yaml_str(g, model_name(g, "attributes")), yaml_str(g, sig_buf_str(&desc)));
     yml_col(g, &b, g->entity, entity_type_name(g), ent_desc, true);
     for (size_t i = 0; i < v->nattributes; i++) {
-        const sig_attribute *at = v->attributes[i];
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
         sig_buf ad = {.arena = g->a};
         if (at->description) sig_buf_printf(&ad, "%s\n\n", at->description);
-        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, at));
+        sig_buf_printf(&ad, "%s: %s.", sig_type_name(at->type), attr_summary(g, pa));
         yml_col(g, &b, at->name, sql_type(g, at->type), sig_buf_str(&ad), false);
     }
     yml_col(g, &b, "updated_at", ts,
@@ -1994,7 +1816,7 @@ static void emit_project(gen *g, sig_output *out, const sig_view *const *views, 
                        views[i]->name, views[i]->version, pf, pf, pf);
         bool lists = false;
         for (size_t j = 0; j < views[i]->nattributes; j++)
-            lists |= views[i]->attributes[j]->agg == SIG_AGG_UNIQUE_LIST;
+            lists |= keeps_values(sig_agg_get(views[i]->attributes[j]->agg));
         if (lists)
             sig_buf_printf(&r, "- `%s_daily_values`: per entity value and day, the values of the "
                                "unique_list attributes.\n", pf);
@@ -2069,7 +1891,7 @@ static bool generate(gen *base, const sig_model *model, sig_output *out, const c
         g.run_ts = g.plain ? d->current_utc_timestamp
                            : T(&g, d->timestamp_literal, 1,
                                "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S.%f\") }}'");
-        plan_columns(&g);
+        g.plan = sig_plan_view(arena, g.v);
         if (!check_fields(&g) || !check_names(&g)) {
             ok = false;
             continue;
@@ -2077,7 +1899,7 @@ static bool generate(gen *base, const sig_model *model, sig_output *out, const c
         if (!ok) continue;
         emit_events(&g, out);
         emit_daily(&g, out);
-        if (g.has_lists) emit_daily_values(&g, out);
+        if (g.plan->has_lists) emit_daily_values(&g, out);
         emit_attributes(&g, out);
         if (!g.plain) emit_schema(&g, out);
     }

@@ -54,22 +54,96 @@ SIG_API bool sig_type_equal(sig_type a, sig_type b);
 
 /* --------------------------------------------------------- aggregations */
 
-/* The Signals aggregations (signals-api.md 5.1). SIG_AGG__COUNT ends it. */
+/* The Signals aggregations (signals-api.md 5.1), one per row of
+ * signals/aggregations.def, in its order. SIG_AGG__COUNT ends it. */
 typedef enum sig_agg {
-    SIG_AGG_COUNTER,
-    SIG_AGG_SUM,
-    SIG_AGG_MIN,
-    SIG_AGG_MAX,
-    SIG_AGG_MEAN,
-    SIG_AGG_FIRST,
-    SIG_AGG_LAST,
-    SIG_AGG_UNIQUE_LIST,
+#define SIG_AGG_ROW(ID, ...) SIG_AGG_##ID,
+#include "signals/aggregations.def"
+#undef SIG_AGG_ROW
     SIG_AGG__COUNT
 } sig_agg;
 
-/* One row of the aggregation rules table (src/types.c): the single
- * place that says what each aggregation takes and yields, so that new
- * aggregations slot in without touching the checker's logic. */
+/* The partial states an aggregation keeps per (entity, day), so that a day
+ * is computed once and windows are rolled up from days. Each says how the
+ * states of several days merge (sig_state_info.merge). */
+typedef enum sig_state_kind {
+    SIG_STATE_EVENTS,  /* number of matching events; days merge by sum */
+    SIG_STATE_SUM,     /* sum of the values; sum */
+    SIG_STATE_COUNT,   /* number of (non-NULL) values; sum */
+    SIG_STATE_MIN,     /* smallest value; min */
+    SIG_STATE_MAX,     /* largest value; max */
+    SIG_STATE_FIRST,   /* arg-first: the value of the earliest event with a
+                        * value (ties: smallest event_id); the earliest day's */
+    SIG_STATE_LAST,    /* arg-last; the latest day's */
+    SIG_STATE_VALUES,  /* value set: each value and when it was last seen;
+                        * union, keeping the latest last seen */
+    SIG_STATE__COUNT
+} sig_state_kind;
+
+#define SIG_STATE_BIT(k) (1u << (unsigned)(k))
+
+/* How the states of several days merge into one. */
+typedef enum sig_merge {
+    SIG_MERGE_SUM,
+    SIG_MERGE_MIN,
+    SIG_MERGE_MAX,
+    SIG_MERGE_EARLIEST,  /* the earliest day's state */
+    SIG_MERGE_LATEST,    /* the latest day's state */
+    SIG_MERGE_UNION      /* value sets: union, max(last seen) per value */
+} sig_merge;
+
+typedef struct sig_state_info {
+    sig_state_kind kind;
+    const char *name;     /* "events", "sum", ..., "values": plan JSON */
+    const char *suffix;   /* of the daily column `<attribute>__<suffix>`;
+                           * NULL for values (rows of a table, not a column) */
+    sig_merge merge;
+    const char *merge_name; /* "sum", "min", "max", "earliest", "latest", "union" */
+    bool value_typed;     /* typed as the value read; else int64 (counts) */
+    const char *meaning;  /* one line, for docs and comments */
+} sig_state_info;
+
+/* The row of `k`, or NULL when `k` is out of range. Static storage. */
+SIG_API const sig_state_info *sig_state_get(sig_state_kind k);
+
+/* How the merged states of an attribute's window become its value
+ * (`default` is the attribute's default literal, when it has one). */
+typedef enum sig_finish {
+    SIG_FINISH_COUNT,   /* the event count; 0 (no event) gives `default` or 0 */
+    SIG_FINISH_SUM,     /* the sum; no value gives `default` or 0 */
+    SIG_FINISH_DIVIDE,  /* sum / count as a double; no value gives `default` or NULL */
+    SIG_FINISH_VALUE,   /* the state itself; no value gives `default` or NULL */
+    SIG_FINISH_LIST     /* the values last seen latest, capped at
+                         * sig_agg_info.list_cap, oldest first; none: `default` or [] */
+} sig_finish;
+
+/* "count", "sum", "divide", "value", "list": plan JSON. Static storage. */
+SIG_API const char *sig_finish_name(sig_finish f);
+
+/* What an aggregation reads. */
+typedef enum sig_agg_prop { SIG_AGG_PROP_NONE, SIG_AGG_PROP_ANY, SIG_AGG_PROP_NUMERIC } sig_agg_prop;
+
+/* How an aggregation's result type relates to its property's type. */
+typedef enum sig_agg_rule {
+    SIG_RULE_ANY,     /* no relation (counter) */
+    SIG_RULE_SUM,     /* an integer result needs an integer property */
+    SIG_RULE_REAL,    /* always a real number (mean) */
+    SIG_RULE_SAME,    /* the property's type (int32/int64 interchangeable) */
+    SIG_RULE_ELEMENT  /* a list of the property's type */
+} sig_agg_rule;
+
+/* Sets of Field types: bit scalar + 8 * list. */
+#define SIG_TYPE_BIT(s, l) (1u << ((unsigned)(s) + ((l) ? 8u : 0u)))
+#define SIG_YIELDS_INTEGER (SIG_TYPE_BIT(SIG_INT32, 0) | SIG_TYPE_BIT(SIG_INT64, 0))
+#define SIG_YIELDS_REAL (SIG_TYPE_BIT(SIG_DOUBLE, 0) | SIG_TYPE_BIT(SIG_FLOAT, 0))
+#define SIG_YIELDS_NUMBER (SIG_YIELDS_INTEGER | SIG_YIELDS_REAL)
+#define SIG_YIELDS_SCALAR 0xffu
+#define SIG_YIELDS_LIST 0xff00u
+
+/* One row of signals/aggregations.def (see there for each field): the
+ * single place that says what each aggregation takes, yields, keeps per
+ * day and finishes with. The checker, the planner (signals/plan.h), the
+ * backends and the docs read it. */
 typedef struct sig_agg_info {
     sig_agg agg;
     const char *name;          /* API spelling: "unique_list" */
@@ -80,12 +154,19 @@ typedef struct sig_agg_info {
      * known (a field of JSON): counter int64, sum/mean double, others string. */
     sig_type default_type;
     const char *meaning;       /* one line, for docs and `explain` */
+    unsigned yields;           /* SIG_TYPE_BIT set of the types it may yield */
+    sig_agg_rule rule;
+    unsigned states;           /* SIG_STATE_BIT set, kept in sig_state_kind order */
+    sig_finish finish;
+    bool reads_double;         /* reads the property as a double whatever the result type */
+    int list_cap;              /* SIG_FINISH_LIST: at most this many values; else 0 */
+    bool in_views;             /* the View-era API carries it */
+    bool in_groups;            /* the attribute-group-era API carries it */
+    const char *summary;       /* phrase, {0} = the property: "sum of {0} over" */
 } sig_agg_info;
 
-/* The aggregation named `name` ("sum"), or NULL if unknown; static storage. */
-SIG_API const sig_agg_info *sig_agg_lookup(const char *name);
-/* The table entry of `agg` (< SIG_AGG__COUNT); static storage. */
-SIG_API const sig_agg_info *sig_agg_get(sig_agg agg);
+SIG_API const sig_agg_info *sig_agg_lookup(const char *name); /* NULL if unknown */
+SIG_API const sig_agg_info *sig_agg_get(sig_agg agg);         /* NULL if out of range */
 SIG_API extern const char *const sig_agg_names[]; /* NULL-terminated */
 
 /* ------------------------------------------------------------ schemas */

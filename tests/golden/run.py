@@ -15,6 +15,7 @@ Groups and the command each runs:
   api                  signalsc compile --backend api --target T -o TMP NAME.signals,
                        T = views for names ending in _views, else attribute-groups
   ddl                  signalsc compile --backend ddl --target snowflake -o TMP/signals.sql NAME.signals
+  plan                 signalsc debug plan NAME.signals, its stdout as TMP/plan.json
 
 --update rewrites the expectations from the current signalsc (review the diff).
 """
@@ -45,11 +46,13 @@ def command_for(group, rel_input, outdir):
         target = "views" if name.endswith("_views") else "attribute-groups"
         return ["compile", "--color", "never", "--backend", "api", "--target", target,
                 "-o", outdir, rel_input]
+    if group == "plan":
+        return ["debug", "--color", "never", "plan", rel_input]
     return ["check", "--color", "never", rel_input]
 
 
 def compiles_files(group):
-    return group.startswith("dbt") or group in ("api", "ddl")
+    return group.startswith("dbt") or group in ("api", "ddl", "plan")
 
 
 def read_tree(path):
@@ -81,6 +84,10 @@ def run_case(signalsc, group, name, update):
         proc = subprocess.run([signalsc] + command_for(group, rel_input, outdir),
                               cwd=ROOT, capture_output=True, text=True, timeout=60)
         actual = "exit: %d\n%s" % (proc.returncode, proc.stderr)
+        if group == "plan":
+            os.makedirs(outdir, exist_ok=True)
+            with open(os.path.join(outdir, "plan.json"), "w") as f:
+                f.write(proc.stdout)
         problems = []
         if update:
             with open(expected_path, "w") as f:

@@ -145,6 +145,34 @@ TEST(check_aggregation_table)
     CHECK_STR(sig_op_name(SIG_OP_LIKE), "like");
 }
 
+/* The rows' planning columns: partial states, merges and finishes. */
+TEST(check_aggregation_states)
+{
+    CHECK_INT(sig_agg_get(SIG_AGG_COUNTER)->states, SIG_STATE_BIT(SIG_STATE_EVENTS));
+    CHECK_INT(sig_agg_get(SIG_AGG_MEAN)->states,
+              SIG_STATE_BIT(SIG_STATE_SUM) | SIG_STATE_BIT(SIG_STATE_COUNT));
+    CHECK_INT(sig_agg_get(SIG_AGG_UNIQUE_LIST)->states, SIG_STATE_BIT(SIG_STATE_VALUES));
+    CHECK(sig_agg_get(SIG_AGG_MEAN)->reads_double);
+    CHECK(!sig_agg_get(SIG_AGG_SUM)->reads_double);
+    CHECK_INT(sig_agg_get(SIG_AGG_UNIQUE_LIST)->list_cap, 100);
+    CHECK_INT(sig_agg_get(SIG_AGG_LAST)->list_cap, 0);
+    CHECK_STR(sig_finish_name(sig_agg_get(SIG_AGG_MEAN)->finish), "divide");
+    CHECK_STR(sig_state_get(SIG_STATE_FIRST)->merge_name, "earliest");
+    CHECK_STR(sig_state_get(SIG_STATE_EVENTS)->suffix, "n");
+    CHECK(sig_state_get(SIG_STATE_VALUES)->suffix == NULL);
+    CHECK(sig_state_get(SIG_STATE__COUNT) == NULL);
+    for (unsigned i = 0; i < SIG_AGG__COUNT; i++) {
+        const sig_agg_info *a = sig_agg_get((sig_agg)i);
+        CHECK(a->states != 0);
+        CHECK(a->summary != NULL && a->in_groups && a->in_views);
+    }
+    CHECK_STR(sig_agg_yields_text(SIG_AGG_COUNTER), "`int32` or `int64`");
+    CHECK_STR(sig_agg_yields_text(SIG_AGG_SUM), "`int32`, `int64`, `double` or `float`");
+    CHECK_STR(sig_agg_yields_text(SIG_AGG_MEAN), "`double` or `float`");
+    CHECK_STR(sig_agg_yields_text(SIG_AGG_FIRST), "a scalar type (not a `_list`)");
+    CHECK_STR(sig_agg_yields_text(SIG_AGG_UNIQUE_LIST), "a `_list` type");
+}
+
 TEST(check_atomic_table)
 {
     CHECK_INT(sig_atomic_column_count, 132);

@@ -84,8 +84,9 @@ SELECT
     min(CASE WHEN min_price_last_30_days__match THEN product_price__double END) AS min_price_last_30_days__min,
     -- Max_Price: largest value
     max(CASE WHEN `Max_Price__match` THEN product_price__double END) AS `Max_Price__max`,
-    -- mean_price: sum and number of the values
+    -- mean_price: sum of the values (NULL: no value)
     sum(CASE WHEN mean_price__match THEN product_price__double END) AS mean_price__sum,
+    -- mean_price: number of the values
     count(CASE WHEN mean_price__match THEN product_price__double END) AS mean_price__count,
     -- first_source: value of the earliest event with a value (ties: smallest event_id)
     ARRAY_AGG(IF(first_source__match AND mkt_source__string IS NOT NULL, mkt_source__string, NULL) IGNORE NULLS ORDER BY derived_tstamp NULLS FIRST, event_id LIMIT 1)[SAFE_OFFSET(0)] AS first_source__first,

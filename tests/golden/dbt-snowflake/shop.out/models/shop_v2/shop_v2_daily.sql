@@ -83,8 +83,9 @@ SELECT
     min(CASE WHEN min_price_last_30_days__match THEN product_price__double END) AS min_price_last_30_days__min,
     -- Max_Price: largest value
     max(CASE WHEN "Max_Price__match" THEN product_price__double END) AS "Max_Price__max",
-    -- mean_price: sum and number of the values
+    -- mean_price: sum of the values (NULL: no value)
     sum(CASE WHEN mean_price__match THEN product_price__double END) AS mean_price__sum,
+    -- mean_price: number of the values
     count(CASE WHEN mean_price__match THEN product_price__double END) AS mean_price__count,
     -- first_source: value of the earliest event with a value (ties: smallest event_id)
     CAST((ARRAY_AGG(CASE WHEN first_source__match AND mkt_source__string IS NOT NULL THEN mkt_source__string END) WITHIN GROUP (ORDER BY CASE WHEN first_source__match AND mkt_source__string IS NOT NULL THEN 0 ELSE 1 END, derived_tstamp NULLS FIRST, event_id))[0] AS VARCHAR) AS first_source__first,
