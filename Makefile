@@ -140,7 +140,7 @@ $(ALL_OBJ): Makefile
 # --- install ------------------------------------------------------------------
 # libsignals.pc is written from libsignals.pc.in at install time, with the
 # directories of this install (pkg-config(1): the .pc file format).
-PUBLIC_H = $(notdir $(wildcard include/signals/*.h))
+PUBLIC_H = $(notdir $(wildcard include/signals/*.h include/signals/*.def))
 
 install: build
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) \
@@ -150,7 +150,7 @@ install: build
 	$(INSTALL) -m 755 $(BUILD)/libsignals.so $(DESTDIR)$(LIBDIR)/libsignals.so.$(VERSION)
 	ln -sf libsignals.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsignals.so
-	$(INSTALL) -m 644 include/signals/*.h $(DESTDIR)$(INCLUDEDIR)/signals/
+	$(INSTALL) -m 644 $(addprefix include/signals/,$(PUBLIC_H)) $(DESTDIR)$(INCLUDEDIR)/signals/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
 	    -e 's|@VERSION@|$(VERSION)|g' libsignals.pc.in > $(DESTDIR)$(PKGCONFIGDIR)/libsignals.pc
 	chmod 644 $(DESTDIR)$(PKGCONFIGDIR)/libsignals.pc

@@ -871,6 +871,12 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
     }
     const char *key = jstr(k, "key");
     const cJSON *prop = jget(k, "property"), *ttl = jget(k, "ttl");
+    if (jget(k, "key") && !key) {
+        err(m, "E0931", member(m, where, "key"), "`key` is not a string");
+        return false;
+    }
+    /* A key is validated before it is used in the message below. */
+    if (key && !check_name(m, key, "key", member(m, where, "key"))) return false;
     /* Without a property the value is the atomic column `key` or `name`
      * (as the checker reads it); a reference {"name": ...} to an entity
      * the input does not define names none. */
@@ -893,14 +899,7 @@ static bool declare_entity(im *m, const cJSON *k, const char *where)
             return false;
         sig_buf_putc(b, '\n');
     }
-    if (jget(k, "key") && !key) {
-        err(m, "E0931", member(m, where, "key"), "`key` is not a string");
-        return false;
-    }
-    if (key) {
-        if (!check_name(m, key, "key", member(m, where, "key"))) return false;
-        sig_buf_printf(b, "    key %s\n", key);
-    }
+    if (key) sig_buf_printf(b, "    key %s\n", key);
     if (ttl) {
         int64_t secs;
         if (!duration_of(m, ttl, member(m, where, "ttl"), true, &secs)) return false;

@@ -79,7 +79,8 @@ def test_install_tree(staged):
     version = re.search(r'#define SIGNALS_VERSION "(.*)"',
                         open(os.path.join(ROOT, "include/signals/signals.h")).read()).group(1)
     headers = {"usr/include/signals/" + os.path.basename(h)
-               for h in glob.glob(os.path.join(ROOT, "include/signals/*.h"))}
+               for h in glob.glob(os.path.join(ROOT, "include/signals/*.h"))
+               + glob.glob(os.path.join(ROOT, "include/signals/*.def"))}
     expected = {
         "usr/bin/signalsc",
         "usr/lib/libsignals.a",
