@@ -151,8 +151,21 @@ def convert(v, typ):
 # ------------------------------------------------------------------ criteria
 
 def like_match(s, pattern):
-    rx = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-    return re.fullmatch(rx, s, re.DOTALL) is not None
+    """docs/language.md section 5: `%` any text, `_` any one character, a
+    backslash makes the next `%`, `_` or backslash literal; any other
+    backslash is an error of the spec (E0333)."""
+    rx, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 >= len(pattern) or pattern[i + 1] not in "%_\\":
+                raise OracleError(f"invalid escape in like pattern {pattern!r}")
+            rx.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        rx.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        i += 1
+    return re.fullmatch("".join(rx), s, re.DOTALL) is not None
 
 
 def _lit_kind(lit):

@@ -162,3 +162,15 @@ def test_loaders_layout(tmp_path):
     assert types["derived_tstamp"] == "TIMESTAMP" and types["br_viewwidth"] == "INTEGER"
     assert types["br_features_pdf"] == "BOOLEAN" and types["geo_latitude"] == "DOUBLE"
     assert types["contexts_nl_basjes_yauaa_context_1"] == "JSON"
+
+
+def test_like_escapes():
+    """docs/language.md section 5: a backslash escapes %, _ and itself."""
+    assert oracle.like_match("100%", "100\\%")
+    assert not oracle.like_match("1000", "100\\%")
+    assert oracle.like_match("a_b", "a\\_b") and not oracle.like_match("axb", "a\\_b")
+    assert oracle.like_match("a\\b", "a\\\\b") and oracle.like_match("x\\", "%\\\\")
+    assert oracle.like_match("a\r\nb", "a%b") and oracle.like_match("{{ x }}", "{{%}}")
+    for bad in ("a\\", "\\a"):
+        with pytest.raises(oracle.OracleError):
+            oracle.like_match("a", bad)

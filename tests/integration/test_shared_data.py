@@ -7,6 +7,7 @@ import pytest
 
 import harness
 import load_shared
+import strings_data
 import oracle
 import scenario
 
@@ -17,6 +18,8 @@ DATASETS = {
                   set()),
     "web": (load_shared.read_web, "web.signals", "2021-03-03",
             {"n_consent_100"}),
+    "strings": (strings_data.read_strings, "strings.signals", "2024-03-06",
+                {"dflt"}),
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 
 import harness
 import load_shared
+import strings_data
 import scenario
 import scenario_wh
 from conftest import unavailable
@@ -19,6 +20,7 @@ from warehouses import PgWarehouse
 DATASETS = {
     "ecommerce": (load_shared.read_ecommerce, "ecommerce.signals", "2022-12-22", set()),
     "web": (load_shared.read_web, "web.signals", "2021-03-03", {"n_consent_100"}),
+    "strings": (strings_data.read_strings, "strings.signals", "2024-03-06", {"dflt"}),
 }
 
 

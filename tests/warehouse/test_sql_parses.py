@@ -17,6 +17,7 @@ from render import render_models
 ROOT = harness.ROOT
 SPECS = [os.path.join(harness.SPECS, "ecommerce.signals"),
          os.path.join(harness.SPECS, "web.signals"),
+         os.path.join(harness.SPECS, "strings.signals"),
          os.path.join(ROOT, "tests", "golden", "dbt", "shop.signals")]
 TARGETS = {  # target: (sqlglot dialect, identifier quote)
     "snowflake": ("snowflake", '"'),

@@ -14,6 +14,7 @@ import pytest
 import gen_events
 import harness
 import load_shared
+import strings_data
 import oracle
 from warehouses import jsonable
 import scenario
@@ -24,6 +25,7 @@ logging.getLogger("sqlglot").setLevel(logging.ERROR)  # fakesnow's COMMENT warni
 DATASETS = {
     "ecommerce": (load_shared.read_ecommerce, "ecommerce.signals", "2022-12-22", set()),
     "web": (load_shared.read_web, "web.signals", "2021-03-03", {"n_consent_100"}),
+    "strings": (strings_data.read_strings, "strings.signals", "2024-03-06", {"dflt"}),
 }
 
 SF_TYPES = {"TIMESTAMP": "TIMESTAMP_NTZ", "INTEGER": "INTEGER", "DOUBLE": "DOUBLE",
@@ -63,7 +65,7 @@ def load(cur, rows, json_cols):
 def statements(script):
     """The script's statements (each ends with `;` at the end of a line)."""
     out, cur = [], []
-    for line in script.splitlines():
+    for line in script.split("\n"):  # not splitlines(): U+2028 may be in a literal
         cur.append(line)
         if line.rstrip().endswith(";"):
             s = "\n".join(cur).strip()

@@ -15,6 +15,7 @@ sys.path.insert(0, HERE)
 
 import harness  # noqa: E402
 import load_shared  # noqa: E402
+import strings_data  # noqa: E402
 import scenario  # noqa: E402
 import scenario_wh  # noqa: E402
 from conftest import unavailable  # noqa: E402
@@ -22,6 +23,7 @@ from conftest import unavailable  # noqa: E402
 DATASETS = {
     "ecommerce": (load_shared.read_ecommerce, "ecommerce.signals", "2022-12-22", set()),
     "web": (load_shared.read_web, "web.signals", "2021-03-03", {"n_consent_100"}),
+    "strings": (strings_data.read_strings, "strings.signals", "2024-03-06", {"dflt"}),
 }
 N_BATCHES = 4
 
