@@ -21,7 +21,9 @@ void api_json_string(sig_buf *b, const char *s)
         case '\b': sig_buf_puts(b, "\\b"); break;
         case '\f': sig_buf_puts(b, "\\f"); break;
         default:
-            if (*p < 0x20 || *p == 0x7f) sig_buf_printf(b, "\\u%04x", *p);
+            /* Only C0 controls must be escaped (RFC 8259 section 7); DEL
+             * stays raw, as the SDK's JSON encoder writes it. */
+            if (*p < 0x20) sig_buf_printf(b, "\\u%04x", *p);
             else sig_buf_putc(b, (char)*p);
         }
     }
