@@ -811,6 +811,11 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
     }
     sig_buf_printf(&b, "%s: %s = %s(", name, type, agg);
     const cJSON *prop = jget(at, "property");
+    if (ai->needs_property != (prop != NULL)) { /* the checker's E0323 */
+        err(m, "E0931", where, ai->needs_property ? "`%s` needs a `property`" : "`%s` takes no `property`",
+            ai->name);
+        return NULL;
+    }
     if (prop && !put_property(m, &b, prop, &from, sig_arena_printf(m->a, "%s.property", where)))
         return NULL;
     /* The criteria are rendered before `from` is written: reading a

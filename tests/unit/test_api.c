@@ -747,6 +747,10 @@ TEST(api_import_rejects_what_would_not_check)
                             "\"aggregation\": \"last\", \"events\": [{\"name\": \"e\", \"vendor\": \"com.acme\"}], "
                             "\"property\": {\"type\": \"event\", \"vendor\": \"com.other\", \"name\": \"e\", "
                             "\"major_version\": 1, \"path\": \"x\"}}]}", "E0932", "not one of the attribute's events"));
+    /* An aggregation without the property it needs (the checker's E0323). */
+    CHECK(import_fails_with(GROUP_HEAD "\"attributes\": [{\"name\": \"n\", \"type\": \"double\", "
+                            "\"aggregation\": \"mean\", \"events\": [{\"name\": \"e\", \"vendor\": \"com.acme\"}]}]}",
+                            "E0931", "needs a `property`"));
     /* Fields with no batch source (the checker's E0313). */
     CHECK(import_fails_with(GROUP_HEAD "\"fields\": [{\"name\": \"f\", \"type\": \"string\"}]}",
                             "E0932", "no `batch_source`"));
