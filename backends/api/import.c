@@ -801,30 +801,39 @@ static const char *render_attribute(im *m, const cJSON *at, const char *where, c
     }
     sig_buf_printf(&b, "%s: %s = %s(", name, type, agg);
     const cJSON *prop = jget(at, "property");
+    if (ai->needs_property != (prop != NULL)) { /* the checker's E0323 */
+        err(m, "E0931", where, ai->needs_property ? "`%s` needs a `property`" : "`%s` takes no `property`",
+            ai->name);
+        return NULL;
+    }
     if (prop && !put_property(m, &b, prop, &from, sig_arena_printf(m->a, "%s.property", where)))
         return NULL;
-    sig_buf_printf(&b, ")\n%s    from ", ind);
-    for (i = 0; i < from.len; i++)
-        sig_buf_printf(&b, "%s%s", i ? ", " : "", ((im_schema *)from.items[i])->decl);
+    /* The criteria are rendered before `from` is written: reading a
+     * versionless event may turn it into its `M-*-*` (schema_for_major). */
+    sig_buf wb = {.arena = m->a};
     const cJSON *cr = jget(at, "criteria");
     if (cr) {
         const cJSON *all = jget(cr, "all"), *any = jget(cr, "any");
         int nall = cJSON_IsArray(all) ? cJSON_GetArraySize(all) : 0;
         int nany = cJSON_IsArray(any) ? cJSON_GetArraySize(any) : 0;
         if (nall || nany) {
-            sig_buf_printf(&b, "\n%s    where ", ind);
+            sig_buf_printf(&wb, "\n%s    where ", ind);
             const char *w = sig_arena_printf(m->a, "%s.criteria", where);
-            if (nall && !put_criteria_list(m, &b, all, "and", &from,
+            if (nall && !put_criteria_list(m, &wb, all, "and", &from,
                                            sig_arena_printf(m->a, "%s.all", w)))
                 return NULL;
             if (nany) {
-                if (nall) sig_buf_puts(&b, nany > 1 ? " and (" : " and ");
-                if (!put_criteria_list(m, &b, any, "or", &from, sig_arena_printf(m->a, "%s.any", w)))
+                if (nall) sig_buf_puts(&wb, nany > 1 ? " and (" : " and ");
+                if (!put_criteria_list(m, &wb, any, "or", &from, sig_arena_printf(m->a, "%s.any", w)))
                     return NULL;
-                if (nall && nany > 1) sig_buf_putc(&b, ')');
+                if (nall && nany > 1) sig_buf_putc(&wb, ')');
             }
         }
     }
+    sig_buf_printf(&b, ")\n%s    from ", ind);
+    for (i = 0; i < from.len; i++)
+        sig_buf_printf(&b, "%s%s", i ? ", " : "", ((im_schema *)from.items[i])->decl);
+    if (wb.len) sig_buf_append(&b, wb.data, wb.len);
     const cJSON *period = jget(at, "period");
     if (period) {
         int64_t secs;

@@ -747,6 +747,10 @@ TEST(api_import_rejects_what_would_not_check)
                             "\"aggregation\": \"last\", \"events\": [{\"name\": \"e\", \"vendor\": \"com.acme\"}], "
                             "\"property\": {\"type\": \"event\", \"vendor\": \"com.other\", \"name\": \"e\", "
                             "\"major_version\": 1, \"path\": \"x\"}}]}", "E0932", "not one of the attribute's events"));
+    /* An aggregation without the property it needs (the checker's E0323). */
+    CHECK(import_fails_with(GROUP_HEAD "\"attributes\": [{\"name\": \"n\", \"type\": \"double\", "
+                            "\"aggregation\": \"mean\", \"events\": [{\"name\": \"e\", \"vendor\": \"com.acme\"}]}]}",
+                            "E0931", "needs a `property`"));
     /* Fields with no batch source (the checker's E0313). */
     CHECK(import_fails_with(GROUP_HEAD "\"fields\": [{\"name\": \"f\", \"type\": \"string\"}]}",
                             "E0932", "no `batch_source`"));
@@ -784,5 +788,20 @@ TEST(api_import_short_declaration_names)
     sig_buf out = {.arena = sig_ctx_arena(ctx)};
     CHECK(sig_import_json(ctx, json, sizeof json - 1, "e.json", &out));
     CHECK(strstr(sig_buf_str(&out), "event x = iglu:com.acme/x/jsonschema/1-*-*\n"));
+    sig_ctx_free(ctx);
+}
+
+TEST(api_import_partial_version_in_criteria)
+{
+    /* As above, the event read only by a criterion: `from` must name the
+     * `1-*-*` event too (found by fuzz_import with FUZZ_IMPORT_GAPS=1). */
+    static const char json[] = GROUP_HEAD "\"attributes\": [{\"name\": \"n\", \"type\": \"int64\", "
+        "\"aggregation\": \"counter\", \"events\": [{\"name\": \"act\", \"vendor\": \"com.acme\"}], "
+        "\"criteria\": {\"all\": [{\"property\": \"unstruct_event_com_acme_act_1:type\", "
+        "\"operator\": \"=\", \"value\": \"add\"}]}}]}";
+    sig_ctx *ctx = sig_ctx_new();
+    sig_buf out = {.arena = sig_ctx_arena(ctx)};
+    CHECK(sig_import_json(ctx, json, sizeof json - 1, "g.json", &out));
+    CHECK(strstr(sig_buf_str(&out), "from act_2\n        where act_2.type = \"add\""));
     sig_ctx_free(ctx);
 }
