@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 
 #include "signals/signals.h"
+#include "json_util.h"
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {
@@ -39,7 +40,7 @@ static cJSON *schema_json(const char *name, const sig_schema_ref *s)
     return o;
 }
 
-static cJSON *literal_json(const sig_literal *l)
+cJSON *sig_literal_json(const sig_literal *l)
 {
     if (!l) return cJSON_CreateNull();
     switch (l->kind) {
@@ -49,7 +50,7 @@ static cJSON *literal_json(const sig_literal *l)
     case SIG_LIT_BOOL: return cJSON_CreateBool(l->b);
     case SIG_LIT_LIST: {
         cJSON *a = cJSON_CreateArray();
-        for (size_t i = 0; i < l->nitems; i++) cJSON_AddItemToArray(a, literal_json(&l->items[i]));
+        for (size_t i = 0; i < l->nitems; i++) cJSON_AddItemToArray(a, sig_literal_json(&l->items[i]));
         return a;
     }
     }
@@ -92,7 +93,7 @@ static cJSON *criteria_list(const sig_criterion *c, size_t n)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "property", property_json(&c[i].property));
         cJSON_AddStringToObject(o, "operator", sig_op_name(c[i].op));
-        cJSON_AddItemToObject(o, "value", literal_json(&c[i].value));
+        cJSON_AddItemToObject(o, "value", sig_literal_json(&c[i].value));
         cJSON_AddItemToArray(a, o);
     }
     return a;
@@ -127,7 +128,7 @@ static cJSON *attribute_json(const sig_attribute *a)
     cJSON_AddItemToObject(crit, "any", criteria_list(a->criteria.any, a->criteria.nany));
     if (a->period_seconds > 0) cJSON_AddNumberToObject(o, "period_seconds", (double)a->period_seconds);
     else cJSON_AddNullToObject(o, "period_seconds");
-    cJSON_AddItemToObject(o, "default", literal_json(a->default_value));
+    cJSON_AddItemToObject(o, "default", sig_literal_json(a->default_value));
     add_str(o, "description", a->description);
     cJSON_AddItemToObject(o, "tags", tags_json(a->tags, a->ntags));
     return o;

@@ -6,28 +6,12 @@
 #include <cjson/cJSON.h>
 
 #include "signals/plan.h"
+#include "json_util.h"
 
 static void add_str(cJSON *o, const char *k, const char *v)
 {
     if (v) cJSON_AddStringToObject(o, k, v);
     else cJSON_AddNullToObject(o, k);
-}
-
-static cJSON *literal_json(const sig_literal *l)
-{
-    if (!l) return cJSON_CreateNull();
-    switch (l->kind) {
-    case SIG_LIT_STRING: return cJSON_CreateString(l->str);
-    case SIG_LIT_INT: return cJSON_CreateNumber((double)l->i);
-    case SIG_LIT_DECIMAL: return cJSON_CreateNumber(l->d);
-    case SIG_LIT_BOOL: return cJSON_CreateBool(l->b);
-    case SIG_LIT_LIST: {
-        cJSON *a = cJSON_CreateArray();
-        for (size_t i = 0; i < l->nitems; i++) cJSON_AddItemToArray(a, literal_json(&l->items[i]));
-        return a;
-    }
-    }
-    return cJSON_CreateNull();
 }
 
 /* The version pattern an event filter matches: "1-0-2", "1-0-*", "1-*-*" or
@@ -97,7 +81,7 @@ static cJSON *criteria_json(const sig_plan_criterion *cs, size_t n)
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "column", cs[i].column->name);
         cJSON_AddStringToObject(e, "operator", sig_op_name(cs[i].criterion->op));
-        cJSON_AddItemToObject(e, "value", literal_json(&cs[i].criterion->value));
+        cJSON_AddItemToObject(e, "value", sig_literal_json(&cs[i].criterion->value));
         cJSON_AddItemToArray(a, e);
     }
     return a;
@@ -134,7 +118,7 @@ static cJSON *attr_json(const sig_plan_attr *pa)
     else cJSON_AddNullToObject(o, "window_days");
     cJSON *fin = cJSON_AddObjectToObject(o, "finish");
     cJSON_AddStringToObject(fin, "kind", sig_finish_name(pa->agg->finish));
-    cJSON_AddItemToObject(fin, "default", literal_json(at->default_value));
+    cJSON_AddItemToObject(fin, "default", sig_literal_json(at->default_value));
     if (pa->agg->list_cap) cJSON_AddNumberToObject(fin, "cap", pa->agg->list_cap);
     return o;
 }
