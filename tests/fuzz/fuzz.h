@@ -44,6 +44,20 @@ static inline bool fuzz_contains(const uint8_t *data, size_t size, const char *n
     return false;
 }
 
+/* `import "..."` reads the named file. Inputs that import and could name
+ * a path outside the working tree (system paths, `..`, escapes) are
+ * rejected by the harnesses (return -1: libFuzzer does not add them to the
+ * corpus), so that what the fuzzer reads is the same from run to run and
+ * never a device; imports of relative paths still run. */
+static inline bool fuzz_unsafe_import(const uint8_t *data, size_t size)
+{
+    if (!fuzz_contains(data, size, "import")) return false;
+    static const char *const bad[] = {"/dev", "/proc", "/sys", "/run", "/tmp", "..", "\\", "~"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (fuzz_contains(data, size, bad[i])) return true;
+    return false;
+}
+
 /* A broken property: print what and the diagnostics, then abort. */
 static inline void fuzz_fail(sig_ctx *ctx, const char *what, const char *text)
 {

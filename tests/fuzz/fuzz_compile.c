@@ -12,23 +12,9 @@
 #include "fuzz.h"
 #include "signals/deploy.h"
 
-/* `import "..."` reads the named file. Inputs that import and could name
- * a path outside the working tree (system paths, `..`, escapes) are
- * rejected (return -1: libFuzzer does not add them to the corpus), so that
- * what the fuzzer reads is the same from run to run and never a device;
- * imports of relative paths still run. */
-static bool unsafe_import(const uint8_t *data, size_t size)
-{
-    if (!fuzz_contains(data, size, "import")) return false;
-    static const char *const bad[] = {"/dev", "/proc", "/sys", "/run", "/tmp", "..", "\\", "~"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (fuzz_contains(data, size, bad[i])) return true;
-    return false;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (unsafe_import(data, size)) return -1;
+    if (fuzz_unsafe_import(data, size)) return -1;
     sig_ctx *ctx = sig_ctx_new();
     sig_ctx_add_buffer(ctx, "fuzz.signals", (const char *)data, size);
     const sig_model *m = sig_ctx_check(ctx);

@@ -13,16 +13,6 @@
 #include "fuzz.h"
 #include "signals/import.h"
 
-static bool unsafe_import(const uint8_t *data, size_t size)
-{
-    /* As in fuzz_compile.c: no `import` of a path outside the working tree. */
-    if (!fuzz_contains(data, size, "import")) return false;
-    static const char *const bad[] = {"/dev", "/proc", "/sys", "/run", "/tmp", "..", "\\", "~"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (fuzz_contains(data, size, bad[i])) return true;
-    return false;
-}
-
 static void round_trip(sig_ctx *ctx, const sig_model *m, const char *era)
 {
     sig_output out;
@@ -52,7 +42,7 @@ static void round_trip(sig_ctx *ctx, const sig_model *m, const char *era)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (unsafe_import(data, size)) return -1;
+    if (fuzz_unsafe_import(data, size)) return -1;
     sig_ctx *ctx = sig_ctx_new();
     sig_ctx_add_buffer(ctx, "fuzz.signals", (const char *)data, size);
     const sig_model *m = sig_ctx_check(ctx);
