@@ -33,7 +33,7 @@ GEN_CFLAGS = $(CSTD) -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compar
           -Wno-unused-parameter -Wno-null-dereference $(OPT) $(DEPFLAGS) -fPIC -fvisibility=hidden \
           -Iinclude -Isrc -I$(BUILD)/gen $(CFLAGS)
 # libcurl is not linked: the API client dlopen()s it on first use
-# (backends/api/client.c), so the compiler's commands start without it.
+# (backends/client/client.c), so the compiler's commands start without it.
 # libyaml reads snowplow.yml (small, and relocated at start).
 LDLIBS  = -lcjson -lyaml -ldl -lm
 

@@ -1,4 +1,4 @@
-/* api.h: internals of the Signals API backend shared by emit.c, import.c
+/* api.h: internals of the Signals API backend shared by emit.c, the importer
  * and the unit tests. */
 #ifndef SIGNALS_API_API_H
 #define SIGNALS_API_API_H

@@ -19,7 +19,7 @@
 
 #include "fuzz.h"
 #include "signals/client.h"
-#include "api/client_parse.h"
+#include "client/client_parse.h"
 #include "signals/deploy.h"
 
 static void check_jwt(const char *token)

@@ -9,7 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "signals/client.h"
-#include "api/client_parse.h"
+#include "client/client_parse.h"
 #include "signals/deploy.h"
 #include "signals/signals.h"
 #include "unit.h"

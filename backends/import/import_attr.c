@@ -1,0 +1,222 @@
+/* import_attr.c: attributes, entities (attribute keys) and batch sources. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "import/import_internal.h"
+#include "text.h"
+
+/* The declarations of an attribute's `events`, in order, into `from`. */
+static bool attr_events(im *m, const cJSON *events, const char *where, sig_ptrvec *from)
+{
+    const cJSON *ev;
+    size_t i = 0;
+    cJSON_ArrayForEach(ev, events) {
+        const char *w = sig_arena_printf(m->a, "%s.events[%zu]", where, i++);
+        const char *en = imp_jstr(ev, "name"), *vendor = imp_jstr(ev, "vendor"), *ver = imp_jstr(ev, "version");
+        if (imp_jget(ev, "version") && !ver) {
+            imp_err(m, "E0931", imp_member(m, w, "version"), "a version is a string such as \"1-0-2\"");
+            return false;
+        }
+        if (!en || !vendor) {
+            imp_err(m, "E0932", w, "an event with no %s (the API's wildcard) cannot be declared",
+                en ? "vendor" : "name");
+            return false;
+        }
+        im_schema *sc = imp_schema_for(m, false, vendor, en, ver, w, true);
+        if (!sc) return false;
+        imp_push(m, from, sc);
+    }
+    if (!from->len) {
+        imp_err(m, "E0931", where, "an attribute needs at least one event");
+        return false;
+    }
+    return true;
+}
+
+/* Renders `NAME: TYPE = AGG(PROP) from ... where ... over last ... {...}`
+ * with continuation lines indented by `ind` + 4. */
+const char *imp_render_attribute(im *m, const cJSON *at, const char *where, const char *ind)
+{
+    sig_buf b = {.arena = m->a};
+    const char *name = imp_jstr(at, "name"), *type = imp_jstr(at, "type"), *agg = imp_jstr(at, "aggregation");
+    const cJSON *events = imp_jget(at, "events");
+    if (!name || !type || !agg || !cJSON_IsArray(events)) {
+        imp_err(m, "E0931", where, "an attribute needs name, type, events and aggregation");
+        return NULL;
+    }
+    if (!imp_check_name(m, name, "attribute name", imp_member(m, where, "name"))) return NULL;
+    sig_type ty;
+    if (!sig_type_parse(type, &ty)) {
+        imp_err(m, "E0931", imp_member(m, where, "type"), "unknown type `%s`", imp_clip(m, type));
+        return NULL;
+    }
+    const sig_agg_info *ai = sig_agg_lookup(agg);
+    if (!ai) {
+        imp_err(m, "E0931", imp_member(m, where, "aggregation"), "unknown aggregation `%s`", imp_clip(m, agg));
+        return NULL;
+    }
+    /* Events first: the property may read one of them. */
+    sig_ptrvec from = {0};
+    if (!attr_events(m, events, where, &from)) return NULL;
+    size_t i;
+    sig_buf_printf(&b, "%s: %s = %s(", name, type, agg);
+    const cJSON *prop = imp_jget(at, "property");
+    if (ai->needs_property != (prop != NULL)) { /* the checker's E0323 */
+        imp_err(m, "E0931", where, ai->needs_property ? "`%s` needs a `property`" : "`%s` takes no `property`",
+            ai->name);
+        return NULL;
+    }
+    if (prop && !imp_put_property(m, &b, prop, &from, sig_arena_printf(m->a, "%s.property", where)))
+        return NULL;
+    /* The criteria are rendered before `from` is written: reading a
+     * versionless event may turn it into its `M-*-*` (schema_for_major). */
+    sig_buf wb = {.arena = m->a};
+    const cJSON *cr = imp_jget(at, "criteria");
+    if (cr) {
+        const cJSON *all = imp_jget(cr, "all"), *any = imp_jget(cr, "any");
+        int nall = cJSON_IsArray(all) ? cJSON_GetArraySize(all) : 0;
+        int nany = cJSON_IsArray(any) ? cJSON_GetArraySize(any) : 0;
+        if (nall || nany) {
+            sig_buf_printf(&wb, "\n%s    where ", ind);
+            const char *w = sig_arena_printf(m->a, "%s.criteria", where);
+            if (nall && !imp_put_criteria_list(m, &wb, all, "and", &from,
+                                           sig_arena_printf(m->a, "%s.all", w)))
+                return NULL;
+            if (nany) {
+                if (nall) sig_buf_puts(&wb, nany > 1 ? " and (" : " and ");
+                if (!imp_put_criteria_list(m, &wb, any, "or", &from, sig_arena_printf(m->a, "%s.any", w)))
+                    return NULL;
+                if (nall && nany > 1) sig_buf_putc(&wb, ')');
+            }
+        }
+    }
+    sig_buf_printf(&b, ")\n%s    from ", ind);
+    for (i = 0; i < from.len; i++)
+        sig_buf_printf(&b, "%s%s", i ? ", " : "", ((im_schema *)from.items[i])->decl);
+    if (wb.len) sig_buf_append(&b, wb.data, wb.len);
+    const cJSON *period = imp_jget(at, "period");
+    if (period) {
+        int64_t secs;
+        if (!imp_duration_of(m, period, imp_member(m, where, "period"), false, &secs)) return NULL;
+        if (secs > 0) {
+            sig_buf_printf(&b, "\n%s    over last ", ind);
+            imp_put_duration(&b, secs);
+        }
+    }
+    const char *desc = imp_jstr(at, "description");
+    const cJSON *def = imp_jget(at, "default_value");
+    const cJSON *tags = imp_jget(at, "tags");
+    if (desc || def || (tags && tags->child)) {
+        sig_buf_printf(&b, "\n%s    {\n", ind);
+        const char *in2 = sig_arena_printf(m->a, "%s        ", ind);
+        imp_put_setting_str(&b, in2, "description", desc);
+        if (def) {
+            sig_buf_printf(&b, "%sdefault ", in2);
+            if (!imp_put_literal(m, &b, def, false, sig_arena_printf(m->a, "%s.default_value", where)))
+                return NULL;
+            sig_buf_putc(&b, '\n');
+        }
+        if (!imp_put_tags(m, &b, in2, tags, where)) return NULL;
+        sig_buf_printf(&b, "%s    }", ind);
+    }
+    return sig_buf_str(&b);
+}
+
+/* ------------------------------------------------------------ entities */
+
+bool imp_declare_entity(im *m, const cJSON *k, const char *where)
+{
+    const char *name = imp_jstr(k, "name");
+    if (!name) {
+        imp_err(m, "E0931", where, "an attribute key needs a name");
+        return false;
+    }
+    if (sig_builtin_key_lookup(name) || imp_contains(&m->entities, name)) return true;
+    if (!imp_check_name(m, name, "entity name", imp_member(m, where, "name"))) return false;
+    if (imp_jstr(k, "external_column")) {
+        imp_err(m, "E0932", where, "attribute key `%s` has an `external_column`, which the language "
+                               "has no setting for", name);
+        return false;
+    }
+    const char *key = imp_jstr(k, "key");
+    const cJSON *prop = imp_jget(k, "property"), *ttl = imp_jget(k, "ttl");
+    if (imp_jget(k, "key") && !key) {
+        imp_err(m, "E0931", imp_member(m, where, "key"), "`key` is not a string");
+        return false;
+    }
+    /* A key is validated before it is used in the message below. */
+    if (key && !imp_check_name(m, key, "key", imp_member(m, where, "key"))) return false;
+    /* Without a property the value is the atomic column `key` or `name`
+     * (as the checker reads it); a reference {"name": ...} to an entity
+     * the input does not define names none. */
+    if (!prop && !sig_atomic_lookup(key ? key : name)) {
+        imp_err(m, "E0932", where, "entity `%s` has no `property`, and `%s` is not an atomic column: "
+            "import it together with the entity's definition", name, imp_clip(m, key ? key : name));
+        return false;
+    }
+    imp_push(m, &m->entities, name);
+    sig_buf *b = &m->entity_text;
+    const char *desc = imp_jstr(k, "description"), *owner = imp_jstr(k, "owner");
+    if (!key && !prop && !ttl && !desc && !owner) {
+        sig_buf_printf(b, "entity %s\n", name);
+        return true;
+    }
+    sig_buf_printf(b, "entity %s {\n", name);
+    if (prop) {
+        sig_buf_puts(b, "    property ");
+        if (!imp_put_property(m, b, prop, NULL, sig_arena_printf(m->a, "%s.property", where)))
+            return false;
+        sig_buf_putc(b, '\n');
+    }
+    if (key) sig_buf_printf(b, "    key %s\n", key);
+    if (ttl) {
+        int64_t secs;
+        if (!imp_duration_of(m, ttl, imp_member(m, where, "ttl"), true, &secs)) return false;
+        sig_buf_puts(b, "    ttl ");
+        imp_put_duration(b, secs);
+        sig_buf_putc(b, '\n');
+    }
+    imp_put_setting_str(b, "    ", "owner", owner);
+    imp_put_setting_str(b, "    ", "description", desc);
+    sig_buf_puts(b, "}\n");
+    return true;
+}
+
+const char *imp_declare_source(im *m, const cJSON *s, const char *where)
+{
+    const char *name = imp_jstr(s, "name");
+    if (!imp_check_name(m, name, "batch source name", imp_member(m, where, "name"))) return NULL;
+    if (imp_contains(&m->sources, name)) return name;
+    imp_push(m, &m->sources, name);
+    sig_buf *b = &m->source_text;
+    sig_buf_printf(b, "batch_source %s {\n", name);
+    static const char *const keys[] = {"database", "schema", "table", "timestamp_field",
+                                       "created_timestamp_column", "date_partition_column", NULL};
+    for (size_t i = 0; keys[i]; i++) {
+        const char *v = imp_jstr(s, keys[i]);
+        if (!v && strcmp(keys[i], "schema") == 0) v = imp_jstr(s, "schema_");
+        if (!v && strcmp(keys[i], "schema") == 0) v = imp_jstr(s, "wh_schema");
+        /* The checker's rule for these (E0350): `-` only in a database. */
+        bool dash = i == 0, good = v && *v && strlen(v) <= 128;
+        for (const char *c = v; good && *c; c++)
+            good = isalnum((unsigned char)*c) || *c == '_' || (dash && *c == '-');
+        if (v && !good) {
+            imp_err(m, "E0932", imp_member(m, where, keys[i]), "`%s` is not a %s the Signals API accepts "
+                "(letters, digits%s and `_`, at most 128)", imp_clip(m, v), keys[i],
+                dash ? ", `-`" : "");
+            return NULL;
+        }
+        imp_put_setting_str(b, "    ", keys[i], v);
+    }
+    imp_put_setting_str(b, "    ", "owner", imp_jstr(s, "owner"));
+    imp_put_setting_str(b, "    ", "description", imp_jstr(s, "description"));
+    if (!imp_put_tags(m, b, "    ", imp_jget(s, "tags"), where)) return NULL;
+    sig_buf_puts(b, "}\n");
+    return name;
+}
+
