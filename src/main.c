@@ -484,9 +484,9 @@ static int cmd_deploy(const cli *c, api_verb verb)
     const sig_model *m = load_and_check(ctx, c);
     sig_output out;
     sig_output_init(&out, sig_ctx_arena(ctx));
-    sig_compile_options opts = {.backend = "api", .target = views ? "views" : "attribute-groups",
-                                .project_name = "signals"};
-    if (!m || !sig_compile(ctx, m, &opts, &out)) return finish(ctx, c, EXIT_INPUT);
+    sig_api_requests reqs;
+    if (!m || !sig_api_compile(ctx, m, views ? "views" : "attribute-groups", &out, &reqs))
+        return finish(ctx, c, EXIT_INPUT);
     /* Compile warnings now, before a plan and a question. */
     if (sig_diags_first(ctx)) sig_diags_render(ctx, stderr, c->format, want_color(c));
     sig_ctx *cctx = sig_ctx_new();
@@ -494,7 +494,7 @@ static int cmd_deploy(const cli *c, api_verb verb)
     api_client *cl = make_client(cctx, c, true, &status);
     if (!cl) return finish2(ctx, cctx, c, status);
     api_deploy d;
-    if (!api_deploy_load(cctx, &out, views, &d)) {
+    if (!api_deploy_load(cctx, &reqs, &d)) {
         api_client_free(cl);
         return finish2(ctx, cctx, c, EXIT_INPUT);
     }

@@ -27,6 +27,7 @@
 #include "api/api.h"
 #include "api/json_out.h"
 #include "backend.h"
+#include "signals/api_requests.h"
 
 /* ------------------------------------------------------------ helpers */
 
@@ -39,6 +40,7 @@ typedef struct em {
     bool ok;
     sig_ptrvec warned;   /* events already warned about (E0920) */
     cJSON *plan;
+    sig_api_requests *reqs;  /* NULL: files only */
 } em;
 
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -71,19 +73,39 @@ static void add_tags(em *e, cJSON *o, const void *obj, const sig_tag *tags, size
     for (size_t i = 0; i < n; i++) cJSON_AddStringToObject(t, tags[i].key, tags[i].value);
 }
 
-/* Writes `body` (consumed) to `path` with a trailing newline. */
-static void put_file(em *e, const char *path, cJSON *body)
+/* Writes `body` (consumed) to `path` with a trailing newline; returns the
+ * text written. */
+static const sig_output_file *put_file(em *e, const char *path, cJSON *body)
 {
     sig_buf b = {.arena = e->a};
     api_json_print(&b, body);
     sig_buf_putc(&b, '\n');
     sig_output_add_buf(e->out, path, &b);
     cJSON_Delete(body);
+    return sig_output_find(e->out, path);
 }
 
-static void plan_step(em *e, const char *method, const char *path, const char *body,
-                      const char *put_path)
+/* A step of plan.json and, when asked for, the same request typed
+ * (signals/api_requests.h). `f` is the body's file (NULL: no body). */
+static void plan_step(em *e, sig_api_kind kind, const char *name, int version, const char *method,
+                      const char *path, const sig_output_file *f, const char *put_path)
 {
+    if (e->reqs) {
+        sig_api_requests *r = e->reqs;
+        if (r->n == r->cap) {
+            size_t cap = r->cap ? r->cap * 2 : 16;
+            sig_api_request *nv = SIG_NEW_ARRAY(e->a, sig_api_request, cap);
+            if (r->n) memcpy(nv, r->items, r->n * sizeof *nv);
+            r->items = nv;
+            r->cap = cap;
+        }
+        r->items[r->n++] = (sig_api_request){
+            .kind = kind, .name = name, .version = version, .method = method, .path = path,
+            .item_path = put_path, .file = f ? f->path : NULL, .body = f ? f->data : NULL,
+            .body_len = f ? f->len : 0,
+        };
+    }
+    const char *body = f ? f->path : NULL;
     cJSON *s = cJSON_CreateObject();
     cJSON_AddStringToObject(s, "method", method);
     cJSON_AddStringToObject(s, "path", path);
@@ -451,10 +473,9 @@ static cJSON *service_json(em *e, const sig_service *s)
 
 /* ----------------------------------------------------------- backend */
 
-static bool api_emit(sig_ctx *ctx, const sig_model *m, const char *target,
-                     const sig_compile_options *opts, sig_output *out)
+static bool emit_all(sig_ctx *ctx, const sig_model *m, const char *target, sig_output *out,
+                     sig_api_requests *reqs)
 {
-    (void)opts;
     em e = {
         .ctx = ctx,
         .a = out->arena,
@@ -463,6 +484,7 @@ static bool api_emit(sig_ctx *ctx, const sig_model *m, const char *target,
         .out = out,
         .ok = true,
         .plan = cJSON_CreateArray(),
+        .reqs = reqs,
     };
     const char *kdir = e.views ? "entities" : "attribute_keys";
     const char *gdir = e.views ? "views" : "attribute_groups";
@@ -471,27 +493,48 @@ static bool api_emit(sig_ctx *ctx, const sig_model *m, const char *target,
         const sig_attribute_key *k = m->keys[i];
         if (k->builtin) continue;
         const char *file = sig_arena_printf(e.a, "%s/%s.json", kdir, k->name);
-        put_file(&e, file, e.views ? entity_json(&e, k) : key_json(&e, k, true));
-        plan_step(&e, "POST", sig_arena_printf(e.a, "registry/%s/", kdir), file,
+        const sig_output_file *f = put_file(&e, file, e.views ? entity_json(&e, k) : key_json(&e, k, true));
+        plan_step(&e, SIG_API_KEY, k->name, 0, "POST", sig_arena_printf(e.a, "registry/%s/", kdir), f,
                   sig_arena_printf(e.a, "registry/%s/%s", kdir, k->name));
     }
     for (size_t i = 0; i < m->nviews; i++) {
         const sig_view *v = m->views[i];
         const char *file = sig_arena_printf(e.a, "%s/%s_v%d.json", gdir, v->name, v->version);
-        put_file(&e, file, view_json(&e, v));
-        plan_step(&e, "POST", sig_arena_printf(e.a, "registry/%s/", gdir), file,
+        const sig_output_file *f = put_file(&e, file, view_json(&e, v));
+        plan_step(&e, SIG_API_GROUP, v->name, v->version, "POST", sig_arena_printf(e.a, "registry/%s/", gdir), f,
                   sig_arena_printf(e.a, "registry/%s/%s/versions/%d", gdir, v->name, v->version));
     }
     for (size_t i = 0; i < m->nservices; i++) {
         const sig_service *s = m->services[i];
         const char *file = sig_arena_printf(e.a, "services/%s.json", s->name);
-        put_file(&e, file, service_json(&e, s));
-        plan_step(&e, "POST", "registry/services/", file,
+        const sig_output_file *f = put_file(&e, file, service_json(&e, s));
+        plan_step(&e, SIG_API_SERVICE, s->name, 0, "POST", "registry/services/", f,
                   sig_arena_printf(e.a, "registry/services/%s", s->name));
     }
-    if (e.views) plan_step(&e, "POST", "feature_store/apply", NULL, NULL);
+    if (e.views) plan_step(&e, SIG_API_APPLY, NULL, 0, "POST", "feature_store/apply", NULL, NULL);
     put_file(&e, "plan.json", e.plan);
     return e.ok;
+}
+
+static bool api_emit(sig_ctx *ctx, const sig_model *m, const char *target,
+                     const sig_compile_options *opts, sig_output *out)
+{
+    (void)opts;
+    return emit_all(ctx, m, target, out, NULL);
+}
+
+bool sig_api_compile(sig_ctx *ctx, const sig_model *model, const char *target, sig_output *out,
+                     sig_api_requests *reqs)
+{
+    memset(reqs, 0, sizeof *reqs);
+    if (!target) target = API_TARGET_GROUPS;
+    if (strcmp(target, API_TARGET_GROUPS) != 0 && strcmp(target, API_TARGET_VIEWS) != 0) {
+        /* sig_compile() reports the unknown target (E0902, did-you-mean). */
+        sig_compile_options o = {.backend = "api", .target = target};
+        return sig_compile(ctx, model, &o, out) && false;
+    }
+    reqs->views = strcmp(target, API_TARGET_VIEWS) == 0;
+    return emit_all(ctx, model, target, out, reqs);
 }
 
 static const char *const api_targets[] = {API_TARGET_GROUPS, API_TARGET_VIEWS, NULL};

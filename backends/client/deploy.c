@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "signals/deploy.h"
+#include "signals/api_requests.h"
 #include "api/json_out.h"
 
 /* ============================================================== diff */
@@ -112,49 +113,39 @@ size_t api_diff(sig_arena *a, const cJSON *deployed, const cJSON *desired, api_c
 
 /* ============================================================ objects */
 
-bool api_deploy_load(sig_ctx *ctx, const sig_output *out, bool views, api_deploy *d)
+bool api_deploy_load(sig_ctx *ctx, const sig_api_requests *reqs, api_deploy *d)
 {
     memset(d, 0, sizeof *d);
-    d->views = views;
-    const sig_output_file *pf = sig_output_find(out, "plan.json");
-    cJSON *plan = pf ? cJSON_ParseWithLength(pf->data, pf->len) : NULL;
-    if (!cJSON_IsArray(plan)) {
-        sig_error(ctx, SIG_NOLOC, "E0948", "internal: the api backend wrote no plan.json");
-        cJSON_Delete(plan);
+    d->views = reqs->views;
+    sig_arena *a = sig_ctx_arena(ctx);
+    d->objs = calloc(reqs->n + 1, sizeof *d->objs);
+    if (!d->objs) {
+        sig_error(ctx, SIG_NOLOC, "E0948", "out of memory");
         return false;
     }
-    sig_arena *a = sig_ctx_arena(ctx);
-    size_t cap = (size_t)cJSON_GetArraySize(plan) + 1;
-    d->objs = calloc(cap, sizeof *d->objs);
-    const cJSON *step;
-    bool ok = true;
-    cJSON_ArrayForEach(step, plan) {
-        const cJSON *body = cJSON_GetObjectItemCaseSensitive(step, "body");
-        const cJSON *path = cJSON_GetObjectItemCaseSensitive(step, "path");
-        const cJSON *on400 = cJSON_GetObjectItemCaseSensitive(step, "on_400");
-        const cJSON *put = on400 ? cJSON_GetObjectItemCaseSensitive(on400, "path") : NULL;
-        if (!cJSON_IsString(body) || !cJSON_IsString(path) || !cJSON_IsString(put)) continue; /* feature_store/apply */
-        const sig_output_file *bf = sig_output_find(out, body->valuestring);
-        cJSON *b = bf ? cJSON_ParseWithLength(bf->data, bf->len) : NULL;
-        if (!b) { ok = false; continue; }
-        api_object *o = &d->objs[d->n++];
-        o->post_path = sig_arena_strdup(a, path->valuestring);
-        o->item_path = sig_arena_strdup(a, put->valuestring);
-        o->body = b;
-        o->text = sig_arena_strndup(a, bf->data, bf->len);
-        const cJSON *nm = cJSON_GetObjectItemCaseSensitive(b, "name");
-        o->name = cJSON_IsString(nm) ? sig_arena_strdup(a, nm->valuestring) : "?";
-        if (strstr(o->post_path, "services")) o->kind = API_OBJ_SERVICE;
-        else if (strstr(o->post_path, "attribute_keys") || strstr(o->post_path, "entities")) o->kind = API_OBJ_KEY;
-        else {
-            o->kind = API_OBJ_GROUP;
-            const cJSON *v = cJSON_GetObjectItemCaseSensitive(b, "version");
-            o->version = cJSON_IsNumber(v) ? v->valueint : 1;
+    for (size_t i = 0; i < reqs->n; i++) {
+        const sig_api_request *r = &reqs->items[i];
+        if (r->kind == SIG_API_APPLY) continue; /* sent after the objects (api_run) */
+        /* The body as a JSON value, only to compare it field by field with
+         * the server's answer: the text keeps the form of each number. */
+        cJSON *b = r->body ? cJSON_ParseWithLength(r->body, r->body_len) : NULL;
+        if (!b || !r->name || !r->item_path) {
+            cJSON_Delete(b);
+            sig_error(ctx, SIG_NOLOC, "E0948", "internal: the api backend's request for `%s` has no %s",
+                      r->name ? r->name : "?", b ? "object path" : "JSON body");
+            api_deploy_free(d);
+            return false;
         }
+        api_object *o = &d->objs[d->n++];
+        o->kind = r->kind == SIG_API_KEY ? API_OBJ_KEY : r->kind == SIG_API_GROUP ? API_OBJ_GROUP : API_OBJ_SERVICE;
+        o->name = r->name;
+        o->version = r->version;
+        o->post_path = r->path;
+        o->item_path = r->item_path;
+        o->body = b;
+        o->text = sig_arena_strndup(a, r->body, r->body_len);
     }
-    cJSON_Delete(plan);
-    if (!ok) sig_error(ctx, SIG_NOLOC, "E0948", "internal: a body named in plan.json is missing or not JSON");
-    return ok;
+    return true;
 }
 
 void api_deploy_free(api_deploy *d)

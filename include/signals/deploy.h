@@ -1,6 +1,6 @@
 /* deploy.h: plan, publish, unpublish, delete, sync and test-connection over
- * the Signals API client (client.h), from the bodies the api backend
- * compiles (emit.c: plan.json + one body per object).
+ * the Signals API client (client.h), from the typed requests the api
+ * backend compiles (api_requests.h).
  *
  * Plan semantics (documented in man/signalsc.1):
  *   - every object of the spec is fetched (GET its item path; 404 = not
@@ -30,6 +30,7 @@
 
 #include "signals/export.h"
 #include "signals/client.h"
+#include "signals/api_requests.h"
 #include "signals/signals.h"
 
 /* One field difference: JSON pointer path, old and new values as compact
@@ -79,9 +80,20 @@ typedef struct api_deploy {
     size_t n;
 } api_deploy;
 
-/* Reads the objects from a compiled api output (plan.json and bodies).
- * Returns false (diagnostic queued) if the output is not one. */
-SIG_API bool api_deploy_load(sig_ctx *ctx, const sig_output *out, bool views, api_deploy *d)
+/* The objects to deploy, from the typed requests the api backend compiled
+ * (sig_api_compile(), api_requests.h), in their order: the kind, name,
+ * version and paths are taken as they are; each body is parsed once (a
+ * cJSON tree owned by `d`) for the field-by-field comparison with the
+ * deployed object, and sent as its exact text. The View era's
+ * `feature_store/apply` is not an object (api_run sends it). Strings are
+ * borrowed from `reqs` (its output's arena), which must outlive `d`.
+ * Returns false (E0948 queued, `d` empty) when a request has no JSON body
+ * or object path (an internal error) or memory runs out.
+ *
+ * `plan`, `publish`, `unpublish` and `delete` compile the spec they are
+ * given in memory and deploy that: there is no compiled directory to read
+ * back. */
+SIG_API bool api_deploy_load(sig_ctx *ctx, const sig_api_requests *reqs, api_deploy *d)
     SIG_SYMBOL("sig_api_deploy_load");
 /* Frees the bodies api_deploy_load() parsed (the rest lives in the
  * context's arena). */

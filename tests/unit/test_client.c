@@ -1,10 +1,12 @@
 /* Unit tests of the pure parts of the Signals API client
- * (backends/api/client.c, deploy.c): JWT `exp` decoding, the token and
+ * (backends/client/): JWT `exp` decoding, the token and
  * error answers, Retry-After, the backoff schedule, the snowplow.yml
- * reader, URL checks and redaction, and the plan diff. The HTTP paths are tested against a fake server in
+ * reader, URL checks and redaction, the plan diff and the typed requests
+ * deploy loads. The HTTP paths are tested against a fake server in
  * tests/api/test_client.py. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -515,5 +517,76 @@ TEST(client_scrub)
         free(s);
     }
     api_client_free(c);
+    sig_ctx_free(ctx);
+}
+
+/* ------------------------------------------------- typed requests */
+
+static const char req_spec[] =
+    "event pv = iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0\n"
+    "entity shopper { key user_id owner \"a@b.c\" }\n"
+    "view v1 v2 { entity shopper owner \"a@b.c\"\n"
+    "  attribute n: int64 = counter() from pv }\n"
+    "service s { views v1 v2 owner \"a@b.c\" }\n";
+
+/* The api backend's requests are typed (kind, name, version, paths) and
+ * each body is its file byte for byte; deploy takes them as they are. */
+TEST(client_deploy_loads_typed_requests)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    sig_ctx_add_buffer(ctx, "req.signals", req_spec, sizeof req_spec - 1);
+    const sig_model *m = sig_ctx_check(ctx);
+    CHECK(m != NULL);
+    sig_output out;
+    sig_output_init(&out, sig_ctx_arena(ctx));
+    sig_api_requests r;
+    CHECK(sig_api_compile(ctx, m, NULL, &out, &r));
+    CHECK(!r.views);
+    CHECK_INT(r.n, 3);
+    static const struct { sig_api_kind kind; const char *name; int version; const char *path, *item; } want[] = {
+        {SIG_API_KEY, "shopper", 0, "registry/attribute_keys/", "registry/attribute_keys/shopper"},
+        {SIG_API_GROUP, "v1", 2, "registry/attribute_groups/", "registry/attribute_groups/v1/versions/2"},
+        {SIG_API_SERVICE, "s", 0, "registry/services/", "registry/services/s"},
+    };
+    for (size_t i = 0; i < r.n && i < 3; i++) {
+        const sig_api_request *q = &r.items[i];
+        CHECK_INT(q->kind, want[i].kind);
+        CHECK_STR(q->name, want[i].name);
+        CHECK_INT(q->version, want[i].version);
+        CHECK_STR(q->method, "POST");
+        CHECK_STR(q->path, want[i].path);
+        CHECK_STR(q->item_path, want[i].item);
+        const sig_output_file *f = sig_output_find(&out, q->file);
+        CHECK(f && f->len == q->body_len && memcmp(f->data, q->body, f->len) == 0);
+    }
+    api_deploy d;
+    CHECK(api_deploy_load(ctx, &r, &d));
+    CHECK_INT(d.n, 3);
+    CHECK_INT(d.objs[1].kind, API_OBJ_GROUP);
+    CHECK_STR(d.objs[1].name, "v1");
+    CHECK_INT(d.objs[1].version, 2);
+    CHECK_STR(d.objs[1].item_path, "registry/attribute_groups/v1/versions/2");
+    CHECK(cJSON_IsObject(d.objs[1].body));
+    api_deploy_free(&d);
+
+    /* The View era ends with feature_store/apply, which is no object. */
+    sig_output out2;
+    sig_output_init(&out2, sig_ctx_arena(ctx));
+    CHECK(sig_api_compile(ctx, m, "views", &out2, &r));
+    CHECK(r.views);
+    CHECK_INT(r.n, 4);
+    CHECK_INT(r.items[3].kind, SIG_API_APPLY);
+    CHECK_STR(r.items[3].path, "feature_store/apply");
+    CHECK(r.items[3].body == NULL && r.items[3].item_path == NULL);
+    CHECK_STR(r.items[0].item_path, "registry/entities/shopper");
+    CHECK(api_deploy_load(ctx, &r, &d));
+    CHECK_INT(d.n, 3);
+    CHECK(d.views);
+    api_deploy_free(&d);
+
+    /* An unknown target is the compiler's E0902. */
+    size_t before = sig_error_count(ctx);
+    CHECK(!sig_api_compile(ctx, m, "viewz", &out2, &r));
+    CHECK(sig_error_count(ctx) > before);
     sig_ctx_free(ctx);
 }
