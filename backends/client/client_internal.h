@@ -10,6 +10,8 @@
 #define CURL_DISABLE_TYPECHECK 1
 #include <curl/curl.h>
 
+#include <cjson/cJSON.h>
+
 #include "signals/client.h"
 
 /* curl's GCC type-checking macros would clash with the indirection below. */
@@ -76,5 +78,9 @@ bool api_has_control(const char *s);
  * ESC of terminal escape sequences a hostile server could send, ECMA-48)
  * become spaces. In place; NULL is fine. */
 void api_defang(char *s);
+
+/* A string the server sent, for the terminal (in `a`): control characters
+ * become spaces. Not a string: `dflt`. */
+const char *api_shown(sig_arena *a, const cJSON *s, const char *dflt);
 
 #endif

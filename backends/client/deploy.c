@@ -7,6 +7,7 @@
 #include "signals/deploy.h"
 #include "signals/api_requests.h"
 #include "api/json_out.h"
+#include "client/client_internal.h"
 
 /* ============================================================== diff */
 
@@ -177,7 +178,7 @@ static const char *kind_id(const api_deploy *d, api_kind k)
 
 /* A string the server sent, for the terminal: control characters (the ESC
  * of terminal escape sequences among them) become spaces. NULL: `dflt`. */
-static const char *shown(sig_arena *a, const cJSON *s, const char *dflt)
+const char *api_shown(sig_arena *a, const cJSON *s, const char *dflt)
 {
     if (!cJSON_IsString(s)) return dflt;
     char *r = sig_arena_strdup(a, s->valuestring);
@@ -448,161 +449,7 @@ api_outcome api_run(sig_ctx *ctx, api_client *c, api_deploy *d, const api_run_op
         ok = rc == API_SENT || rc == API_DRY;
         if (rc == API_SENT) {
             const cJSON *s = r.json ? cJSON_GetObjectItemCaseSensitive(r.json, "status") : NULL;
-            fprintf(out, "feature store: %s\n", shown(a, s, "applied"));
-        }
-        api_response_free(&r);
-    }
-    return ok ? API_DONE : API_ERROR;
-}
-
-/* ================================================================ sync */
-
-api_outcome api_sync(sig_ctx *ctx, api_client *c, const sig_model *m, bool views, const api_sync_options *o)
-{
-    sig_arena *a = sig_ctx_arena(ctx);
-    FILE *out = o->out ? o->out : stdout;
-    const sig_view *v = NULL;
-    if (m) {
-        for (size_t i = 0; i < m->nviews; i++) {
-            const sig_view *w = m->views[i];
-            if (strcmp(w->name, o->view) != 0 || (o->version && w->version != o->version)) continue;
-            if (v && !o->version) {
-                sig_diag *dg = sig_error(ctx, SIG_NOLOC, "E0951", "the spec has more than one version of view `%s`",
-                                         o->view);
-                sig_diag_help(ctx, dg, "name the version: %s:%d", o->view, w->version);
-                return API_ERROR;
-            }
-            v = w;
-        }
-        if (!v) {
-            const char **names = SIG_NEW_ARRAY(a, const char *, m->nviews + 1);
-            for (size_t i = 0; i < m->nviews; i++) names[i] = m->views[i]->name;
-            sig_diag *dg = o->version
-                               ? sig_error(ctx, SIG_NOLOC, "E0951", "no view `%s` v%d in the spec", o->view, o->version)
-                               : sig_error(ctx, SIG_NOLOC, "E0951", "no view `%s` in the spec", o->view);
-            const char *s = sig_did_you_mean(o->view, names, m->nviews);
-            if (s) sig_diag_suggest(ctx, dg, s);
-            return API_ERROR;
-        }
-    }
-    int version = v ? v->version : (o->version ? o->version : 1);
-    const sig_batch_source *src = v ? v->source : NULL;
-    /* A computed view's table is the dbt backend's `{view}_v{N}_attributes`
-     * (one row per entity, stamped with updated_at). */
-    const char *dflt_table = sig_arena_printf(a, "%s_v%d_attributes", o->view, version);
-    const char *database = o->database ? o->database : src ? src->database : NULL;
-    const char *schema = o->schema ? o->schema : src ? src->schema : NULL;
-    const char *table = o->table ? o->table : src ? src->table : dflt_table;
-    const char *tsf = o->timestamp_field ? o->timestamp_field : src && src->timestamp_field ? src->timestamp_field : "updated_at";
-    const char *name = o->name ? o->name : src ? src->name : dflt_table;
-    const char *ctc = o->created_timestamp_column ? o->created_timestamp_column
-                      : src ? src->created_timestamp_column : NULL;
-    /* A declared source is sent as written (no description or owner: null,
-     * which BatchSourceConfig allows); a computed view's table gets the
-     * view's owner and a description. */
-    const char *owner = src ? src->owner : v ? v->owner : NULL;
-    const char *desc = src ? src->description
-                           : sig_arena_printf(a, "Attributes of %s v%d, computed by signalsc's dbt project",
-                                              o->view, version);
-    if (!database || !*database || !schema || !*schema || (views && !ctc)) {
-        sig_diag *dg = sig_error(ctx, SIG_NOLOC, "E0951", "sync of `%s` v%d needs %s", o->view, version,
-                                 views && !ctc ? "--created-timestamp-column (the View-era API requires it)"
-                                               : "the warehouse database and schema of the attributes table");
-        sig_diag_help(ctx, dg, "pass --database DB --schema SCHEMA (the table defaults to `%s`)", dflt_table);
-        return API_ERROR;
-    }
-    cJSON *b = cJSON_CreateObject();
-    cJSON_AddStringToObject(b, "database", database);
-    cJSON_AddStringToObject(b, "wh_schema", schema);
-    cJSON_AddStringToObject(b, "table", table);
-    cJSON_AddStringToObject(b, "name", name);
-    cJSON_AddStringToObject(b, "timestamp_field", tsf);
-    if (views) cJSON_AddStringToObject(b, "created_timestamp_column", ctc);
-    if (views && src && src->ntags) {
-        cJSON *t = cJSON_AddObjectToObject(b, "tags");
-        for (size_t i = 0; i < src->ntags; i++) cJSON_AddStringToObject(t, src->tags[i].key, src->tags[i].value);
-    } else if (views) {
-        cJSON_AddNullToObject(b, "tags"); /* required key (nullable) before v0.3.2 */
-    }
-    if (desc) cJSON_AddStringToObject(b, "description", desc);
-    else cJSON_AddNullToObject(b, "description");
-    if (owner) cJSON_AddStringToObject(b, "owner", owner);
-    else cJSON_AddNullToObject(b, "owner");
-    char *body = cJSON_PrintUnformatted(b);
-    cJSON_Delete(b);
-    const char *path = sig_arena_printf(a, "registry/%s/%s/versions/%d/batch_source",
-                                        views ? "views" : "attribute_groups", o->view, version);
-    api_response r;
-    int rc = api_call(c, "PUT", path, body, NULL, &r);
-    free(body);
-    if (rc == API_FAILED) return API_ERROR;
-    if (rc == API_SENT) fprintf(out, "registered batch source `%s` (%s.%s.%s) for `%s` v%d\n", name, database, schema,
-                                table, o->view, version);
-    api_response_free(&r);
-    if (views) {
-        rc = api_call(c, "POST", "feature_store/apply", NULL, NULL, &r);
-    } else {
-        cJSON *p = cJSON_CreateObject();
-        cJSON *l = cJSON_AddArrayToObject(p, "attribute_groups");
-        cJSON *g = cJSON_CreateObject();
-        cJSON_AddStringToObject(g, "name", o->view);
-        cJSON_AddNumberToObject(g, "version", version);
-        cJSON_AddItemToArray(l, g);
-        char *pb = cJSON_PrintUnformatted(p);
-        cJSON_Delete(p);
-        rc = api_call(c, "POST", "engines/publish", pb, NULL, &r);
-        free(pb);
-    }
-    if (rc == API_FAILED) return API_ERROR;
-    if (rc == API_SENT) {
-        const cJSON *s = r.json ? cJSON_GetObjectItemCaseSensitive(r.json, "status") : NULL;
-        fprintf(out, "engines: %s\n", shown(sig_ctx_arena(ctx), s, "(no status)"));
-    }
-    api_response_free(&r);
-    return API_DONE;
-}
-
-/* ====================================================== test-connection */
-
-api_outcome api_test_connection(sig_ctx *ctx, api_client *c, bool views, bool check_auth, bool check_api, FILE *out)
-{
-    bool ok = true;
-    if (check_auth) {
-        api_response r;
-        const char *path = views ? "registry/views/?offline=true" : "registry/attribute_groups/?offline=true";
-        int rc = api_call(c, "GET", path, NULL, NULL, &r);
-        if (rc == API_SENT) fprintf(out, "ok    authentication (GET /api/v1/%s: %ld)\n", path, r.status);
-        else if (rc == API_FAILED) {
-            fprintf(out, "FAIL  authentication (GET /api/v1/%s)\n", path);
-            ok = false;
-        }
-        api_response_free(&r);
-    }
-    if (check_api) {
-        api_response r;
-        int rc = api_health(c, &r);
-        if (rc == API_SENT) {
-            const cJSON *st = r.json ? cJSON_GetObjectItemCaseSensitive(r.json, "status") : NULL;
-            bool good = r.status >= 200 && r.status < 300 && cJSON_IsString(st) && strcmp(st->valuestring, "ok") == 0;
-            sig_arena *a = sig_ctx_arena(ctx);
-            fprintf(out, "%s  API health (GET /health-all: %ld, status %s)\n", good ? "ok  " : "FAIL", r.status,
-                    shown(a, st, r.json ? "missing" : "not JSON"));
-            const cJSON *deps = r.json ? cJSON_GetObjectItemCaseSensitive(r.json, "dependencies") : NULL;
-            const cJSON *dep;
-            cJSON_ArrayForEach(dep, deps) {
-                bool dg = cJSON_IsString(dep) && strcmp(dep->valuestring, "ok") == 0;
-                cJSON key = {.type = cJSON_String, .valuestring = dep->string};
-                fprintf(out, "        %s %s: %s\n", dg ? "ok  " : "FAIL", shown(a, &key, "?"), shown(a, dep, "?"));
-            }
-            if (!good) {
-                sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0950", "the Signals API is not healthy: GET /health-all answered %ld%s%s",
-                                        r.status, cJSON_IsString(st) ? " with status " : "", shown(a, st, ""));
-                (void)d;
-                ok = false;
-            }
-        } else if (rc == API_FAILED) {
-            fprintf(out, "FAIL  API health (GET /health-all)\n");
-            ok = false;
+            fprintf(out, "feature store: %s\n", api_shown(a, s, "applied"));
         }
         api_response_free(&r);
     }

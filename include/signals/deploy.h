@@ -126,9 +126,17 @@ typedef struct api_run_options {
 SIG_API api_outcome api_run(sig_ctx *ctx, api_client *c, api_deploy *d, const api_run_options *o)
     SIG_SYMBOL("sig_api_run");
 
-/* `sync VIEW[:VERSION]`: PUT the view's BatchSourceConfig, then publish it
- * to the engines (View era: feature_store/apply). `m` may be NULL (no
- * spec given): then database and schema must be given. */
+/* `sync VIEW[:VERSION]`: register the table of the group's attributes as
+ * its batch source, then publish the group to the engines. Attribute-groups
+ * era (SDK 0.4.10): GET the deployed group, set its `batch_source` member (a
+ * BatchSource: name, timestamp_field, description, owner, database, schema,
+ * table; absent ones omitted), PUT it back with only the members of an
+ * AttributeGroupInput, then POST engines/publish naming it; a group that is
+ * not deployed is E0951. View era: PUT the view's BatchSourceConfig on
+ * registry/views/NAME/versions/V/batch_source, then POST
+ * feature_store/apply. The source comes from the options, else the spec's
+ * `source`, else the dbt backend's `{view}_v{N}_attributes` table. `m` may
+ * be NULL (no spec given): then database and schema must be given (E0951). */
 typedef struct api_sync_options {
     const char *view;
     int version;        /* 0: the spec's only version of the view, else 1 */

@@ -15,8 +15,9 @@ module) instead, for the tests of the client's CA settings.
 
 Endpoints (signals-api.md section 3):
   attribute-groups era: registry/attribute_keys/, registry/attribute_groups/
-    (item: NAME/versions/V, latest: NAME, list ?offline=...,
-    NAME/versions/V/batch_source), registry/services/, engines/publish
+    (item: NAME/versions/V, latest: NAME, list ?offline=...),
+    registry/services/, engines/publish (a group's batch source is part of
+    the group, as in SDK 0.4.10: no batch_source endpoint)
   views era: registry/entities/, registry/views/, registry/services/,
     feature_store/apply, registry/views/NAME/versions/V/batch_source
   both: GET /health-all (no auth); GET /api/msc/v1/organizations/ORG/
@@ -57,27 +58,35 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from typing import Dict, Optional
 
-import importlib.util
-import os
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 import snowplow_signals
 from snowplow_signals.models import model as api
 
 
-def _batch_source_config():
-    # batch_autogen/__init__ needs the SDK's batch-engine extras (sqlglot,
-    # dbt); the model file itself needs only pydantic, so load it alone.
-    path = os.path.join(os.path.dirname(snowplow_signals.__file__), "batch_autogen", "models",
-                        "batch_source_config.py")
-    spec = importlib.util.spec_from_file_location("_batch_source_config", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.BatchSourceConfig
+class BatchSourceConfig(BaseModel):
+    """The body of the View era's `PUT registry/views/NAME/versions/V/batch_source`
+    (SDK 0.1.x, batch_autogen/models/batch_source_config.py), written here:
+    the SDK's batch engine, which held it, was removed in 0.4.5. The current
+    API carries the batch source in the attribute group itself."""
+    database: str
+    wh_schema: str
+    table: str
+    name: str
+    timestamp_field: str
+    created_timestamp_column: str
+    description: Optional[str]
+    tags: Optional[Dict[str, str]]
+    owner: Optional[str]
 
+    @model_validator(mode="after")
+    def _distinct_columns(self):
+        if self.timestamp_field == self.created_timestamp_column:
+            raise ValueError("timestamp_field and created_timestamp_column should not be the same.")
+        return self
 
-BatchSourceConfig = _batch_source_config()
 
 SECRET = b"fake-server-signing-key"
 
@@ -347,7 +356,7 @@ class Handler(BaseHTTPRequestHandler):
     def registry(self, method, rest, body, kind, query=""):
         st = self.st
         table = {"key": st.keys, "group": st.groups, "service": st.services}[kind]
-        if kind == "group" and rest.endswith("/batch_source") and method == "PUT":
+        if kind == "group" and rest.endswith("/batch_source") and method == "PUT" and st.era == "views":
             return self.batch_source(rest, body)
         if rest == "" and method == "GET":
             with st.lock:
@@ -431,9 +440,8 @@ class Handler(BaseHTTPRequestHandler):
             if g is None:
                 return self.send_json(404, {"detail": "group not found"})
             src = {"name": cfg.name, "timestamp_field": cfg.timestamp_field, "description": cfg.description,
-                   "owner": cfg.owner, "database": cfg.database, "schema": cfg.wh_schema, "table": cfg.table}
-            if st.era == "views":
-                src["created_timestamp_column"] = cfg.created_timestamp_column
+                   "owner": cfg.owner, "database": cfg.database, "schema": cfg.wh_schema, "table": cfg.table,
+                   "created_timestamp_column": cfg.created_timestamp_column}
             g["batch_source"] = {k2: v for k2, v in src.items() if v is not None}
         return self.send_json(200, {})
 

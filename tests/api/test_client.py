@@ -225,12 +225,23 @@ def test_sync_and_test_connection(fake):
     extra = ["--created-timestamp-column", "lower_limit"] if fake.era == "views" else []
     p = run(fake, "sync", "ecommerce_stream:1", s, "--database", "DB", "--schema", "SCH", *extra)
     assert p.returncode == 0, p.stderr
-    put = [c for c in fake.calls() if c["method"] == "PUT" and c["path"].endswith("/batch_source")][-1]
-    assert put["body"]["wh_schema"] == "SCH" and put["body"]["table"] == "ecommerce_stream_v1_attributes"
     last = fake.calls()[-1]
     if fake.era == "views":
+        put = [c for c in fake.calls() if c["method"] == "PUT" and c["path"].endswith("/batch_source")][-1]
+        assert put["body"]["wh_schema"] == "SCH" and put["body"]["table"] == "ecommerce_stream_v1_attributes"
         assert last["path"] == "/api/v1/feature_store/apply"
     else:
+        # SDK 0.4.10: the batch source is the group's own member, sent with
+        # a PUT of the group (no batch_source endpoint), then engines/publish.
+        assert not [c for c in fake.calls() if c["path"].endswith("/batch_source")]
+        put = [c for c in fake.calls() if c["method"] == "PUT"][-1]
+        assert put["path"] == "/api/v1/registry/attribute_groups/ecommerce_stream/versions/1"
+        src = put["body"]["batch_source"]
+        assert (src["name"], src["database"], src["schema"], src["table"], src["timestamp_field"]) == (
+            "ecommerce_stream_v1_attributes", "DB", "SCH", "ecommerce_stream_v1_attributes", "updated_at")
+        assert "feast_name" not in put["body"] and put["body"]["attributes"]
+        stored = fake.control("objects")["groups"]["ecommerce_stream/1"]
+        assert stored["batch_source"]["schema"] == "SCH"
         assert last["path"] == "/api/v1/engines/publish"
         assert last["body"] == {"attribute_groups": [{"name": "ecommerce_stream", "version": 1}]}
     # the registered batch source is not a difference the plan reports
@@ -713,3 +724,21 @@ def test_server_text_cannot_drive_the_terminal(groups):
     p = run(groups, "test-connection", "--verbose")
     assert p.returncode == 1 and "E0950" in p.stderr and "E0944" in p.stderr and "denied" in p.stderr
     assert "\x1b" not in p.stdout + p.stderr and "\x07" not in p.stdout + p.stderr
+
+
+def test_202_accepted_counts_as_success(groups):
+    # The SDK's ApiClient takes 200, 201 and 202 as success (api_client.py,
+    # SDK 0.4.10): an API that accepts a request for later processing.
+    groups.reset()
+    s = spec("attribute-groups")
+    groups.faults({"method": "POST", "path": "/registry/attribute_keys/", "kind": "status", "status": 202,
+                   "body": {"status": "accepted"}, "times": 1})
+    p = run(groups, "publish", "--yes", s)
+    assert p.returncode == 0, p.stderr
+    assert "created attribute key" in p.stdout
+    assert run(groups, "publish", "--yes", s).returncode == 0
+    groups.faults({"method": "POST", "path": "/engines/publish", "kind": "status", "status": 202,
+                   "body": {"status": "accepted"}, "times": 1})
+    p = run(groups, "sync", "ecommerce_stream:1", s, "--database", "DB", "--schema", "SCH")
+    assert p.returncode == 0, p.stderr
+    assert "engines: accepted (202)" in p.stdout
