@@ -20,6 +20,21 @@ static bool is_group(const cJSON *o)
     return imp_jget(o, "attribute_key") || imp_jget(o, "entity");
 }
 
+/* A RuleInterventionInput (SDK 0.4.10): criteria over attributes and the
+ * keys it targets. */
+static bool is_intervention(const cJSON *o)
+{
+    return imp_jget(o, "target_attribute_keys") || imp_jget(o, "payload_attribute_groups") ||
+           (imp_jget(o, "criteria") && !imp_jget(o, "aggregation"));
+}
+
+/* An EventLog (SDK 0.4.5+, agentic contexts): a prompt and event limits on
+ * an attribute key. */
+static bool is_event_log(const cJSON *o)
+{
+    return imp_jget(o, "prompt") || imp_jget(o, "max_events") || imp_jget(o, "max_age_seconds");
+}
+
 static bool is_service(const cJSON *o)
 {
     return cJSON_IsArray(imp_jget(o, "attribute_groups")) || cJSON_IsArray(imp_jget(o, "views"));
@@ -51,7 +66,13 @@ static void collect(im *m, const cJSON *v, const char *where)
         if (!any) imp_err(m, "E0931", where, "an object with no `name` and no list of definitions");
         return;
     }
-    if (is_group(v)) {
+    if (is_intervention(v)) {
+        imp_not_yet(m, where, sig_arena_printf(m->a, "rule intervention `%s` (registry/interventions/)",
+                                               imp_clip(m, imp_jstr(v, "name"))));
+    } else if (is_event_log(v)) {
+        imp_not_yet(m, where, sig_arena_printf(m->a, "event log `%s` (registry/event_logs/, SDK 0.4.5)",
+                                               imp_clip(m, imp_jstr(v, "name"))));
+    } else if (is_group(v)) {
         im_view *iv = SIG_NEW(m->a, im_view);
         iv->json = v;
         iv->where = where;
@@ -114,11 +135,22 @@ static void scan_view(im *m, im_view *iv)
     }
 }
 
+/* AttributeGroupInput (SDK 0.4.10) and the View era's ViewInput carry
+ * these; the API's answers add computed members, and is_published is
+ * publish state (publish and unpublish set it). */
+static const char *const group_carried[] = {
+    "name", "version", "attribute_key", "entity", "ttl", "batch_source", "online", "offline",
+    "description", "owner", "fields", "attributes", "tags", NULL};
+static const char *const group_ignored[] = {
+    "is_published", "full_name", "feast_name", "stream_source_name", "attribute_key_or_name",
+    "attribute_group_or_attribute_key_ttl", "entity_key", "view_or_entity_ttl", NULL};
+
 static void put_view(im *m, sig_buf *b, const im_view *iv)
 {
     const cJSON *v = iv->json;
     const char *name = imp_jstr(v, "name");
     if (!imp_check_name(m, name, "view name", imp_member(m, iv->where, "name"))) return;
+    if (!imp_members(m, v, iv->where, group_carried, group_ignored)) return;
     const cJSON *ver = imp_jget(v, "version");
     long long version = 1;
     if (ver && !imp_int_in(m, ver, 1, INT_MAX, "a view version", imp_member(m, iv->where, "version"),
@@ -168,6 +200,8 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
     size_t i = 0;
     cJSON_ArrayForEach(f, fields) {
         const char *w = sig_arena_printf(m->a, "%s.fields[%zu]", iv->where, i++);
+        static const char *const field_carried[] = {"name", "type", "description", NULL};
+        if (cJSON_IsObject(f) && !imp_members(m, f, w, field_carried, NULL)) continue;
         const char *fn = imp_jstr(f, "name"), *ft = imp_jstr(f, "type");
         sig_type ty;
         if (!fn || !ft || !sig_type_parse(ft, &ty)) {
@@ -226,6 +260,10 @@ static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
 {
     const char *name = imp_jstr(s, "name");
     if (!imp_check_name(m, name, "service name", imp_member(m, where, "name"))) return;
+    static const char *const carried[] = {"name", "attribute_groups", "views", "owner", "description", "tags", NULL};
+    static const char *const ignored[] = {"is_published", NULL};
+    static const char *const ref_carried[] = {"name", "version", NULL};
+    if (!imp_members(m, s, where, carried, ignored)) return;
     const char *rmember = imp_jget(s, "attribute_groups") ? "attribute_groups" : "views";
     const cJSON *refs = imp_jget(s, rmember);
     sig_buf_printf(b, "service %s {\n    views ", name);
@@ -234,6 +272,7 @@ static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
     size_t i = 0;
     cJSON_ArrayForEach(r, refs) {
         const char *w = sig_arena_printf(m->a, "%s.%s[%zu]", where, rmember, i++);
+        if (cJSON_IsObject(r) && !imp_members(m, r, w, ref_carried, NULL)) return;
         const char *rn = imp_jstr(r, "name");
         const cJSON *rv = imp_jget(r, "version");
         long long version = 1;

@@ -10,6 +10,30 @@
 #include "import/import_internal.h"
 #include "text.h"
 
+/* The members of an Attribute (SDK 0.4.10 models/model.py; View era:
+ * tags, property_syntax) that the spec carries, and those it ignores. */
+static const char *const attr_carried[] = {"name", "description", "type", "events", "aggregation", "property",
+                                           "criteria", "period", "default_value", "tags", NULL};
+static const char *const attr_ignored[] = {"property_syntax", NULL};
+static const char *const event_carried[] = {"name", "vendor", "version", NULL};
+static const char *const criteria_carried[] = {"all", "any", NULL};
+/* Values of SDK 0.4.3+ that the language does not have yet, with the
+ * release that added each (signals-current.md's table of releases). */
+typedef struct sdk_value { const char *value, *release; } sdk_value;
+static const sdk_value sdk_types[] = {{"dict", "0.4.3"}, {"timestamp", "0.4.5"}, {NULL, NULL}};
+static const sdk_value sdk_aggs[] = {
+    {"most_frequent", "0.4.3"}, {"least_frequent", "0.4.3"}, {"category_count", "0.4.3"},
+    {"approx_count_distinct", "0.4.3"}, {"time_since_last", "0.4.8"}, {"time_since_first", "0.4.8"},
+    {NULL, NULL}};
+
+/* The release of SDK value `s`, or NULL when it is no SDK value. */
+static const char *in_sdk(const sdk_value *l, const char *s)
+{
+    for (size_t i = 0; l[i].value; i++)
+        if (strcmp(l[i].value, s) == 0) return l[i].release;
+    return NULL;
+}
+
 /* The declarations of an attribute's `events`, in order, into `from`. */
 static bool attr_events(im *m, const cJSON *events, const char *where, sig_ptrvec *from)
 {
@@ -17,6 +41,7 @@ static bool attr_events(im *m, const cJSON *events, const char *where, sig_ptrve
     size_t i = 0;
     cJSON_ArrayForEach(ev, events) {
         const char *w = sig_arena_printf(m->a, "%s.events[%zu]", where, i++);
+        if (cJSON_IsObject(ev) && !imp_members(m, ev, w, event_carried, NULL)) return false;
         const char *en = imp_jstr(ev, "name"), *vendor = imp_jstr(ev, "vendor"), *ver = imp_jstr(ev, "version");
         if (imp_jget(ev, "version") && !ver) {
             imp_err(m, "E0931", imp_member(m, w, "version"), "a version is a string such as \"1-0-2\"");
@@ -38,6 +63,28 @@ static bool attr_events(im *m, const cJSON *events, const char *where, sig_ptrve
     return true;
 }
 
+/* `where A and B and (C or D)` from an attribute's `criteria` (none when
+ * both lists are empty), on a continuation line indented by `ind` + 4. */
+static bool put_where(im *m, sig_buf *wb, const cJSON *cr, sig_ptrvec *from, const char *where, const char *ind)
+{
+    if (!cr) return true;
+    const char *w = imp_member(m, where, "criteria");
+    if (!imp_members(m, cr, w, criteria_carried, NULL)) return false;
+    const cJSON *all = imp_jget(cr, "all"), *any = imp_jget(cr, "any");
+    int nall = cJSON_IsArray(all) ? cJSON_GetArraySize(all) : 0;
+    int nany = cJSON_IsArray(any) ? cJSON_GetArraySize(any) : 0;
+    if (!nall && !nany) return true;
+    sig_buf_printf(wb, "\n%s    where ", ind);
+    if (nall && !imp_put_criteria_list(m, wb, all, "and", from, sig_arena_printf(m->a, "%s.all", w)))
+        return false;
+    if (nany) {
+        if (nall) sig_buf_puts(wb, nany > 1 ? " and (" : " and ");
+        if (!imp_put_criteria_list(m, wb, any, "or", from, sig_arena_printf(m->a, "%s.any", w))) return false;
+        if (nall && nany > 1) sig_buf_putc(wb, ')');
+    }
+    return true;
+}
+
 /* Renders `NAME: TYPE = AGG(PROP) from ... where ... over last ... {...}`
  * with continuation lines indented by `ind` + 4. */
 const char *imp_render_attribute(im *m, const cJSON *at, const char *where, const char *ind)
@@ -50,14 +97,28 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
         return NULL;
     }
     if (!imp_check_name(m, name, "attribute name", imp_member(m, where, "name"))) return NULL;
+    bool members_ok = imp_members(m, at, where, attr_carried, attr_ignored); /* and report the rest */
     sig_type ty;
     if (!sig_type_parse(type, &ty)) {
-        imp_err(m, "E0931", imp_member(m, where, "type"), "unknown type `%s`", imp_clip(m, type));
+        if (in_sdk(sdk_types, type))
+            imp_not_yet(m, imp_member(m, where, "type"),
+                        sig_arena_printf(m->a, "the type `%s` (SDK %s)", type, in_sdk(sdk_types, type)));
+        else
+            imp_err(m, "E0931", imp_member(m, where, "type"), "unknown type `%s`", imp_clip(m, type));
         return NULL;
     }
     const sig_agg_info *ai = sig_agg_lookup(agg);
     if (!ai) {
-        imp_err(m, "E0931", imp_member(m, where, "aggregation"), "unknown aggregation `%s`", imp_clip(m, agg));
+        if (in_sdk(sdk_aggs, agg))
+            imp_not_yet(m, imp_member(m, where, "aggregation"),
+                        sig_arena_printf(m->a, "the aggregation `%s` (SDK %s)", agg, in_sdk(sdk_aggs, agg)));
+        else
+            imp_err(m, "E0931", imp_member(m, where, "aggregation"), "unknown aggregation `%s`", imp_clip(m, agg));
+        return NULL;
+    }
+    if (!members_ok) return NULL;
+    if (!cJSON_GetArraySize(events)) { /* the API's "every event" */
+        imp_not_yet(m, imp_member(m, where, "events"), "an attribute over every event (an empty `events`)");
         return NULL;
     }
     /* Events first: the property may read one of them. */
@@ -76,25 +137,7 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
     /* The criteria are rendered before `from` is written: reading a
      * versionless event may turn it into its `M-*-*` (schema_for_major). */
     sig_buf wb = {.arena = m->a};
-    const cJSON *cr = imp_jget(at, "criteria");
-    if (cr) {
-        const cJSON *all = imp_jget(cr, "all"), *any = imp_jget(cr, "any");
-        int nall = cJSON_IsArray(all) ? cJSON_GetArraySize(all) : 0;
-        int nany = cJSON_IsArray(any) ? cJSON_GetArraySize(any) : 0;
-        if (nall || nany) {
-            sig_buf_printf(&wb, "\n%s    where ", ind);
-            const char *w = sig_arena_printf(m->a, "%s.criteria", where);
-            if (nall && !imp_put_criteria_list(m, &wb, all, "and", &from,
-                                           sig_arena_printf(m->a, "%s.all", w)))
-                return NULL;
-            if (nany) {
-                if (nall) sig_buf_puts(&wb, nany > 1 ? " and (" : " and ");
-                if (!imp_put_criteria_list(m, &wb, any, "or", &from, sig_arena_printf(m->a, "%s.any", w)))
-                    return NULL;
-                if (nall && nany > 1) sig_buf_putc(&wb, ')');
-            }
-        }
-    }
+    if (!put_where(m, &wb, imp_jget(at, "criteria"), &from, where, ind)) return NULL;
     sig_buf_printf(&b, ")\n%s    from ", ind);
     for (i = 0; i < from.len; i++)
         sig_buf_printf(&b, "%s%s", i ? ", " : "", ((im_schema *)from.items[i])->decl);
@@ -138,11 +181,11 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
     }
     if (sig_builtin_key_lookup(name) || imp_contains(&m->entities, name)) return true;
     if (!imp_check_name(m, name, "entity name", imp_member(m, where, "name"))) return false;
-    if (imp_jstr(k, "external_column")) {
-        imp_err(m, "E0932", where, "attribute key `%s` has an `external_column`, which the language "
-                               "has no setting for", name);
-        return false;
-    }
+    /* AttributeKeyInput (SDK 0.4.10) and the View era's Entity; blobl_path
+     * is computed by the API, is_published is publish state. */
+    static const char *const carried[] = {"name", "description", "key", "property", "owner", "ttl", NULL};
+    static const char *const ignored[] = {"is_published", "blobl_path", NULL};
+    if (!imp_members(m, k, where, carried, ignored)) return false; /* external_column: E0936 */
     const char *key = imp_jstr(k, "key");
     const cJSON *prop = imp_jget(k, "property"), *ttl = imp_jget(k, "ttl");
     if (imp_jget(k, "key") && !key) {
@@ -192,6 +235,12 @@ const char *imp_declare_source(im *m, const cJSON *s, const char *where)
     const char *name = imp_jstr(s, "name");
     if (!imp_check_name(m, name, "batch source name", imp_member(m, where, "name"))) return NULL;
     if (imp_contains(&m->sources, name)) return name;
+    /* BatchSource of both eras (`schema`; `schema_` and `wh_schema` as the
+     * SDK's own dumps spell it). */
+    static const char *const carried[] = {"name", "database", "schema", "schema_", "wh_schema", "table",
+                                          "timestamp_field", "created_timestamp_column", "date_partition_column",
+                                          "owner", "description", "tags", NULL};
+    if (!imp_members(m, s, where, carried, NULL)) return NULL;
     imp_push(m, &m->sources, name);
     sig_buf *b = &m->source_text;
     sig_buf_printf(b, "batch_source %s {\n", name);

@@ -98,6 +98,16 @@ void imp_put_setting_str(sig_buf *b, const char *ind, const char *kw, const char
 /* `IND tags { "k" = "v", ... }\n` when `tags` has members. */
 bool imp_put_tags(im *m, sig_buf *b, const char *ind, const cJSON *tags, const char *where);
 
+/* E0936 at `where`: `what` (a member or a value of the input) has no
+ * equivalent in the language yet. Import never drops it silently. */
+void imp_not_yet(im *m, const char *where, const char *what);
+/* Every member of object `o` that is not null must be in `carried` (written
+ * into the spec) or `ignored` (computed by the API, or publish state);
+ * NULL-terminated lists. Else E0936 at the member's JSONPath, naming the
+ * SDK release that added it when known; false then. */
+bool imp_members(im *m, const cJSON *o, const char *where, const char *const *carried,
+                 const char *const *ignored);
+
 /* ---- import_props.c: events, contexts and properties */
 
 /* A declaration name from `base` that is unique, not a keyword, atomic

@@ -302,7 +302,18 @@ bool imp_put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *from,
     }
     const char *type = imp_jstr(p, "type");
     const char *name = imp_jstr(p, "name");
-    if ((!type && !imp_jget(p, "vendor")) || (type && strcmp(type, "atomic") == 0)) {
+    static const char *const atomic_carried[] = {"type", "name", NULL};
+    static const char *const event_carried[] = {"type", "vendor", "name", "major_version", "path", NULL};
+    static const char *const entity_carried[] = {"type", "vendor", "name", "major_version", "path", "index", NULL};
+    if (type && strcmp(type, "calculated") == 0) {
+        imp_not_yet(m, where, "a calculated property (SDK 0.4.9)");
+        return false;
+    }
+    bool atomic = (!type && !imp_jget(p, "vendor")) || (type && strcmp(type, "atomic") == 0);
+    bool entity = !atomic && (type ? strcmp(type, "entity") == 0 : imp_jget(p, "index") != NULL);
+    if (!imp_members(m, p, where, atomic ? atomic_carried : entity ? entity_carried : event_carried, NULL))
+        return false;
+    if (atomic) {
         if (!name || !imp_is_name(name) || !sig_atomic_lookup(name)) {
             imp_err(m, "E0932", where, "`%s` is not an atomic column", name ? name : "(no name)");
             return false;
@@ -342,6 +353,13 @@ static bool put_criterion(im *m, sig_buf *b, const cJSON *c, const sig_ptrvec *f
     const char *op = imp_jstr(c, "operator");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "value");
     static const char *const ops[] = {"=", "!=", "<", ">", "<=", ">=", "like", "in", NULL};
+    static const char *const carried[] = {"property", "operator", "value", NULL};
+    if (op && (strcmp(op, "is null") == 0 || strcmp(op, "is not null") == 0)) {
+        imp_not_yet(m, imp_member(m, where, "operator"), sig_arena_printf(m->a, "the operator `%s` (SDK 0.4.3)", op));
+        return false;
+    }
+    static const char *const ignored[] = {"property_syntax", NULL}; /* View era */
+    if (cJSON_IsObject(c) && !imp_members(m, c, where, carried, ignored)) return false;
     bool known = false;
     for (size_t i = 0; op && ops[i]; i++) known |= strcmp(op, ops[i]) == 0;
     if (!cJSON_IsObject(c) || !known || !v || !imp_jget(c, "property")) {

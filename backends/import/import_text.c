@@ -347,3 +347,53 @@ bool imp_put_tags(im *m, sig_buf *b, const char *ind, const cJSON *tags, const c
     return true;
 }
 
+
+/* ---------------------------------------------------- members kept */
+
+/* Members of SDK 0.4.10 objects the language cannot say yet, with the
+ * release that added them (the SDK's changelog), for the message. */
+static const struct { const char *member, *what; } not_yet[] = {
+    {"date_part", "a date part (SDK 0.4.7)"},
+    {"ttl", "a per-attribute ttl (SDK 0.4.6)"},
+    {"time_unit", "the time unit of time_since_* (SDK 0.4.8)"},
+    {"event_specification_id", "an event specification id (SDK 0.4.4)"},
+    {"backfill_since_tstamp", "a backfill start (SDK 0.4.4)"},
+    {"refresh_rate", "a refresh rate (SDK 0.4.7)"},
+    {"external_column", "an attribute key's external column (SDK 0.4.2)"},
+    {"separator", "a calculated property (SDK 0.4.9)"},
+    {"operation", "a calculated property (SDK 0.4.9)"},
+    {"tags", "tags on this object"},
+    {NULL, NULL},
+};
+
+static bool in_list(const char *const *l, const char *s)
+{
+    for (size_t i = 0; l && l[i]; i++)
+        if (strcmp(l[i], s) == 0) return true;
+    return false;
+}
+
+void imp_not_yet(im *m, const char *where, const char *what)
+{
+    sig_diag *d = imp_err(m, "E0936", where, "%s cannot be written in the .signals language yet", what);
+    sig_diag_help(m->ctx, d, "import drops nothing: remove it from the input to import the rest "
+                             "without it");
+}
+
+bool imp_members(im *m, const cJSON *o, const char *where, const char *const *carried,
+                 const char *const *ignored)
+{
+    bool ok = true;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, o) {
+        if (cJSON_IsNull(it) || in_list(carried, it->string) || in_list(ignored, it->string)) continue;
+        const char *what = NULL;
+        for (size_t i = 0; not_yet[i].member && !what; i++)
+            if (strcmp(not_yet[i].member, it->string) == 0) what = not_yet[i].what;
+        const char *w = imp_is_name(it->string) ? imp_member(m, where, it->string)
+                        : sig_arena_printf(m->a, "%s[\"%s\"]", where, imp_clip(m, it->string));
+        imp_not_yet(m, w, what ? what : sig_arena_printf(m->a, "member `%s`", imp_clip(m, it->string)));
+        ok = false;
+    }
+    return ok;
+}

@@ -24,8 +24,18 @@
  * modulo these normalisations: property paths lose a leading `$.`; a
  * criteria `any` of one criterion becomes `all`; `offline` is sent for views
  * with attributes (false) or fields (true) when the input omits it;
- * response-only members (feast_name, full_name, blobl_path, ...) and
- * `property_syntax` are dropped.
+ * response-only members (feast_name, full_name, blobl_path, ...),
+ * `property_syntax` and the publish state `is_published` are not
+ * definitions and are ignored.
+ *
+ * Nothing else is dropped: every member of every object must be one the
+ * spec carries. A member or value of the current API (SDK 0.4.10) that the
+ * language cannot say yet (date_part, calculated properties, the six newer
+ * aggregations, types timestamp and dict, `is null`, an empty `events`,
+ * an attribute's ttl or time_unit, event_specification_id,
+ * backfill_since_tstamp, refresh_rate, external_column, tags where the
+ * language has none, rule interventions, event logs) or any unknown member
+ * is error E0936 at its JSONPath.
  *
  * Every string of the input is validated before it becomes spec text:
  * names (letters, digits, `_`, not a keyword, at most 128), Iglu vendors,
@@ -40,7 +50,7 @@
  * (the checker's errors as notes: an inconsistent input, or an internal
  * error of import) and false.
  *
- * Errors are queued on `ctx` with codes E0930..E0935 (no source location;
+ * Errors are queued on `ctx` with codes E0930..E0936 (no source location;
  * the message names `source_name` and the JSONPath of the member, e.g.
  * `$.views[0].attributes[2].name`). Returns false if any error was
  * queued; `out_spec` may then hold a partial spec: never write it. */
