@@ -198,6 +198,52 @@ bool api_has_control(const char *s)
     return false;
 }
 
+/* The bdp credentials that flags and environment left missing, from
+ * snowplow.yml (`console:` org-id, api-key-id, api-key); E0940 when some
+ * are still missing (only reported when `ok`: nothing failed before),
+ * E0941 when the file cannot be read or parsed. Returns `ok` and these. */
+static bool bdp_credentials(sig_ctx *ctx, const api_config *flags, api_config *out, bool ok)
+{
+    sig_arena *a = sig_ctx_arena(ctx);
+    const char *path = flags->config_path;
+    if (!path) {
+        const char *home = api_env("HOME");
+        path = home ? sig_arena_printf(a, "%s/.config/snowplow/snowplow.yml", home) : NULL;
+    }
+    size_t len = 0;
+    char *text = path ? slurp(path, &len) : NULL;
+    if (path && !text && errno != ENOENT && errno != ENOTDIR) {
+        sig_error(ctx, SIG_NOLOC, "E0941", "cannot read `%s`: %s", path, strerror(errno));
+        ok = false;
+    } else if (text) {
+        api_yml y;
+        char err[256];
+        if (!api_yml_parse(a, text, len, &y, err, sizeof err)) {
+            sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0941", "%s:%s", path, err);
+            sig_diag_help(ctx, d, "signalsc reads `console:` with the string keys org-id, "
+                                  "api-key-id and api-key from this file");
+            ok = false;
+        } else {
+            if (!out->api_key) out->api_key = y.api_key;
+            if (!out->api_key_id) out->api_key_id = y.api_key_id;
+            if (!out->org_id) out->org_id = y.org_id;
+        }
+        free(text);
+    }
+    if (ok && (!out->api_key || !out->api_key_id || !out->org_id)) {
+        sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0940",
+                                "auth mode bdp needs an API key, its id and the organization id; missing:%s%s%s",
+                                out->api_key ? "" : " API key",
+                                out->api_key_id ? "" : " API key id",
+                                out->org_id ? "" : " organization id");
+        sig_diag_help(ctx, d, "pass --api-key/--api-key-id/--org-id, set SNOWPLOW_API_KEY, "
+                              "SNOWPLOW_API_KEY_ID, SNOWPLOW_ORG_ID, or write them under `console:` "
+                              "(api-key, api-key-id, org-id) in ~/.config/snowplow/snowplow.yml");
+        ok = false;
+    }
+    return ok;
+}
+
 bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, api_config *out)
 {
     sig_arena *a = sig_ctx_arena(ctx);
@@ -237,44 +283,8 @@ bool api_config_resolve(sig_ctx *ctx, const api_config *flags, bool need_auth, a
     if (bdp && need_auth &&
         !check_url(ctx, "console URL", "--console-url or SNOWPLOW_CONSOLE_URL", console, flags->allow_insecure_http))
         ok = false;
-    if (bdp && need_auth && (!out->api_key || !out->api_key_id || !out->org_id)) {
-        const char *path = flags->config_path;
-        if (!path) {
-            const char *home = api_env("HOME");
-            path = home ? sig_arena_printf(a, "%s/.config/snowplow/snowplow.yml", home) : NULL;
-        }
-        size_t len = 0;
-        char *text = path ? slurp(path, &len) : NULL;
-        if (path && !text && errno != ENOENT && errno != ENOTDIR) {
-            sig_error(ctx, SIG_NOLOC, "E0941", "cannot read `%s`: %s", path, strerror(errno));
-            ok = false;
-        } else if (text) {
-            api_yml y;
-            char err[256];
-            if (!api_yml_parse(a, text, len, &y, err, sizeof err)) {
-                sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0941", "%s:%s", path, err);
-                sig_diag_help(ctx, d, "signalsc reads `console:` with the string keys org-id, "
-                                      "api-key-id and api-key from this file");
-                ok = false;
-            } else {
-                if (!out->api_key) out->api_key = y.api_key;
-                if (!out->api_key_id) out->api_key_id = y.api_key_id;
-                if (!out->org_id) out->org_id = y.org_id;
-            }
-            free(text);
-        }
-        if (ok && (!out->api_key || !out->api_key_id || !out->org_id)) {
-            sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0940",
-                                    "auth mode bdp needs an API key, its id and the organization id; missing:%s%s%s",
-                                    out->api_key ? "" : " API key",
-                                    out->api_key_id ? "" : " API key id",
-                                    out->org_id ? "" : " organization id");
-            sig_diag_help(ctx, d, "pass --api-key/--api-key-id/--org-id, set SNOWPLOW_API_KEY, "
-                                  "SNOWPLOW_API_KEY_ID, SNOWPLOW_ORG_ID, or write them under `console:` "
-                                  "(api-key, api-key-id, org-id) in ~/.config/snowplow/snowplow.yml");
-            ok = false;
-        }
-    }
+    if (bdp && need_auth && (!out->api_key || !out->api_key_id || !out->org_id))
+        ok = bdp_credentials(ctx, flags, out, ok);
     if (!bdp && need_auth && !out->sandbox_token) {
         sig_diag *d = sig_error(ctx, SIG_NOLOC, "E0940", "auth mode sandbox needs a sandbox token");
         sig_diag_help(ctx, d, "pass --sandbox-token or set SNOWPLOW_SANDBOX_TOKEN");
