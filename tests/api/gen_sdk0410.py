@@ -5,7 +5,7 @@ them (model_dump(mode="json", exclude_none=True, by_alias=True)).
 Run it with a Python that has `snowplow-signals==0.4.10` (the fixtures are
 committed; the tests do not need the SDK):
 
-    python tests/api/gen_sdk0410.py
+    .venv-sdk0410/bin/python tests/api/gen_sdk0410.py   # tests/api/setup.sh makes it
 
 * supported.json: a group, its key and a service that use only what the
   .signals language carries: import then compile gives the same bodies.
