@@ -742,3 +742,12 @@ def test_202_accepted_counts_as_success(groups):
     p = run(groups, "sync", "ecommerce_stream:1", s, "--database", "DB", "--schema", "SCH")
     assert p.returncode == 0, p.stderr
     assert "engines: accepted (202)" in p.stdout
+
+
+def test_sync_needs_the_group_deployed(groups):
+    # The batch source is a member of the deployed group: there must be one.
+    groups.reset()
+    p = run(groups, "sync", "ecommerce_stream:1", spec("attribute-groups"), "--database", "DB", "--schema", "SCH")
+    assert p.returncode == 1
+    assert "E0951" in p.stderr and "not deployed" in p.stderr
+    assert not [c for c in groups.calls() if c["method"] in ("PUT", "POST")]
