@@ -1324,3 +1324,66 @@ int api_health(api_client *c, api_response *resp)
     if (resp->len) resp->json = cJSON_ParseWithLength(resp->body, resp->len);
     return API_SENT;
 }
+
+/* ============================================================ plain GET */
+
+typedef struct capped {
+    membuf mb;
+    size_t max;
+} capped;
+
+static size_t on_capped(char *p, size_t size, size_t n, void *ud)
+{
+    capped *c = ud;
+    if (c->mb.len + size * n > c->max) { c->mb.too_big = true; return 0; }
+    return on_body(p, size, n, &c->mb);
+}
+
+int sig_http_get(const char *url, const char *const *headers, double connect_timeout,
+                 double timeout, size_t max_bytes, sig_http_answer *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!load_libcurl()) {
+        snprintf(out->error, sizeof out->error, "libcurl (libcurl.so.4) cannot be loaded");
+        return -1;
+    }
+    CURL *k = curl_easy_init();
+    if (!k) { snprintf(out->error, sizeof out->error, "libcurl failed to start"); return -1; }
+    struct curl_slist *hl = NULL;
+    for (size_t i = 0; headers && headers[i]; i++) hl = curl_slist_append(hl, headers[i]);
+    capped cb = {.max = max_bytes};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(k, CURLOPT_URL, url);
+    if (hl) curl_easy_setopt(k, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(k, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(k, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(k, CURLOPT_SSL_VERIFYHOST, 2L);
+    const char *ca = env("CURL_CA_BUNDLE");
+    if (!ca) ca = env("SSL_CERT_FILE");
+    if (ca) curl_easy_setopt(k, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(k, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(k, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect_timeout * 1000));
+    curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+    curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, on_capped);
+    curl_easy_setopt(k, CURLOPT_WRITEDATA, &cb);
+    curl_easy_setopt(k, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(k, CURLOPT_USERAGENT, "signalsc/" SIGNALS_VERSION);
+    CURLcode rc = curl_easy_perform(k);
+    curl_easy_getinfo(k, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(k);
+    out->body = cb.mb.data;
+    out->len = cb.mb.len;
+    if (rc != CURLE_OK) {
+        snprintf(out->error, sizeof out->error, "%s", cb.mb.too_big ? "the answer is too large"
+                 : errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        return -2;
+    }
+    return 0;
+}
