@@ -449,4 +449,15 @@ void ck_iglu(ck *c)
         ck_sym *s = c->attr_syms.items[i];
         if (s->ok && s->done && s->obj) check_attr(c, s);
     }
+    /* An entity's `property` may read a field, too. */
+    for (size_t i = 0; i < c->entity_syms.len; i++) {
+        ck_sym *s = c->entity_syms.items[i];
+        const sig_attribute_key *k = s->obj;
+        if (!s->ok || !k || !k->property_explicit || !k->property ||
+            k->property->kind == SIG_PROP_ATOMIC)
+            continue;
+        walk w;
+        if (!check_canonical(c, k->property)) s->ok = false;
+        else if (!walk_path(c->ctx, k->property, &w)) { report_path(c, k->property, &w); s->ok = false; }
+    }
 }

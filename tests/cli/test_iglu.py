@@ -269,10 +269,15 @@ def test_examples_against_iglu_central_are_clean_and_fast():
     ex = os.path.join(ROOT, "examples", "ecommerce.signals")
     r = run("check", "--iglu-repo", IGLU_CENTRAL, ex)
     assert r.returncode == 0 and r.stderr == "", r.stderr
-    t0 = time.monotonic()
-    for _ in range(20):
-        run("check", "--iglu-repo", IGLU_CENTRAL, ex)
-    assert (time.monotonic() - t0) / 20 < 0.05  # about 3 ms here; generous for CI
+    def per_run(*args):
+        t0 = time.monotonic()
+        for _ in range(20):
+            run("check", *args, ex)
+        return (time.monotonic() - t0) / 20
+    plain, with_schemas = per_run(), per_run("--iglu-repo", IGLU_CENTRAL)
+    # Lazy loading: the 6 schemas the example names, not the 679 (about
+    # 0.3 ms on top of 2.3 ms here); relative, so that sanitizer builds pass.
+    assert with_schemas < plain * 2 + 0.005, (plain, with_schemas)
 
 
 # What the schemas say about the integration specs. web.signals follows its
