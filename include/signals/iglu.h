@@ -89,14 +89,16 @@ typedef struct sig_iglu_pull_options {
 } sig_iglu_pull_options;
 
 /* Parses and checks the spec, then fetches each schema its events and
- * contexts name from the resolver's repositories (by priority, then
- * order; a repository that is down, slow or answers garbage is skipped
- * with a warning and the next is tried), writes the schemas found into the
+ * contexts name from the resolver's repositories (those whose
+ * vendorPrefixes match first, then by priority, then in file order; a repository that is down, slow or answers garbage is skipped
+ * with a warning and not asked again), writes the schemas found into the
  * pulled directory as a static repository and the lock file with each
- * reference's resolved version and repository. A `1-*-*` reference is
- * resolved with an Iglu Server's schema list when the repository is one,
- * else by probing versions upwards from 1-0-0. HTTP goes through libcurl,
- * loaded at run time (sig_http_get()). Diagnostics are queued on `ctx`
+ * reference's resolved version and repository. A starred or missing
+ * version is resolved by probing upwards from M-0-0 (SchemaVer versions
+ * have no gaps: M-R-(A+1), else M-(R+1)-0, else, when the model is free,
+ * (M+1)-0-0), which static repositories and Iglu Servers both answer. HTTP
+ * goes through libcurl, loaded at run time (sig_http_get()). `ctx` is a
+ * fresh context: the files are added to it. Diagnostics are queued on it
  * (E0411 schemas found nowhere, E0417 repository failures, E0418 bad
  * resolver configuration); progress lines go to `log` when non-NULL.
  * Returns 0 when every schema was found, 1 when some were not or the spec
