@@ -23,12 +23,12 @@ static sig_loc seg_loc(const sig_property *p, size_t want)
     size_t i = 0, seg = 0;
     while (t[i]) {
         size_t start = i;
-        if (t[i] == '.') { i++; start = i; }
+        if (t[i] == '.' || t[i] == ':') { i++; start = i; }
         if (t[i] == '[') {
             while (t[i] && t[i] != ']') i++;
             if (t[i]) i++;
         } else {
-            while (t[i] && t[i] != '.' && t[i] != '[') i++;
+            while (t[i] && t[i] != '.' && t[i] != ':' && t[i] != '[') i++;
         }
         if (seg == want) return ck_subloc(l, start, i - start);
         seg++;
@@ -43,8 +43,8 @@ static size_t step_seg(const sig_property *p, size_t k)
     size_t before = 1;
     if (p->kind == SIG_PROP_ENTITY && p->text) {
         const char *b = strchr(p->text, '[');
-        const char *d = strchr(p->text, '.');
-        if (b && (!d || b < d)) before = 2;
+        size_t d = strcspn(p->text, ".:");
+        if (b && (size_t)(b - p->text) < d) before = 2;
     }
     return before + k;
 }
