@@ -232,13 +232,26 @@ const ig_lookup *ig_resolve(sig_ctx *ctx, const sig_schema_ref *ref)
 
 /* ------------------------------------------------------------ parsing */
 
+/* `$ref` targets already converted: a definition is converted once and
+ * shared, so recursive definitions become cycles, not exponential trees. */
+typedef struct ref_seen {
+    const cJSON *target;
+    ig_node *node;
+    struct ref_seen *next;
+} ref_seen;
+
 typedef struct parser {
     sig_arena *a;
     const cJSON *root;
     int depth;
+    ref_seen *refs;
+    size_t nodes;       /* converted so far: a bound on hostile schemas */
 } parser;
 
+#define MAX_NODES 100000
+
 static ig_node *node(parser *p, const cJSON *j);
+static void fill(parser *p, ig_node *n, const cJSON *j);
 
 static unsigned type_bit(const char *t)
 {
@@ -262,20 +275,26 @@ static unsigned value_type(const cJSON *v)
     return SIG_JSON_OBJECT;
 }
 
-static void add_prop(sig_arena *a, ig_node *n, const char *name, ig_node *child)
+/* Appends a property (amortised doubling); `dedupe` for merged
+ * alternatives, where the first alternative's field wins. */
+static void add_prop(sig_arena *a, ig_node *n, const char *name, ig_node *child, bool dedupe)
 {
-    for (size_t i = 0; i < n->nprops; i++)
-        if (strcmp(n->names[i], name) == 0) return; /* the first alternative wins */
-    const char **names = sig_arena_alloc(a, (n->nprops + 1) * sizeof *names);
-    ig_node **props = sig_arena_alloc(a, (n->nprops + 1) * sizeof *props);
-    if (n->nprops) {
-        memcpy(names, n->names, n->nprops * sizeof *names);
-        memcpy(props, n->props, n->nprops * sizeof *props);
+    for (size_t i = 0; dedupe && i < n->nprops; i++)
+        if (strcmp(n->names[i], name) == 0) return;
+    if (n->nprops == n->propcap) {
+        size_t cap = n->propcap ? n->propcap * 2 : 8;
+        const char **names = sig_arena_alloc(a, cap * sizeof *names);
+        ig_node **props = sig_arena_alloc(a, cap * sizeof *props);
+        if (n->nprops) {
+            memcpy(names, n->names, n->nprops * sizeof *names);
+            memcpy(props, n->props, n->nprops * sizeof *props);
+        }
+        n->names = names;
+        n->props = props;
+        n->propcap = cap;
     }
-    names[n->nprops] = name;
-    props[n->nprops] = child;
-    n->names = names;
-    n->props = props;
+    n->names[n->nprops] = name;
+    n->props[n->nprops] = child;
     n->nprops++;
 }
 
@@ -316,7 +335,7 @@ static void merge(parser *p, ig_node *n, const ig_node *b, bool own_type)
     if (!own_type) n->types |= b->types;
     n->opaque |= b->opaque;
     if (!n->format) n->format = b->format;
-    for (size_t i = 0; i < b->nprops; i++) add_prop(p->a, n, b->names[i], b->props[i]);
+    for (size_t i = 0; i < b->nprops; i++) add_prop(p->a, n, b->names[i], b->props[i], true);
     if (!n->items) n->items = b->items;
     add_enums(p->a, n, b->enums, b->nenums);
 }
@@ -344,17 +363,42 @@ static ig_node *node(parser *p, const cJSON *j)
 {
     ig_node *n = SIG_NEW(p->a, ig_node);
     memset(n, 0, sizeof *n);
-    if (!cJSON_IsObject(j) || p->depth > 40) { n->opaque = true; return n; }
-    p->depth++;
+    if (!cJSON_IsObject(j) || p->depth > 40 || ++p->nodes > MAX_NODES) {
+        n->opaque = true;
+        return n;
+    }
     const cJSON *ref = cJSON_GetObjectItemCaseSensitive(j, "$ref");
     if (cJSON_IsString(ref)) {
         const cJSON *t = local_ref(p->root, ref->valuestring);
-        if (t && t != j) {
-            ig_node *r = node(p, t);
-            p->depth--;
-            return r;
+        if (!t || t == j || !cJSON_IsObject(t)) {
+            n->opaque = true;
+            return n;
         }
-        n->opaque = true;
+        for (ref_seen *r = p->refs; r; r = r->next)
+            if (r->target == t) return r->node;
+        ref_seen *r = SIG_NEW(p->a, ref_seen);
+        *r = (ref_seen){t, n, p->refs};
+        p->refs = r;
+        p->depth++;
+        fill(p, n, t);
+        p->depth--;
+        return n;
+    }
+    p->depth++;
+    fill(p, n, j);
+    p->depth--;
+    return n;
+}
+
+/* Converts the keywords of schema object `j` into `n`. */
+static void fill(parser *p, ig_node *n, const cJSON *j)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(j, "$ref");
+    if (cJSON_IsString(ref)) { /* a definition that is itself a reference */
+        ig_node *t = node(p, j);
+        *n = *t;
+        n->propcap = n->nprops; /* the arrays are shared: copy before growing */
+        return;
     }
     const cJSON *ty = cJSON_GetObjectItemCaseSensitive(j, "type");
     if (cJSON_IsString(ty)) n->types = type_bit(ty->valuestring);
@@ -369,7 +413,7 @@ static ig_node *node(parser *p, const cJSON *j)
     const cJSON *props = cJSON_GetObjectItemCaseSensitive(j, "properties");
     if (cJSON_IsObject(props))
         cJSON_ArrayForEach(v, props) if (v->string)
-            add_prop(p->a, n, sig_arena_strdup(p->a, v->string), node(p, v));
+            add_prop(p->a, n, sig_arena_strdup(p->a, v->string), node(p, v), false);
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(j, "items");
     if (cJSON_IsObject(items)) n->items = node(p, items);
     else if (cJSON_IsArray(items) && cJSON_GetArraySize(items) > 0)
@@ -386,8 +430,6 @@ static ig_node *node(parser *p, const cJSON *j)
     if (!n->types)
         for (size_t i = 0; i < n->nenums; i++) n->types |= n->enums[i].type;
     if (!n->types && n->nprops) n->types = SIG_JSON_OBJECT;
-    p->depth--;
-    return n;
 }
 
 const ig_node *ig_parse_schema(sig_arena *a, const char *text, size_t len, const char **why)
@@ -398,7 +440,7 @@ const ig_node *ig_parse_schema(sig_arena *a, const char *text, size_t len, const
         *why = "it is not a JSON object";
         return NULL;
     }
-    parser p = {a, j, 0};
+    parser p = {a, j, 0, NULL, 0};
     ig_node *n = node(&p, j);
     cJSON_Delete(j);
     return n;

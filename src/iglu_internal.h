@@ -32,7 +32,7 @@ typedef struct ig_node {
     const char *format, *description;
     const char **names;           /* properties, schema order */
     struct ig_node **props;
-    size_t nprops;
+    size_t nprops, propcap;
     struct ig_node *items;        /* arrays: the items' schema, or NULL */
     ig_enum *enums;
     size_t nenums;

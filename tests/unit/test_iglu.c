@@ -60,6 +60,25 @@ TEST(iglu_parse_refs_alternatives_enums)
     sig_arena_free(a);
 }
 
+TEST(iglu_recursive_refs_terminate)
+{
+    /* Each level refers back three times: without sharing, 3^40 nodes. */
+    static const char schema[] =
+        "{\"definitions\": {\"n\": {\"type\": \"object\", \"properties\": {"
+        "  \"a\": {\"$ref\": \"#/definitions/n\"}, \"b\": {\"$ref\": \"#/definitions/n\"},"
+        "  \"c\": {\"oneOf\": [{\"$ref\": \"#/definitions/n\"}, {\"$ref\": \"#/definitions/m\"}]}}},"
+        "  \"m\": {\"$ref\": \"#/definitions/k\"}, \"k\": {\"$ref\": \"#/definitions/m\"}},"
+        " \"$ref\": \"#/definitions/n\"}";
+    sig_arena *a = sig_arena_new();
+    const char *why = NULL;
+    const ig_node *n = ig_parse_schema(a, schema, strlen(schema), &why);
+    CHECK(n != NULL);
+    const ig_node *deep = ig_child(ig_child(ig_child(n, "a"), "b"), "a");
+    CHECK(deep != NULL && ig_child(deep, "c") != NULL);
+    CHECK(ig_child(deep, "zz") == NULL);
+    sig_arena_free(a);
+}
+
 static const char spec[] =
     "event ecommerce_action = iglu:com.snowplowanalytics.snowplow.ecommerce/"
     "snowplow_ecommerce_action/jsonschema/1-*-*\n"
