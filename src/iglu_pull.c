@@ -215,8 +215,12 @@ static got fetch(puller *p, repo *r, const sig_schema_ref *ref, ig_version v, ch
         const cJSON *self = cJSON_GetObjectItemCaseSensitive(j, "self");
         const cJSON *sv = cJSON_GetObjectItemCaseSensitive(self, "vendor");
         const cJSON *sn = cJSON_GetObjectItemCaseSensitive(self, "name");
+        const cJSON *sver = cJSON_GetObjectItemCaseSensitive(self, "version");
+        ig_version got_v;
         if (!cJSON_IsObject(j) || !cJSON_IsString(sv) || !cJSON_IsString(sn) ||
-            strcmp(sv->valuestring, ref->vendor) != 0 || strcmp(sn->valuestring, ref->name) != 0) {
+            strcmp(sv->valuestring, ref->vendor) != 0 || strcmp(sn->valuestring, ref->name) != 0 ||
+            !cJSON_IsString(sver) || !ig_version_parse(sver->valuestring, &got_v) ||
+            got_v.m != v.m || got_v.r != v.r || got_v.a != v.a) {
             repo_failed(p, r, sig_arena_printf(p->a, "%s is not the self-describing JSON "
                                                "Schema asked for", url));
         } else {
