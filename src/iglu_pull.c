@@ -441,6 +441,7 @@ int sig_iglu_schemas_command(int argc, char **argv, bool format_json, bool color
         else if (a[0] != '-' || strcmp(a, "-") == 0) files[o.nfiles++] = a;
         else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) o.verbose = true;
         else if (strcmp(a, "--allow-insecure-http") == 0) o.allow_insecure_http = true;
+        else if (strncmp(a, "--format=", 9) == 0 || strncmp(a, "--color=", 8) == 0) continue;
         else if (!has_val) status = pull_usage_error("option needs a value:", a);
         else if (strcmp(a, "--resolver") == 0) o.resolver_path = argv[++i];
         else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) o.out_dir = argv[++i];

@@ -254,6 +254,9 @@ def test_bad_resolver_configuration(tmp_path):
     assert r.returncode == 2 and "error[E0418]" in r.stderr
     r = run("schemas", "pull", "--resolver", str(tmp_path / "missing.json"), spec_in(tmp_path))
     assert r.returncode == 2 and "cannot read resolver configuration" in r.stderr
+    r = run("schemas", "pull", "--format=json", "--resolver", str(bad), spec_in(tmp_path))
+    assert r.returncode == 2
+    assert json.loads(r.stderr.splitlines()[0])["code"] == "E0418"
 
 
 def test_schemas_usage_errors(tmp_path):
