@@ -12,8 +12,10 @@
  *      SIG_IGLU_PULLED_DIR, which `signalsc schemas pull` fills from remote
  *      repositories (it is itself a static repository, plus a lock file).
  * check and compile never touch the network. With no repository at all the
- * schema checks are off and nothing is reported; with one, a schema that
- * is in none of them is warning E0411, never an error.
+ * schema checks are off and nothing is reported (but E0416, fields read
+ * from page_view and the other canonical events, which needs no schema);
+ * with one, a schema that is in none of them is warning E0411, never an
+ * error.
  *
  * Schemas are read lazily: only the ones a spec's events and contexts name,
  * once per compilation. Everything is owned by the context's arena. */
