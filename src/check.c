@@ -1245,6 +1245,7 @@ const sig_model *sig_check_files(struct sig_ctx *ctx, sig_ast_file *const *files
     }
     for (size_t i = 0; i < c->source_syms.len; i++) check_source(c, c->source_syms.items[i]);
     for (size_t i = 0; i < c->attr_syms.len; i++) check_attribute(c, c->attr_syms.items[i]);
+    ck_iglu(c);
     for (size_t i = 0; i < c->view_syms.len; i++) check_view(c, c->view_syms.items[i]);
     for (size_t i = 0; i < c->service_syms.len; i++) check_service(c, c->service_syms.items[i]);
 

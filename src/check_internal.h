@@ -99,4 +99,8 @@ bool ck_criteria(ck *c, const sig_ast_expr *where, sig_criteria *out,
 void ck_undefined(ck *c, const char *what, const char *name, sig_loc loc,
                   const ck_map *candidates, const char *help_if_none);
 
+/* src/iglu_check.c: the checks against the events' and contexts' JSON
+ * Schemas (E0410-E0419), after the attributes are checked. */
+void ck_iglu(ck *c);
+
 #endif

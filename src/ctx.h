@@ -12,6 +12,7 @@ struct sig_ctx {
     size_t nerrors, nwarnings;
     bool checked;
     const sig_model *model;
+    struct sig_iglu *iglu;     /* src/iglu.c: schema repositories, arena-owned */
 };
 
 /* Adds a source whose text is already in the arena (NUL-terminated).

@@ -23,6 +23,7 @@ static const code_entry code_table[] = {
 #include "codes_core.def"
 #include "codes_syntax.def"
 #include "codes_check.def"
+#include "codes_iglu.def"
 #include "dbt/codes_dbt.def"
 #include "api/codes_api.def"
 #undef SIG_CODE

@@ -18,6 +18,7 @@
 #include "signals/client.h"
 #include "signals/deploy.h"
 #include "signals/import.h"
+#include "signals/iglu.h"
 
 enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_CHANGES = 3 };
 
@@ -32,6 +33,8 @@ static const char usage_text[] =
     "  import [-o OUT] FILE     Signals API JSON (views, attribute groups) to a .signals spec\n"
     "  debug model FILE...      print the resolved model as JSON\n"
     "  debug plan FILE...       print the offline views' plans as JSON\n"
+    "  schemas pull FILE...     fetch the Iglu schemas of the spec's events and contexts\n"
+    "                           into iglu_schemas/ next to it (signalsc schemas --help)\n"
     "\n"
     "Signals API (compile to API bodies in memory, then talk to the API):\n"
     "  plan FILE...             show what publishing would create or update, field by field\n"
@@ -50,6 +53,8 @@ static const char usage_text[] =
     "      --format text|json   diagnostics as text (default) or JSON lines\n"
     "      --color auto|always|never\n"
     "      --stdin-filename NAME  name shown for '-' (standard input)\n"
+    "      --iglu-repo DIR      check fields against the JSON Schemas of a static Iglu\n"
+    "                           repository DIR/schemas/... (repeatable, priority order)\n"
     "API options (flags > environment > ~/.config/snowplow/snowplow.yml):\n"
     "      --api-url URL        SNOWPLOW_API_URL\n"
     "      --api-version attribute-groups|views  API era (default attribute-groups; also -t)\n"
@@ -83,6 +88,8 @@ typedef struct cli {
     int color; /* -1 auto, 0 never, 1 always */
     const char **files;
     size_t nfiles;
+    const char **iglu_repos; /* --iglu-repo, in order */
+    size_t niglu_repos;
     api_config api;     /* flags of the API verbs */
     bool yes, exit_code, no_check_auth, no_check_api;
     const char *database, *schema, *table, *timestamp_field, *source_name, *created_ts;
@@ -149,7 +156,8 @@ static const char *option_value(int argc, char **argv, int *i, const char *eq)
 static int parse_args(int argc, char **argv, cli *c)
 {
     c->files = calloc((size_t)argc, sizeof *c->files);
-    if (!c->files) return usage_error("%s", "out of memory");
+    c->iglu_repos = calloc((size_t)argc, sizeof *c->iglu_repos);
+    if (!c->files || !c->iglu_repos) return usage_error("%s", "out of memory");
     bool only_files = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -199,6 +207,7 @@ static int parse_args(int argc, char **argv, cli *c)
         else if (IS("-o") || IS("--output")) slot = &c->output;
         else if (IS("--project-name")) slot = &c->project_name;
         else if (IS("--stdin-filename")) slot = &c->stdin_name;
+        else if (IS("--iglu-repo")) slot = &c->iglu_repos[c->niglu_repos++];
         else if (IS("--api-url")) slot = &c->api.api_url;
         else if (IS("--api-version")) slot = &c->target;
         else if (IS("--auth-mode")) slot = &c->api.auth_mode;
@@ -275,6 +284,7 @@ static int finish(sig_ctx *ctx, const cli *c, int status)
 
 static const sig_model *load_and_check(sig_ctx *ctx, const cli *c)
 {
+    for (size_t i = 0; i < c->niglu_repos; i++) sig_iglu_add_repo(ctx, c->iglu_repos[i]);
     for (size_t i = 0; i < c->nfiles; i++)
         sig_ctx_add_file(ctx, c->files[i], strcmp(c->files[i], "-") == 0 ? c->stdin_name : NULL);
     return sig_ctx_check(ctx);
@@ -614,6 +624,12 @@ int main(int argc, char **argv)
             json_errors = true;
         if (strcmp(argv[i], "--") == 0) break;
     }
+    /* `schemas` has its own options (src/iglu_pull.c). */
+    if (argc > 1 && strcmp(argv[1], "schemas") == 0) {
+        const char *nc = getenv("NO_COLOR");
+        bool color = isatty(STDERR_FILENO) && !(nc && *nc) && !json_errors;
+        return check_stdout(sig_iglu_schemas_command(argc - 2, argv + 2, json_errors, color));
+    }
     int rc = parse_args(argc, argv, &c);
     int status;
     if (rc > 0) status = rc;
@@ -640,11 +656,12 @@ int main(int argc, char **argv)
     else {
         static const char *const commands[] = {"check", "compile", "explain", "codes", "debug",
                                                 "import", "plan", "publish", "unpublish", "delete",
-                                                "sync", "test-connection", NULL};
+                                                "sync", "test-connection", "schemas", NULL};
         const char *s = sig_did_you_mean(c.command, commands, 0);
         status = usage_error("unknown command '%s'%s%s%s", c.command, s ? "; did you mean '" : "",
                              s ? s : "", s ? "'?" : "");
     }
     free(c.files);
+    free(c.iglu_repos);
     return check_stdout(status);
 }

@@ -202,4 +202,26 @@ SIG_API unsigned api_client_requests(const api_client *c) SIG_SYMBOL("sig_api_cl
 SIG_API char *api_client_scrub(const api_client *c, const char *s)
     SIG_SYMBOL("sig_api_client_scrub");
 
+/* ------------------------------------------------- plain HTTP GET */
+
+/* The answer of sig_http_get(). */
+typedef struct sig_http_answer {
+    long status;       /* HTTP status; 0 when no answer came */
+    char *body;        /* malloc'd, NUL-terminated; free() it; NULL if none */
+    size_t len;
+    char error[256];   /* why there is no answer (libcurl's text) */
+} sig_http_answer;
+
+/* One GET of `url` through the same run-time-loaded libcurl as the client,
+ * for other fetchers (the Iglu schema pull): TLS verification on (CA
+ * certificates of CURL_CA_BUNDLE or SSL_CERT_FILE when set), http and https
+ * only, no redirects, no retries, no proxy signal handlers. `headers` is
+ * NULL or a NULL-terminated list of "Name: value" lines. Timeouts in
+ * seconds (> 0). Bodies over `max_bytes` are cut off (error set). Returns
+ * 0 when an HTTP answer came (any status), -1 when libcurl cannot be
+ * loaded, -2 on a transport error (refused, timeout, ...: out->error). The
+ * caller frees out->body in every case. */
+SIG_API int sig_http_get(const char *url, const char *const *headers, double connect_timeout,
+                         double timeout, size_t max_bytes, sig_http_answer *out);
+
 #endif

@@ -10,6 +10,8 @@ so that diagnostics show stable relative paths):
 
 Groups and the command each runs:
   syntax, check, cli   signalsc check --color never NAME.signals
+  iglu                 the same with --iglu-repo tests/iglu/repo (the schema checks)
+  iglu-pulled          plain check: the schemas are in iglu_schemas/ beside the specs
   dbt                  signalsc compile --backend dbt --target duckdb -o TMP NAME.signals
   dbt-<target>         the same with --target <target>
   api                  signalsc compile --backend api --target T -o TMP NAME.signals,
@@ -48,6 +50,8 @@ def command_for(group, rel_input, outdir):
                 "-o", outdir, rel_input]
     if group == "plan":
         return ["debug", "--color", "never", "plan", rel_input]
+    if group == "iglu":
+        return ["check", "--color", "never", "--iglu-repo", "tests/iglu/repo", rel_input]
     return ["check", "--color", "never", rel_input]
 
 

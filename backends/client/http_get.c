@@ -1,0 +1,90 @@
+/* http_get.c: one plain GET through the client's run-time-loaded libcurl
+ * (see sig_http_get in client.h), for fetchers other than the Signals API
+ * client, such as `signalsc schemas pull`. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "signals/client.h"
+#include "client/client_internal.h"
+
+typedef struct capped {
+    char *data;
+    size_t len, cap, max;
+    bool too_big;
+} capped;
+
+static size_t on_capped(char *p, size_t size, size_t n, void *ud)
+{
+    capped *b = ud;
+    size_t add = size * n;
+    if (b->len + add > b->max) { b->too_big = true; return 0; }
+    if (b->len + add + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->len + add + 1) cap *= 2;
+        char *nd = realloc(b->data, cap);
+        if (!nd) return 0;
+        b->data = nd;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, p, add);
+    b->len += add;
+    b->data[b->len] = '\0';
+    return add;
+}
+
+static void set_options(CURL *k, const char *url, struct curl_slist *hl, double connect_timeout,
+                        double timeout, capped *cb, char *errbuf)
+{
+    curl_easy_setopt(k, CURLOPT_URL, url);
+    if (hl) curl_easy_setopt(k, CURLOPT_HTTPHEADER, hl);
+    curl_easy_setopt(k, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(k, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(k, CURLOPT_SSL_VERIFYHOST, 2L);
+    const char *ca = api_env("CURL_CA_BUNDLE");
+    if (!ca) ca = api_env("SSL_CERT_FILE");
+    if (ca) curl_easy_setopt(k, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(k, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(k, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect_timeout * 1000));
+    curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+    curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, on_capped);
+    curl_easy_setopt(k, CURLOPT_WRITEDATA, cb);
+    curl_easy_setopt(k, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(k, CURLOPT_USERAGENT, "signalsc/" SIGNALS_VERSION);
+}
+
+int sig_http_get(const char *url, const char *const *headers, double connect_timeout,
+                 double timeout, size_t max_bytes, sig_http_answer *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!api_curl_load()) {
+        snprintf(out->error, sizeof out->error, "libcurl (libcurl.so.4) cannot be loaded");
+        return -1;
+    }
+    CURL *k = curl_easy_init();
+    if (!k) { snprintf(out->error, sizeof out->error, "libcurl failed to start"); return -1; }
+    struct curl_slist *hl = NULL;
+    for (size_t i = 0; headers && headers[i]; i++) hl = curl_slist_append(hl, headers[i]);
+    capped cb = {.max = max_bytes};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    set_options(k, url, hl, connect_timeout, timeout, &cb, errbuf);
+    CURLcode rc = curl_easy_perform(k);
+    curl_easy_getinfo(k, CURLINFO_RESPONSE_CODE, &out->status);
+    curl_slist_free_all(hl);
+    curl_easy_cleanup(k);
+    out->body = cb.data;
+    out->len = cb.len;
+    if (rc != CURLE_OK) {
+        snprintf(out->error, sizeof out->error, "%s", cb.too_big ? "the answer is too large"
+                 : errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        return -2;
+    }
+    return 0;
+}
