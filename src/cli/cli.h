@@ -1,0 +1,93 @@
+/* cli.h: the signalsc command line's shared state, its command and option
+ * tables, and the handlers (src/cli/ and src/main.c; public headers only). */
+#ifndef SIGNALSC_CLI_H
+#define SIGNALSC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "signals/signals.h"
+#include "signals/client.h"
+
+enum { EXIT_OK = 0, EXIT_INPUT = 1, EXIT_USAGE = 2, EXIT_CHANGES = 3 };
+
+/* Option groups: a command takes the options of the groups in its mask. */
+enum {
+    CLI_G_COMMON = 1u << 0,  /* diagnostics format, colour, stdin name */
+    CLI_G_BUILD = 1u << 1,   /* backend, target, project name */
+    CLI_G_OUTPUT = 1u << 2,  /* -o */
+    CLI_G_API = 1u << 3,     /* API client configuration */
+    CLI_G_APPLY = 1u << 4,   /* --yes */
+    CLI_G_PLAN = 1u << 5,    /* --exit-code */
+    CLI_G_SYNC = 1u << 6,    /* a batch source */
+    CLI_G_CONN = 1u << 7,    /* test-connection's checks */
+};
+
+typedef struct cli {
+    const char *command;
+    const char *backend, *target, *output, *project_name, *stdin_name;
+    sig_diag_format format;
+    int color; /* -1 auto, 0 never, 1 always */
+    const char **files;
+    size_t nfiles;
+    api_config api;     /* flags of the API verbs */
+    bool yes, exit_code, no_check_auth, no_check_api;
+    const char *database, *schema, *table, *timestamp_field, *source_name, *created_ts;
+} cli;
+
+typedef struct cli_command {
+    const char *name;
+    const char *args;     /* "FILE...", shown in usage */
+    const char *summary;  /* one line */
+    const char *details;  /* printed by COMMAND --help, or NULL */
+    unsigned groups;      /* CLI_G_* it takes */
+    bool api;             /* listed under "Signals API" */
+    int (*run)(const cli *c);
+} cli_command;
+
+typedef struct cli_option {
+    const char *name;    /* long name, without "--" */
+    char short_name;     /* 0: none */
+    const char *metavar; /* NULL: a flag */
+    const char *help;
+    unsigned groups;     /* CLI_G_* it belongs to */
+} cli_option;
+
+extern const cli_command cli_commands[];
+extern const cli_option cli_options[];
+extern const char *const cli_group_titles[];
+
+/* Parsing (src/cli/args.c). Returns 0, or an exit status to stop with
+ * (help and version print and return EXIT_OK). */
+int cli_parse(int argc, char **argv, cli *c);
+const cli_command *cli_find_command(const char *name);
+void cli_print_usage(FILE *out);
+void cli_print_command_help(FILE *out, const cli_command *cmd);
+
+/* Usage errors: text on stderr, or a JSON diagnostic when --format json. */
+extern bool cli_json_errors;
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Shared by the handlers (src/cli/build.c). */
+bool want_color(const cli *c);
+int finish(sig_ctx *ctx, const cli *c, int status);
+const sig_model *load_and_check(sig_ctx *ctx, const cli *c);
+
+/* Handlers. */
+int cmd_check(const cli *c);
+int cmd_compile(const cli *c);
+int cmd_debug(const cli *c);
+int cmd_import(const cli *c);
+int cmd_explain(const cli *c);
+int cmd_codes(const cli *c);
+int cmd_help(const cli *c);
+int cmd_version(const cli *c);
+int cmd_plan(const cli *c);
+int cmd_publish(const cli *c);
+int cmd_unpublish(const cli *c);
+int cmd_delete(const cli *c);
+int cmd_sync(const cli *c);
+int cmd_test_connection(const cli *c);
+
+#endif

@@ -1,0 +1,90 @@
+"""The command table: a real --help per command, options checked per
+command, getopt_long spellings, and a man page that lists every command and
+option the usage text shows."""
+import os
+import re
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SIGNALSC = os.environ.get("SIGNALSC", os.path.join(ROOT, "build", "signalsc"))
+GOOD = """
+event page_view = iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0
+attribute page_views = counter() from page_view
+view users v1 {
+    entity domain_userid
+    offline true
+    attributes page_views
+}
+"""
+
+
+def run(*args, stdin=None):
+    return subprocess.run([SIGNALSC, *args], input=stdin, capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+
+
+def usage_commands():
+    out = run("--help").stdout
+    return re.findall(r"^  ([a-z][a-z-]+)(?: |$)", out.split("\n'signalsc COMMAND")[0], re.M)
+
+
+def usage_options():
+    return sorted(set(re.findall(r"^  (?:-\w, )?\s*(--[a-z][a-z-]+)", run("--help").stdout, re.M)))
+
+
+def test_every_command_has_its_own_help():
+    commands = usage_commands()
+    assert {"check", "compile", "explain", "publish", "test-connection"} <= set(commands)
+    for cmd in commands:
+        p = run(cmd, "--help")
+        assert p.returncode == 0, cmd
+        assert p.stdout.startswith("usage: signalsc %s " % cmd), (cmd, p.stdout[:80])
+        assert run("help", cmd).stdout == p.stdout
+
+
+def test_check_help_lists_checks_options_only():
+    out = run("check", "--help").stdout
+    assert "--format" in out and "--stdin-filename" in out
+    assert "--api-key" not in out and "--yes" not in out
+    publish = run("publish", "--help").stdout
+    assert "--yes" in publish and "--api-key" in publish and "      --exit-code" not in publish
+
+
+def test_an_option_of_another_command_is_a_usage_error(tmp_path):
+    spec = tmp_path / "s.signals"
+    spec.write_text(GOOD)
+    p = run("check", "--yes", str(spec))
+    assert p.returncode == 2
+    assert "'--yes' is not one of check's" in p.stderr
+    p = run("publish", "--exit-code", str(spec))
+    assert p.returncode == 2 and "--exit-code" in p.stderr
+
+
+def test_getopt_spellings(tmp_path):
+    spec = tmp_path / "s.signals"
+    spec.write_text(GOOD)
+    out = tmp_path / "out.sql"
+    # options after operands, --opt=value, -oVALUE, and "--" before a file named like an option
+    assert run("compile", str(spec), "--backend=ddl", "-o%s" % out).returncode == 0
+    assert out.read_text().startswith("--")
+    dash = tmp_path / "-x.signals"
+    dash.write_text(GOOD)
+    assert run("check", "--", str(dash)).returncode == 0
+    p = run("compile", "-o")
+    assert p.returncode == 2 and "option '-o' needs a value" in p.stderr
+    p = run("check", "--bogus", str(spec))
+    assert p.returncode == 2 and "unknown option '--bogus'" in p.stderr
+
+
+def test_version_and_help_commands():
+    assert run("version").stdout == run("--version").stdout
+    assert run("help").stdout == run("--help").stdout
+    assert run().returncode == 2
+
+
+def test_man_page_lists_every_command_and_option():
+    man = open(os.path.join(ROOT, "man", "signalsc.1")).read().replace("\\-", "-")
+    for cmd in usage_commands():
+        assert re.search(r"\.B[RI]? \"?(signalsc )?%s\b" % re.escape(cmd), man), cmd
+    for opt in usage_options():
+        assert opt in man, opt
