@@ -71,7 +71,7 @@ help:
 	@echo "make test             install what is missing, then unit, golden, sanitizer and integration tests"
 	@echo "make golden-update    regenerate golden expectations (review the diff!)"
 	@echo "make bench            run the compiler benchmarks (bench/)"
-	@echo "make docs             regenerate docs/diagnostics.md from the code table"
+	@echo "make docs             regenerate docs/diagnostics.md and docs/aggregations.md from the tables"
 	@echo "make fuzz             build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (60)"
 
 # --- set-up -----------------------------------------------------------------
@@ -223,6 +223,7 @@ demo: venv build
 
 docs: $(BUILD)/signalsc
 	$(PYTHON) tools/gen_diagnostics_doc.py $(BUILD)/signalsc docs/diagnostics.md
+	$(PYTHON) tools/gen_aggregations_doc.py $(BUILD)/signalsc docs/aggregations.md
 
 bench: build
 	@sh bench/run.sh

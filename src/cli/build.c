@@ -1,5 +1,5 @@
 /* build.c: the commands that read specs and write code or JSON: check,
- * compile, debug, import, explain, codes. */
+ * compile, debug, import; help and version. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -160,37 +160,6 @@ int cmd_import(const cli *c)
         return finish(ctx, c, EXIT_INPUT);
     }
     return finish(ctx, c, EXIT_OK);
-}
-
-int cmd_explain(const cli *c)
-{
-    if (c->nfiles != 1) return usage_error("%s", "usage: signalsc explain CODE");
-    const char *code = c->files[0];
-    char upper[16];
-    size_t n = strlen(code);
-    if (n >= sizeof upper) n = sizeof upper - 1;
-    for (size_t i = 0; i < n; i++) upper[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 32 : code[i]);
-    upper[n] = '\0';
-    const char *title = sig_code_title(upper);
-    if (!title) {
-        fprintf(stderr, "signalsc: error: no diagnostic code '%s' (signalsc codes lists them)\n", code);
-        return EXIT_USAGE;
-    }
-    printf("%s: %s\n\n%s\n", upper, title, sig_code_explanation(upper));
-    return EXIT_OK;
-}
-
-static void print_code(const char *code, const char *title, void *data)
-{
-    (void)data;
-    printf("%s  %s\n", code, title);
-}
-
-int cmd_codes(const cli *c)
-{
-    if (c->nfiles) return usage_error("%s", "codes takes no argument");
-    sig_codes_foreach(print_code, NULL);
-    return EXIT_OK;
 }
 
 int cmd_help(const cli *c)

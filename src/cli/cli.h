@@ -81,6 +81,7 @@ int cmd_debug(const cli *c);
 int cmd_import(const cli *c);
 int cmd_explain(const cli *c);
 int cmd_codes(const cli *c);
+int cmd_aggregations(const cli *c);
 int cmd_help(const cli *c);
 int cmd_version(const cli *c);
 int cmd_plan(const cli *c);

@@ -25,8 +25,12 @@ const cli_command cli_commands[] = {
      "file for one-file backends; '-' for standard output). Only files signalsc\n"
      "wrote before are replaced; the previous output stays when anything fails.",
      CLI_G_COMMON | CLI_G_BUILD | CLI_G_OUTPUT, false, cmd_compile},
-    {"explain", "CODE", "explain a diagnostic code (E0301)", NULL, CLI_G_COMMON, false, cmd_explain},
+    {"explain", "CODE|AGGREGATION", "explain a diagnostic code (E0301) or an aggregation (mean)",
+     "Prints a diagnostic code's explanation, or what an aggregation reads, yields,\n"
+     "keeps per entity and day, how it finishes, and which API eras carry it.",
+     CLI_G_COMMON, false, cmd_explain},
     {"codes", "", "list every diagnostic code", NULL, CLI_G_COMMON, false, cmd_codes},
+    {"aggregations", "", "list every aggregation", NULL, CLI_G_COMMON, false, cmd_aggregations},
     {"import", "[-o OUT] FILE", "Signals API JSON (views, attribute groups) to a .signals spec",
      "Reads Signals API or SDK JSON (views, attribute groups, services) and prints\n"
      "an equivalent .signals spec, or writes it to OUT.",

@@ -88,3 +88,17 @@ def test_man_page_lists_every_command_and_option():
         assert re.search(r"\.B[RI]? \"?(signalsc )?%s\b" % re.escape(cmd), man), cmd
     for opt in usage_options():
         assert opt in man, opt
+
+
+def test_explain_an_aggregation():
+    p = run("explain", "mean")
+    assert p.returncode == 0
+    assert p.stdout.startswith("mean: an aggregation\n\nThe mean of")
+    assert "Kept per entity and day: sum (" in p.stdout and "count (" in p.stdout
+    assert "Finish: divide:" in p.stdout
+    assert "(at most 100 values)" in run("explain", "unique_list").stdout
+    p = run("explain", "meen")
+    assert p.returncode == 2 and "did you mean 'mean'" in p.stderr
+    names = [line.split()[0] for line in run("aggregations").stdout.splitlines()]
+    assert names[:2] == ["counter", "sum"] and "unique_list" in names
+
