@@ -30,7 +30,8 @@ int main(int argc, char **argv)
 {
     cli c = {.format = SIG_DIAG_TEXT, .color = -1,
              .api = {.connect_timeout = -1, .timeout = -1, .retries = -1, .retry_base_ms = -1,
-                     .retry_max_ms = -1}};
+                     .retry_max_ms = -1},
+             .wpolicy = sig_warning_policy_new()};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--format=json") == 0 ||
             (strcmp(argv[i], "--format") == 0 && i + 1 < argc && strcmp(argv[i + 1], "json") == 0))
@@ -57,5 +58,6 @@ int main(int argc, char **argv)
                              s ? s : "", s ? "'?" : "");
     }
     free(c.files);
+    sig_warning_policy_free(c.wpolicy);
     return check_stdout(status);
 }

@@ -72,13 +72,16 @@ static int cmd_deploy(const cli *c, api_verb verb)
     bool views;
     if (!api_era(c, &views)) return EXIT_USAGE;
     sig_ctx *ctx = sig_ctx_new();
-    const sig_model *m = load_and_check(ctx, c);
+    const sig_model *m = load_and_check(ctx, c, "api");
     sig_output out;
     sig_output_init(&out, sig_ctx_arena(ctx));
     sig_compile_options opts = {.backend = "api", .target = views ? "views" : "attribute-groups",
                                 .project_name = "signals"};
     if (!m || !sig_compile(ctx, m, &opts, &out)) return finish(ctx, c, EXIT_INPUT);
-    /* Compile warnings now, before a plan and a question. */
+    /* Compile warnings now, before a plan and a question; a promoted
+     * warning (-Werror) stops here. */
+    sig_warning_policy_apply(c->wpolicy, ctx);
+    if (sig_error_count(ctx)) return finish(ctx, c, EXIT_INPUT);
     if (sig_diags_first(ctx)) sig_diags_render(ctx, stderr, c->format, want_color(c));
     sig_ctx *cctx = sig_ctx_new();
     int status = EXIT_OK;
@@ -140,8 +143,9 @@ int cmd_sync(const cli *c)
         rest.files = c->files + 1;
         rest.nfiles = c->nfiles - 1;
         ctx = sig_ctx_new();
-        m = load_and_check(ctx, &rest);
-        if (!m) { free(view); return finish(ctx, c, EXIT_INPUT); }
+        m = load_and_check(ctx, &rest, "api");
+        sig_warning_policy_apply(c->wpolicy, ctx);
+        if (!m || sig_error_count(ctx)) { free(view); return finish(ctx, c, EXIT_INPUT); }
         if (sig_diags_first(ctx)) sig_diags_render(ctx, stderr, c->format, want_color(c));
     }
     sig_ctx *cctx = sig_ctx_new();

@@ -98,7 +98,9 @@ static int choice_option(cli *c, const char *name, const char *v)
     if (strcmp(name, "format") == 0) {
         if (strcmp(v, "text") == 0) c->format = SIG_DIAG_TEXT;
         else if (strcmp(v, "json") == 0) c->format = SIG_DIAG_JSON;
-        else return usage_error("--format takes text or json, not '%s'", v);
+        else if (strcmp(v, "sarif") == 0) c->format = SIG_DIAG_SARIF;
+        else if (strcmp(v, "github") == 0) c->format = SIG_DIAG_GITHUB;
+        else return usage_error("--format takes text, json, sarif or github, not '%s'", v);
     } else {
         if (strcmp(v, "auto") == 0) c->color = -1;
         else if (strcmp(v, "always") == 0) c->color = 1;
@@ -121,7 +123,7 @@ static const char **string_slot(cli *c, const char *name)
         {"api-url", offsetof(cli, api.api_url)}, {"auth-mode", offsetof(cli, api.auth_mode)},
         {"api-key", offsetof(cli, api.api_key)}, {"api-key-id", offsetof(cli, api.api_key_id)},
         {"org-id", offsetof(cli, api.org_id)}, {"sandbox-token", offsetof(cli, api.sandbox_token)},
-        {"console-url", offsetof(cli, api.console_url)},
+        {"console-url", offsetof(cli, api.console_url)}, {"depfile", offsetof(cli, depfile)},
     };
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if (strcmp(slots[i].name, name) == 0) return (const char **)(void *)((char *)c + slots[i].offset);
@@ -135,7 +137,10 @@ static int apply_option(cli *c, const cli_option *o, const char *opt, const char
     const char **slot = string_slot(c, n);
     if (slot) *slot = v;
     else if (strcmp(n, "format") == 0 || strcmp(n, "color") == 0) return choice_option(c, n, v);
-    else if (strcmp(n, "yes") == 0) c->yes = true;
+    else if (strcmp(n, "warn") == 0) {
+        const char *why = NULL;
+        if (!sig_warning_policy_option(c->wpolicy, v, &why)) return usage_error("-W%s: %s", v, why);
+    } else if (strcmp(n, "yes") == 0) c->yes = true;
     else if (strcmp(n, "verbose") == 0) c->api.verbose = true;
     else if (strcmp(n, "dry-run") == 0) c->api.dry_run = true;
     else if (strcmp(n, "allow-insecure-http") == 0) c->api.allow_insecure_http = true;

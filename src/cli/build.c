@@ -1,11 +1,12 @@
 /* build.c: the commands that read specs and write code or JSON: check,
- * compile, debug, import; help and version. */
+ * compile, debug, import; help and version (check: specs.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "signals/plan.h"
 #include "signals/import.h"
+#include "signals/lint.h"
 
 #include "cli.h"
 
@@ -18,7 +19,7 @@ bool want_color(const cli *c)
 
 /* "specs/ecommerce.signals" -> "ecommerce": lower-case [a-z0-9_], not
  * starting with a digit. */
-static char *project_name_from(sig_arena *a, const char *path)
+char *project_name_from(sig_arena *a, const char *path)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -38,31 +39,31 @@ static char *project_name_from(sig_arena *a, const char *path)
 
 int finish(sig_ctx *ctx, const cli *c, int status)
 {
+    sig_warning_policy_apply(c->wpolicy, ctx);
     sig_diags_render(ctx, stderr, c->format, want_color(c));
     if (status == EXIT_OK && sig_error_count(ctx)) status = EXIT_INPUT;
     sig_ctx_free(ctx);
     return status;
 }
 
-const sig_model *load_and_check(sig_ctx *ctx, const cli *c)
+/* The files as one spec, checked; no model warnings (debug shows the
+ * model, it does not review it). */
+static const sig_model *load_spec(sig_ctx *ctx, const cli *c)
 {
     for (size_t i = 0; i < c->nfiles; i++)
         sig_ctx_add_file(ctx, c->files[i], strcmp(c->files[i], "-") == 0 ? c->stdin_name : NULL);
     return sig_ctx_check(ctx);
 }
 
-int cmd_check(const cli *c)
+const sig_model *load_and_check(sig_ctx *ctx, const cli *c, const char *backend)
 {
-    if (c->nfiles == 0) return usage_error("%s", "check needs at least one FILE ('-' for standard input)");
-    sig_ctx *ctx = sig_ctx_new();
-    load_and_check(ctx, c);
-    return finish(ctx, c, EXIT_OK);
+    const sig_model *m = load_spec(ctx, c);
+    if (m) sig_lint(ctx, m, backend);
+    return m;
 }
 
-int cmd_compile(const cli *c)
+int cli_resolve_backend(const cli *c, const char **backend_out)
 {
-    if (c->nfiles == 0) return usage_error("%s", "compile needs at least one FILE ('-' for standard input)");
-    if (!c->output) return usage_error("%s", "compile needs an output path: -o PATH");
     const char *backend = c->backend ? c->backend : "dbt";
     const char *const *targets = sig_backend_targets(backend);
     if (!targets) return usage_error("unknown backend '%s' (see signalsc --help)", backend);
@@ -81,8 +82,19 @@ int cmd_compile(const cli *c)
                                s ? "'?)" : "", list);
         }
     }
+    *backend_out = backend;
+    return 0;
+}
+
+int cmd_compile(const cli *c)
+{
+    if (c->nfiles == 0) return usage_error("%s", "compile needs at least one FILE ('-' for standard input)");
+    if (!c->output) return usage_error("%s", "compile needs an output path: -o PATH");
+    const char *backend = NULL;
+    int rc = cli_resolve_backend(c, &backend);
+    if (rc) return rc;
     sig_ctx *ctx = sig_ctx_new();
-    const sig_model *m = load_and_check(ctx, c);
+    const sig_model *m = load_and_check(ctx, c, backend);
     if (!m) return finish(ctx, c, EXIT_INPUT);
     sig_output out;
     sig_output_init(&out, sig_ctx_arena(ctx));
@@ -93,6 +105,10 @@ int cmd_compile(const cli *c)
                                         : project_name_from(sig_ctx_arena(ctx), c->files[0]),
     };
     if (!sig_compile(ctx, m, &opts, &out)) return finish(ctx, c, EXIT_INPUT);
+    /* A warning promoted by -Werror stops the compile before anything is
+     * written, as an error would. */
+    sig_warning_policy_apply(c->wpolicy, ctx);
+    if (sig_error_count(ctx)) return finish(ctx, c, EXIT_INPUT);
     /* Every file read, imports included, so -o never overwrites one. */
     for (unsigned id = 1; id <= sig_ctx_source_count(ctx); id++) {
         const sig_source *src = sig_ctx_source(ctx, id);
@@ -103,6 +119,7 @@ int cmd_compile(const cli *c)
         sig_error(ctx, SIG_NOLOC, "E0903", "%s", err);
         return finish(ctx, c, EXIT_INPUT);
     }
+    if (c->depfile && !cli_write_depfile(ctx, c, c->output)) return finish(ctx, c, EXIT_INPUT);
     return finish(ctx, c, EXIT_OK);
 }
 
@@ -117,7 +134,7 @@ int cmd_debug(const cli *c)
     if (rest.nfiles == 0)
         return usage_error("debug %s needs at least one FILE", plan ? "plan" : "model");
     sig_ctx *ctx = sig_ctx_new();
-    const sig_model *m = load_and_check(ctx, &rest);
+    const sig_model *m = load_spec(ctx, &rest);
     if (m) {
         char *json = plan ? sig_plan_json(m) : sig_model_json(m);
         if (json) {

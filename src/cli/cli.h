@@ -22,6 +22,8 @@ enum {
     CLI_G_PLAN = 1u << 5,    /* --exit-code */
     CLI_G_SYNC = 1u << 6,    /* a batch source */
     CLI_G_CONN = 1u << 7,    /* test-connection's checks */
+    CLI_G_DEP = 1u << 8,     /* --depfile */
+    CLI_G_LAST = CLI_G_DEP
 };
 
 typedef struct cli {
@@ -34,6 +36,8 @@ typedef struct cli {
     api_config api;     /* flags of the API verbs */
     bool yes, exit_code, no_check_auth, no_check_api;
     const char *database, *schema, *table, *timestamp_field, *source_name, *created_ts;
+    sig_warning_policy *wpolicy; /* -W options, in order */
+    const char *depfile;         /* --depfile */
 } cli;
 
 typedef struct cli_command {
@@ -72,7 +76,15 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Shared by the handlers (src/cli/build.c). */
 bool want_color(const cli *c);
 int finish(sig_ctx *ctx, const cli *c, int status);
-const sig_model *load_and_check(sig_ctx *ctx, const cli *c);
+/* Adds c's files as one spec, checks it and runs the model warnings for
+ * `backend` (NULL: none). */
+const sig_model *load_and_check(sig_ctx *ctx, const cli *c, const char *backend);
+/* The backend (default dbt) and c->target validated; usage error if not. */
+int cli_resolve_backend(const cli *c, const char **backend);
+char *project_name_from(sig_arena *a, const char *path);
+/* Writes c->depfile: `target` depends on every file ctx read (specs.c).
+ * False after queuing E0903. */
+bool cli_write_depfile(sig_ctx *ctx, const cli *c, const char *target);
 
 /* Handlers. */
 int cmd_check(const cli *c);

@@ -38,7 +38,7 @@ static void option_row(FILE *out, const cli_option *o)
 static void print_options(FILE *out, unsigned mask)
 {
     size_t ngroups = 0;
-    while (ngroups < 32 && (1u << ngroups) <= CLI_G_CONN) ngroups++;
+    while (ngroups < 32 && (1u << ngroups) <= CLI_G_LAST) ngroups++;
     for (size_t g = 0; g < ngroups; g++) {
         unsigned bit = 1u << g;
         if (!(mask & bit)) continue;

@@ -12,19 +12,23 @@ const char *const cli_group_titles[] = {
     "Plan",
     "Batch source (sync)",
     "Connection checks",
+    "Build systems",
 };
 
 
 const cli_command cli_commands[] = {
-    {"check", "FILE...", "parse and check specs; print diagnostics",
-     "Parses and checks the specs and their imports; prints every diagnostic.\n"
-     "Exit status 0 when there are no errors, 1 when there are.",
-     CLI_G_COMMON, false, cmd_check},
+    {"check", "FILE|DIR...", "parse and check specs; print diagnostics",
+     "Each FILE is a spec of its own with its imports; a DIR means every .signals\n"
+     "file under it (sorted); a FILE that another one imports is checked once.\n"
+     "With --backend (or --target), also runs that backend's own checks, writing\n"
+     "nothing. Exit status 0 when there are no errors (warnings do not count\n"
+     "unless promoted), 1 when there are.",
+     CLI_G_COMMON | CLI_G_BUILD, false, cmd_check},
     {"compile", "-o OUT FILE...", "check, then generate code with a backend",
      "Checks the specs, then writes the backend's output to OUT (a directory, or a\n"
      "file for one-file backends; '-' for standard output). Only files signalsc\n"
      "wrote before are replaced; the previous output stays when anything fails.",
-     CLI_G_COMMON | CLI_G_BUILD | CLI_G_OUTPUT, false, cmd_compile},
+     CLI_G_COMMON | CLI_G_BUILD | CLI_G_OUTPUT | CLI_G_DEP, false, cmd_compile},
     {"explain", "CODE|AGGREGATION", "explain a diagnostic code (E0301) or an aggregation (mean)",
      "Prints a diagnostic code's explanation, or what an aggregation reads, yields,\n"
      "keeps per entity and day, how it finishes, and which API eras carry it.",
@@ -56,7 +60,10 @@ const cli_command cli_commands[] = {
 
 #define API CLI_G_API
 const cli_option cli_options[] = {
-    {"format", 0, "text|json", "diagnostics as text (default) or JSON lines", CLI_G_COMMON},
+    {"format", 0, "FORMAT", "diagnostics as text (default), json (one object per line),\n"
+                            "sarif (a SARIF 2.1.0 log) or github (Actions annotations)", CLI_G_COMMON},
+    {"warn", 'W', "OPT", "warnings: -W CODE, -Wno-CODE, -Werror, -Werror=CODE,\n"
+                         "-Wno-error=CODE (later options win)", CLI_G_COMMON},
     {"color", 0, "auto|always|never", "colours in text diagnostics (default auto: a terminal\n"
                                       "without NO_COLOR)", CLI_G_COMMON},
     {"stdin-filename", 0, "NAME", "name shown for '-' (standard input)", CLI_G_COMMON},
@@ -67,6 +74,8 @@ const cli_option cli_options[] = {
      CLI_G_BUILD},
     {"output", 'o', "PATH", "output directory (or file, for one-file backends; '-':\n"
                             "standard output); only files signalsc wrote are replaced", CLI_G_OUTPUT},
+    {"depfile", 0, "FILE", "also write a make rule: OUT depends on every file read,\n"
+                           "imports included (as gcc -MD -MP)", CLI_G_DEP},
     {"api-url", 0, "URL", "SNOWPLOW_API_URL", API},
     {"api-version", 0, "ERA", "attribute-groups (default) or views", API},
     {"auth-mode", 0, "bdp|sandbox", "SNOWPLOW_AUTH_MODE (default bdp)", API},
