@@ -96,6 +96,7 @@ int cmd_codes(const cli *c);
 int cmd_aggregations(const cli *c);
 int cmd_help(const cli *c);
 int cmd_version(const cli *c);
+int cmd_completions(const cli *c);
 int cmd_plan(const cli *c);
 int cmd_publish(const cli *c);
 int cmd_unpublish(const cli *c);

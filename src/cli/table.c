@@ -41,6 +41,13 @@ const cli_command cli_commands[] = {
      CLI_G_COMMON | CLI_G_OUTPUT, false, cmd_import},
     {"debug", "model|plan FILE...", "print the resolved model, or the offline views' plans, as JSON",
      NULL, CLI_G_COMMON, false, cmd_debug},
+    {"completions", "SHELL", "print a completion script for bash, zsh or fish",
+     "Prints a completion script made from this command table:\n"
+     "  bash: source <(signalsc completions bash)   (or save it in\n"
+     "        ~/.local/share/bash-completion/completions/signalsc)\n"
+     "  zsh:  signalsc completions zsh > ~/.zfunc/_signalsc  (fpath+=~/.zfunc)\n"
+     "  fish: signalsc completions fish > ~/.config/fish/completions/signalsc.fish",
+     CLI_G_COMMON, false, cmd_completions},
     {"help", "[COMMAND]", "show this help, or a command's", NULL, CLI_G_COMMON, false, cmd_help},
     {"version", "", "show the version", NULL, CLI_G_COMMON, false, cmd_version},
     {"plan", "FILE...", "show what publishing would create or update, field by field", NULL,
@@ -60,7 +67,7 @@ const cli_command cli_commands[] = {
 
 #define API CLI_G_API
 const cli_option cli_options[] = {
-    {"format", 0, "FORMAT", "diagnostics as text (default), json (one object per line),\n"
+    {"format", 0, "text|json|sarif|github", "diagnostics as text (default), json (one object per line),\n"
                             "sarif (a SARIF 2.1.0 log) or github (Actions annotations)", CLI_G_COMMON},
     {"warn", 'W', "OPT", "warnings: -W CODE, -Wno-CODE, -Werror, -Werror=CODE,\n"
                          "-Wno-error=CODE (later options win)", CLI_G_COMMON},
@@ -77,7 +84,7 @@ const cli_option cli_options[] = {
     {"depfile", 0, "FILE", "also write a make rule: OUT depends on every file read,\n"
                            "imports included (as gcc -MD -MP)", CLI_G_DEP},
     {"api-url", 0, "URL", "SNOWPLOW_API_URL", API},
-    {"api-version", 0, "ERA", "attribute-groups (default) or views", API},
+    {"api-version", 0, "attribute-groups|views", "the API era (default attribute-groups)", API},
     {"auth-mode", 0, "bdp|sandbox", "SNOWPLOW_AUTH_MODE (default bdp)", API},
     {"api-key", 0, "KEY", "SNOWPLOW_API_KEY; snowplow.yml console.api-key", API},
     {"api-key-id", 0, "ID", "SNOWPLOW_API_KEY_ID; snowplow.yml console.api-key-id", API},

@@ -102,3 +102,40 @@ def test_explain_an_aggregation():
     names = [line.split()[0] for line in run("aggregations").stdout.splitlines()]
     assert names[:2] == ["counter", "sum"] and "unique_list" in names
 
+
+
+def bash_complete(tmp_path, *words):
+    script = tmp_path / "signalsc.bash"
+    script.write_text(run("completions", "bash").stdout)
+    line = 'source "%s"; COMP_WORDS=(%s); COMP_CWORD=%d; _signalsc; printf "%%s\\n" "${COMPREPLY[@]}"' % (
+        script, " ".join("'%s'" % w for w in words), len(words) - 1)
+    p = subprocess.run(["bash", "-c", line], capture_output=True, text=True, cwd=tmp_path, timeout=30)
+    assert p.returncode == 0, p.stderr
+    return sorted(x for x in p.stdout.split("\n") if x)
+
+
+def test_bash_completion_follows_the_table(tmp_path):
+    assert bash_complete(tmp_path, "signalsc", "ch") == ["check"]
+    assert "completions" in bash_complete(tmp_path, "signalsc", "")
+    assert bash_complete(tmp_path, "signalsc", "check", "--form") == ["--format"]
+    assert bash_complete(tmp_path, "signalsc", "check", "--format", "") == ["github", "json", "sarif", "text"]
+    assert bash_complete(tmp_path, "signalsc", "check", "--ye") == []          # publish's option
+    assert bash_complete(tmp_path, "signalsc", "publish", "--ye") == ["--yes"]
+    assert bash_complete(tmp_path, "signalsc", "compile", "-b", "") == ["api", "dbt", "ddl"]
+    assert bash_complete(tmp_path, "signalsc", "explain", "uniq") == ["unique_list"]
+    assert "W0101" in bash_complete(tmp_path, "signalsc", "explain", "W")
+    (tmp_path / "a.signals").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    assert bash_complete(tmp_path, "signalsc", "check", "") == ["a.signals"]
+
+
+def test_zsh_and_fish_scripts_cover_every_command_and_option():
+    zsh = run("completions", "zsh").stdout
+    fish = run("completions", "fish").stdout
+    assert zsh.startswith("#compdef signalsc\n")
+    for cmd in usage_commands():
+        assert "'%s:" % cmd in zsh and "-a %s -d" % cmd in fish, cmd
+    for opt in usage_options():
+        assert opt in zsh and "-l %s" % opt[2:] in fish, opt
+    assert "-l format -x -a 'text json sarif github'" in fish
+    assert run("completions", "tcsh").returncode == 2
