@@ -88,6 +88,7 @@ bool cli_write_depfile(sig_ctx *ctx, const cli *c, const char *target);
 
 /* Handlers. */
 int cmd_check(const cli *c);
+int cmd_watch(const cli *c);
 int cmd_compile(const cli *c);
 int cmd_debug(const cli *c);
 int cmd_import(const cli *c);

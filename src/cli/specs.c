@@ -1,12 +1,14 @@
 /* specs.c: `check` over several specs (each FILE a root with its imports,
  * as a C compiler treats several translation units), directories of specs,
- * and make depfiles. */
+ * `watch`, and make depfiles. */
 #define _XOPEN_SOURCE 700 /* realpath(3) */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,14 +154,10 @@ static void expand_roots(const cli *c, strv *roots)
     }
 }
 
-int cmd_check(const cli *c)
+/* Checks every root and renders the diagnostics; with `files_read`, also
+ * collects there the real paths of every file a spec read. */
+static int check_specs(const cli *c, const char *backend, strv *files_read)
 {
-    if (c->nfiles == 0) return usage_error("%s", "check needs at least one FILE ('-' for standard input)");
-    const char *backend = NULL;
-    if (c->backend || c->target) {
-        int rc = cli_resolve_backend(c, &backend);
-        if (rc) return rc;
-    }
     strv roots = {0};
     expand_roots(c, &roots);
     spec *specs = calloc(roots.n, sizeof *specs);
@@ -186,6 +184,10 @@ int cmd_check(const cli *c)
     }
     sig_diag_sink_finish(sink);
     for (size_t i = 0; i < roots.n; i++) {
+        for (size_t k = 0; files_read && k < specs[i].reads.n; k++) {
+            strv_push(files_read, specs[i].reads.v[k]);
+            specs[i].reads.v[k] = NULL;
+        }
         sig_ctx_free(specs[i].ctx);
         free(specs[i].self);
         strv_free(&specs[i].reads);
@@ -193,6 +195,92 @@ int cmd_check(const cli *c)
     free(specs);
     strv_free(&roots);
     return status;
+}
+
+static int check_backend(const cli *c, const char **backend)
+{
+    *backend = NULL;
+    return c->backend || c->target ? cli_resolve_backend(c, backend) : 0;
+}
+
+int cmd_check(const cli *c)
+{
+    if (c->nfiles == 0) return usage_error("%s", "check needs at least one FILE ('-' for standard input)");
+    const char *backend;
+    int rc = check_backend(c, &backend);
+    return rc ? rc : check_specs(c, backend, NULL);
+}
+
+/* ------------------------------------------------------------- watch */
+
+/* Adds an inotify watch on the directory holding `path` (editors save by
+ * writing a new file and renaming it over the old one, which a watch on
+ * the file itself would lose). */
+static void watch_dir_of(int fd, const char *path, bool is_dir)
+{
+    char *dir = strdup(path);
+    if (!dir) abort();
+    char *slash = strrchr(dir, '/');
+    if (!is_dir) {
+        if (slash && slash != dir) *slash = '\0';
+        else if (slash) dir[1] = '\0';
+        else strcpy(dir, ".");
+    }
+    inotify_add_watch(fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_MOVED_FROM);
+    free(dir);
+}
+
+/* Blocks until a .signals file in a watched directory changes, then
+ * waits until 100 ms pass without another change (one re-check per save,
+ * however many events the editor's save makes). */
+static void wait_for_change(int fd)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    bool changed = false;
+    while (!changed) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR) continue;
+            return;
+        }
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *e = (const struct inotify_event *)(void *)p;
+            if (e->len && ends_with(e->name, ".signals")) changed = true;
+            p += sizeof *e + e->len;
+        }
+    }
+    struct pollfd pfd = {fd, POLLIN, 0};
+    while (poll(&pfd, 1, 100) > 0 && read(fd, buf, sizeof buf) > 0) {
+    }
+}
+
+int cmd_watch(const cli *c)
+{
+    if (c->nfiles == 0) return usage_error("%s", "watch needs at least one FILE or DIR");
+    for (size_t i = 0; i < c->nfiles; i++)
+        if (strcmp(c->files[i], "-") == 0) return usage_error("%s", "watch cannot watch standard input");
+    const char *backend;
+    int rc = check_backend(c, &backend);
+    if (rc) return rc;
+    for (;;) {
+        strv seen = {0};
+        int status = check_specs(c, backend, &seen);
+        int fd = inotify_init1(IN_CLOEXEC);
+        if (fd < 0) {
+            strv_free(&seen);
+            fprintf(stderr, "signalsc: error: cannot watch files (inotify): %s\n", strerror(errno));
+            return EXIT_INPUT;
+        }
+        for (size_t i = 0; i < seen.n; i++) watch_dir_of(fd, seen.v[i], false);
+        for (size_t i = 0; i < c->nfiles; i++) watch_dir_of(fd, c->files[i], is_directory(c->files[i]));
+        fprintf(stderr, "signalsc: %s; watching %zu file%s for changes (Ctrl-C stops)\n",
+                status == EXIT_OK ? "no errors" : "errors", seen.n, seen.n == 1 ? "" : "s");
+        fflush(stderr);
+        strv_free(&seen);
+        wait_for_change(fd);
+        close(fd);
+        fputs("\n", stderr);
+    }
 }
 
 /* ----------------------------------------------------------- depfile */

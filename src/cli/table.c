@@ -24,6 +24,11 @@ const cli_command cli_commands[] = {
      "nothing. Exit status 0 when there are no errors (warnings do not count\n"
      "unless promoted), 1 when there are.",
      CLI_G_COMMON | CLI_G_BUILD, false, cmd_check},
+    {"watch", "FILE|DIR...", "check, then check again whenever a .signals file changes",
+     "Runs check as above, then watches the directories of every file the specs\n"
+     "read (inotify) and checks again after each change, until interrupted.\n"
+     "For editors without a signalsc integration.",
+     CLI_G_COMMON | CLI_G_BUILD, false, cmd_watch},
     {"compile", "-o OUT FILE...", "check, then generate code with a backend",
      "Checks the specs, then writes the backend's output to OUT (a directory, or a\n"
      "file for one-file backends; '-' for standard output). Only files signalsc\n"
