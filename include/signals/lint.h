@@ -22,4 +22,16 @@ struct sig_ctx;
  * which are shown. */
 SIG_API size_t sig_lint(struct sig_ctx *ctx, const sig_model *model, const char *backend);
 
+/* W0105: compares every view of `model` with its request body in
+ * `previous_dir`, the output of an earlier `compile --backend api` (its
+ * era is found from the directory: views/ or attribute_groups/), and
+ * warns at each view whose body differs as JSON (cJSON_Compare) under the
+ * same name and version. A view without a previous body (new, or a new
+ * version) is skipped. The model is lowered with the api backend on a
+ * scratch context, so the api backend's own diagnostics are not queued on
+ * `ctx`. Returns the number of warnings; 0 also when `previous_dir` holds
+ * neither directory. */
+SIG_API size_t sig_lint_since(struct sig_ctx *ctx, const sig_model *model,
+                              const char *previous_dir);
+
 #endif

@@ -124,6 +124,7 @@ static const char **string_slot(cli *c, const char *name)
         {"api-key", offsetof(cli, api.api_key)}, {"api-key-id", offsetof(cli, api.api_key_id)},
         {"org-id", offsetof(cli, api.org_id)}, {"sandbox-token", offsetof(cli, api.sandbox_token)},
         {"console-url", offsetof(cli, api.console_url)}, {"depfile", offsetof(cli, depfile)},
+        {"since", offsetof(cli, since)},
     };
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++)
         if (strcmp(slots[i].name, name) == 0) return (const char **)(void *)((char *)c + slots[i].offset);

@@ -23,7 +23,8 @@ enum {
     CLI_G_SYNC = 1u << 6,    /* a batch source */
     CLI_G_CONN = 1u << 7,    /* test-connection's checks */
     CLI_G_DEP = 1u << 8,     /* --depfile */
-    CLI_G_LAST = CLI_G_DEP
+    CLI_G_CHECK = 1u << 9,   /* check's own: --since */
+    CLI_G_LAST = CLI_G_CHECK
 };
 
 typedef struct cli {
@@ -38,6 +39,7 @@ typedef struct cli {
     const char *database, *schema, *table, *timestamp_field, *source_name, *created_ts;
     sig_warning_policy *wpolicy; /* -W options, in order */
     const char *depfile;         /* --depfile */
+    const char *since;           /* check --since DIR */
 } cli;
 
 typedef struct cli_command {

@@ -127,6 +127,7 @@ static void check_one(spec *s, const cli *c, const char *root, const char *backe
     const sig_model *m = sig_ctx_check(s->ctx);
     if (m) {
         sig_lint(s->ctx, m, backend);
+        if (c->since) sig_lint_since(s->ctx, m, c->since);
         if (backend) backend_checks(s->ctx, m, c, backend, root);
     }
     sig_warning_policy_apply(c->wpolicy, s->ctx);

@@ -13,6 +13,7 @@ const char *const cli_group_titles[] = {
     "Batch source (sync)",
     "Connection checks",
     "Build systems",
+    "Versions",
 };
 
 
@@ -23,12 +24,12 @@ const cli_command cli_commands[] = {
      "With --backend (or --target), also runs that backend's own checks, writing\n"
      "nothing. Exit status 0 when there are no errors (warnings do not count\n"
      "unless promoted), 1 when there are.",
-     CLI_G_COMMON | CLI_G_BUILD, false, cmd_check},
+     CLI_G_COMMON | CLI_G_BUILD | CLI_G_CHECK, false, cmd_check},
     {"watch", "FILE|DIR...", "check, then check again whenever a .signals file changes",
      "Runs check as above, then watches the directories of every file the specs\n"
      "read (inotify) and checks again after each change, until interrupted.\n"
      "For editors without a signalsc integration.",
-     CLI_G_COMMON | CLI_G_BUILD, false, cmd_watch},
+     CLI_G_COMMON | CLI_G_BUILD | CLI_G_CHECK, false, cmd_watch},
     {"compile", "-o OUT FILE...", "check, then generate code with a backend",
      "Checks the specs, then writes the backend's output to OUT (a directory, or a\n"
      "file for one-file backends; '-' for standard output). Only files signalsc\n"
@@ -86,6 +87,8 @@ const cli_option cli_options[] = {
      CLI_G_BUILD},
     {"output", 'o', "PATH", "output directory (or file, for one-file backends; '-':\n"
                             "standard output); only files signalsc wrote are replaced", CLI_G_OUTPUT},
+    {"since", 0, "DIR", "warn (W0105) about views changed under the same version since\n"
+                        "DIR, an earlier compile --backend api output", CLI_G_CHECK},
     {"depfile", 0, "FILE", "also write a make rule: OUT depends on every file read,\n"
                            "imports included (as gcc -MD -MP)", CLI_G_DEP},
     {"api-url", 0, "URL", "SNOWPLOW_API_URL", API},

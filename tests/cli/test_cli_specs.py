@@ -230,3 +230,20 @@ view users v1 {
     assert "W0103" in codes(p.stderr) and "W0104" not in codes(p.stderr)
     lib = write(tmp_path, "lib.signals", LIB.replace("page_veiw", "page_view"))
     assert run("check", "--format", "json", lib).stderr == ""   # no views: a library
+
+
+def test_since_warns_about_a_changed_view_under_the_same_version(tmp_path):
+    s = write(tmp_path, "s.signals", SPEC)
+    for era in ("attribute-groups", "views"):
+        prev = str(tmp_path / ("prev-" + era))
+        assert run("compile", "-b", "api", "-t", era, "-o", prev, s).returncode == 0
+        assert run("check", "--format", "json", "--since", prev, s).stderr == ""   # unchanged
+        changed = write(tmp_path, "c.signals", SPEC.replace("counter()", "counter() over last 7 days"))
+        p = run("check", "--format", "json", "--since", prev, changed)
+        assert p.returncode == 0 and codes(p.stderr) == ["W0105"], p.stderr
+        d = json.loads(p.stderr)
+        assert d["span"]["line_start"] == 4 and "users` v1 changed" in d["message"]
+        bumped = write(tmp_path, "b.signals", SPEC.replace("counter()", "counter() over last 7 days")
+                       .replace("users v1", "users v2"))
+        assert run("check", "--format", "json", "--since", prev, bumped).stderr == ""  # new version
+        assert run("check", "-Werror=W0105", "--since", prev, changed).returncode == 1
