@@ -1,6 +1,6 @@
 # signalsc: build, test and demo. `make help` lists the targets.
 #
-# Sources are picked up by wildcard: src/*.c (but src/main.c only goes into
+# Sources are picked up by wildcard: src/*.c (but src/main.c and src/cli/*.c only go into
 # the CLI), backends/*/*.c, grammar/signals.{l,y}.
 
 CC      ?= cc
@@ -15,7 +15,7 @@ CSTD    = -std=c11 -D_POSIX_C_SOURCE=200809L
 OPT     ?= -O2 -g
 # Three include boundaries, enforced by the compiler:
 #   LIB_CFLAGS   the library's own sources see its private headers;
-#   CLI_CFLAGS   the CLI (src/main.c) sees only the public include/signals/;
+#   CLI_CFLAGS   the CLI (src/main.c, src/cli/) sees only the public include/signals/;
 #   TEST_CFLAGS  unit tests that test internals see the private headers too.
 # -MMD -MP write a .d file of header dependencies beside each object (GCC
 # manual, "Options Controlling the Preprocessor"), included at the end.
@@ -42,7 +42,9 @@ LIB_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC)) $(BUILD)/obj/gen/parser.
 UNIT_SRC  = $(wildcard tests/unit/*.c)
 UNIT_OBJ  = $(patsubst %.c,$(BUILD)/obj/%.o,$(UNIT_SRC))
 UNIT_BIN  = $(BUILD)/unit_tests
-ALL_OBJ   = $(LIB_OBJ) $(BUILD)/obj/src/main.o $(UNIT_OBJ)
+CLI_SRC   = src/main.c $(wildcard src/cli/*.c)
+CLI_OBJ   = $(patsubst %.c,$(BUILD)/obj/%.o,$(CLI_SRC))
+ALL_OBJ   = $(LIB_OBJ) $(CLI_OBJ) $(UNIT_OBJ)
 
 # The version, soname and install layout (GNU Coding Standards, "Directory
 # Variables"; DESTDIR stages the tree for packaging).
@@ -69,7 +71,7 @@ help:
 	@echo "make test             install what is missing, then unit, golden, sanitizer and integration tests"
 	@echo "make golden-update    regenerate golden expectations (review the diff!)"
 	@echo "make bench            run the compiler benchmarks (bench/)"
-	@echo "make docs             regenerate docs/diagnostics.md from the code table"
+	@echo "make docs             regenerate docs/diagnostics.md and docs/aggregations.md from the tables"
 	@echo "make fuzz             build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (60)"
 
 # --- set-up -----------------------------------------------------------------
@@ -108,7 +110,7 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(LIB_CFLAGS) -c -o $@ $<
 
 # The CLI is a client of the library: public headers only.
-$(BUILD)/obj/src/main.o: src/main.c
+$(CLI_OBJ): $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CLI_CFLAGS) -c -o $@ $<
 
@@ -125,7 +127,7 @@ $(BUILD)/libsignals.so: $(LIB_OBJ)
 	$(CC) $(CFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,-z,defs $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # The CLI links the static library: nothing to find at run time.
-$(BUILD)/signalsc: $(BUILD)/obj/src/main.o $(BUILD)/libsignals.a
+$(BUILD)/signalsc: $(CLI_OBJ) $(BUILD)/libsignals.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(UNIT_BIN): $(UNIT_OBJ) $(BUILD)/libsignals.a
@@ -221,6 +223,7 @@ demo: venv build
 
 docs: $(BUILD)/signalsc
 	$(PYTHON) tools/gen_diagnostics_doc.py $(BUILD)/signalsc docs/diagnostics.md
+	$(PYTHON) tools/gen_aggregations_doc.py $(BUILD)/signalsc docs/aggregations.md
 
 bench: build
 	@sh bench/run.sh

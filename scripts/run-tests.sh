@@ -34,6 +34,9 @@ step "command line (exit statuses, stdin, JSON diagnostics, atomic output)"
 step "docs/diagnostics.md matches the compiler's code table"
 .venv/bin/python tools/gen_diagnostics_doc.py build/signalsc - | diff -u docs/diagnostics.md - \
     || { echo "docs/diagnostics.md is stale: run make docs"; exit 1; }
+step "docs/aggregations.md matches the compiler's aggregation table"
+.venv/bin/python tools/gen_aggregations_doc.py build/signalsc - | diff -u docs/aggregations.md - \
+    || { echo "docs/aggregations.md is stale: run make docs"; exit 1; }
 echo "docs: up to date"
 
 step "sanitizers (ASan + UBSan): unit and golden tests"

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "ctx.h"
+#include "diag_internal.h"
 #include "text.h"
 
 /* ---------------------------------------------------------- code table */
@@ -24,6 +25,7 @@ static const code_entry code_table[] = {
 #include "codes_syntax.def"
 #include "codes_check.def"
 #include "codes_iglu.def"
+#include "codes_lint.def"
 #include "dbt/codes_dbt.def"
 #include "api/codes_api.def"
 #undef SIG_CODE
@@ -403,12 +405,14 @@ static int cmp_diag(const void *a, const void *b)
     return 0;
 }
 
-void sig_diags_render(sig_ctx *ctx, FILE *out, sig_diag_format fmt, bool color)
+/* The queued diagnostics sorted stably by (file, start), unlocated first;
+ * an arena array of *n entries (NULL when there are none). */
+const sig_diag **diag_sorted(sig_ctx *ctx, size_t *n_out)
 {
     size_t n = 0;
     for (const sig_diag *d = ctx->diag_head; d; d = d->next) n++;
-    if (n == 0) return;
-    /* Stable sort: mergesort by hand is overkill here; tag with index. */
+    *n_out = n;
+    if (n == 0) return NULL;
     const sig_diag **v = SIG_NEW_ARRAY(ctx->arena, const sig_diag *, n);
     size_t i = 0;
     for (const sig_diag *d = ctx->diag_head; d; d = d->next) v[i++] = d;
@@ -421,14 +425,25 @@ void sig_diags_render(sig_ctx *ctx, FILE *out, sig_diag_format fmt, bool color)
         }
         v[b] = x;
     }
+    return v;
+}
+
+void diag_render_one(sig_ctx *ctx, FILE *out, const sig_diag *d, sig_diag_format fmt, bool color)
+{
+    if (fmt == SIG_DIAG_JSON) render_json(ctx, out, d);
+    else render_text(ctx, out, d, color ? &ansi : &plain);
+}
+
+void diag_render_summary(FILE *out, size_t nerrors, size_t nwarnings, bool color)
+{
     const palette *p = color ? &ansi : &plain;
-    for (i = 0; i < n; i++) {
-        if (fmt == SIG_DIAG_JSON) render_json(ctx, out, v[i]);
-        else render_text(ctx, out, v[i], p);
-    }
-    if (fmt == SIG_DIAG_TEXT && (ctx->nerrors || ctx->nwarnings)) {
-        fprintf(out, "%s%zu error%s, %zu warning%s%s\n", p->bold, ctx->nerrors,
-                ctx->nerrors == 1 ? "" : "s", ctx->nwarnings, ctx->nwarnings == 1 ? "" : "s",
-                p->reset);
-    }
+    fprintf(out, "%s%zu error%s, %zu warning%s%s\n", p->bold, nerrors, nerrors == 1 ? "" : "s",
+            nwarnings, nwarnings == 1 ? "" : "s", p->reset);
+}
+
+void sig_diags_render(sig_ctx *ctx, FILE *out, sig_diag_format fmt, bool color)
+{
+    sig_diag_sink *sink = sig_diag_sink_new(out, fmt, color);
+    sig_diag_sink_add(sink, ctx);
+    sig_diag_sink_finish(sink);
 }

@@ -89,10 +89,15 @@ SIG_API void sig_diag_suggest(struct sig_ctx *ctx, sig_diag *d, const char *sugg
 SIG_API const char *sig_did_you_mean(const char *word, const char *const *candidates,
                              size_t n);
 
-/* Diagnostic output formats for sig_diags_render(). */
+/* Diagnostic output formats for sig_diags_render() and the sinks below. */
 typedef enum sig_diag_format {
-    SIG_DIAG_TEXT,  /* human: header, excerpt, underline, notes */
-    SIG_DIAG_JSON   /* one JSON object per line */
+    SIG_DIAG_TEXT,   /* human: header, excerpt, underline, notes */
+    SIG_DIAG_JSON,   /* one JSON object per line */
+    SIG_DIAG_SARIF,  /* one SARIF 2.1.0 log (OASIS, "Static Analysis Results
+                      * Interchange Format Version 2.1.0"), written at the end */
+    SIG_DIAG_GITHUB  /* GitHub Actions workflow commands, one per line:
+                      * `::error file=F,line=L,col=C,...::message` (GitHub
+                      * docs, "Workflow commands for GitHub Actions") */
 } sig_diag_format;
 
 /* Renders every queued diagnostic, in the order they were queued, sorted
@@ -105,6 +110,43 @@ typedef enum sig_diag_format {
  * whatever the inputs: invalid bytes become U+FFFD. */
 SIG_API void sig_diags_render(struct sig_ctx *ctx, FILE *out, sig_diag_format fmt,
                       bool color);
+
+/* A sink renders the diagnostics of several contexts (several specs
+ * checked in one run) as one output: one summary line in text mode, one
+ * SARIF log with one run. sig_diag_sink_new() never returns NULL (aborts
+ * when out of memory); `out` is borrowed until sig_diag_sink_finish().
+ * sig_diag_sink_add() renders `ctx`'s diagnostics (sorted as above; SARIF
+ * keeps them until the end) and may be called for each context before it
+ * is freed. sig_diag_sink_finish() writes the text summary ("1 error, 0
+ * warnings", only when there was a diagnostic) or the SARIF log, and frees
+ * the sink. SARIF columns count UTF-16 code units (SARIF 2.1.0 section
+ * 3.14.5, the default columnKind); the other formats count bytes. */
+typedef struct sig_diag_sink sig_diag_sink;
+SIG_API sig_diag_sink *sig_diag_sink_new(FILE *out, sig_diag_format fmt, bool color);
+SIG_API void sig_diag_sink_add(sig_diag_sink *sink, struct sig_ctx *ctx);
+SIG_API void sig_diag_sink_finish(sig_diag_sink *sink);
+
+/* Warning control, gcc style. A policy is a list of options applied in
+ * order, the last one about a code winning:
+ *   "CODE"          report warning CODE (every warning is on by default)
+ *   "no-CODE"       do not report warning CODE
+ *   "error"         every warning becomes an error
+ *   "error=CODE"    warning CODE becomes an error (and is reported)
+ *   "no-error=CODE" warning CODE stays a warning, even with "error"
+ * sig_warning_policy_new() never returns NULL. sig_warning_policy_option()
+ * returns false for an option that is none of these or names a code that
+ * signalsc does not have, and sets *why to a message (static storage).
+ * sig_warning_policy_apply() removes the warnings the policy turns off
+ * from `ctx`'s queue and turns the promoted ones into errors, updating
+ * sig_error_count() and sig_warning_count(); call it after the checks and
+ * backends ran, before rendering (a NULL policy changes nothing). Errors
+ * and notes are never changed. */
+typedef struct sig_warning_policy sig_warning_policy;
+SIG_API sig_warning_policy *sig_warning_policy_new(void);
+SIG_API bool sig_warning_policy_option(sig_warning_policy *p, const char *option,
+                                       const char **why);
+SIG_API void sig_warning_policy_apply(const sig_warning_policy *p, struct sig_ctx *ctx);
+SIG_API void sig_warning_policy_free(sig_warning_policy *p);
 
 /* Counts of queued diagnostics. */
 SIG_API size_t sig_error_count(const struct sig_ctx *ctx);

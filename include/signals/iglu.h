@@ -107,11 +107,4 @@ typedef struct sig_iglu_pull_options {
  * has errors, 2 when the configuration is unusable. */
 SIG_API int sig_iglu_pull(struct sig_ctx *ctx, const sig_iglu_pull_options *opts, FILE *log);
 
-/* The `signalsc schemas pull` command, for the CLI's command table:
- * argv[0] is "pull", then the options --resolver FILE, -o DIR,
- * --connect-timeout S, --timeout S, --allow-insecure-http, -v and the spec
- * files. `format_json` and `color` select the diagnostics' rendering.
- * Returns the process exit status (0, 1, or 2 for usage errors). */
-SIG_API int sig_iglu_schemas_command(int argc, char **argv, bool format_json, bool color);
-
 #endif

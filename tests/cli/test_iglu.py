@@ -149,7 +149,8 @@ def test_check_with_iglu_repo_reports_enum_typo(tmp_path):
 
 def test_without_repositories_nothing_changes(tmp_path):
     r = run("check", spec_in(tmp_path, TYPO))
-    assert r.returncode == 0 and r.stderr == ""
+    # Only the model's own warnings (W0104: the partial version); no schema check.
+    assert r.returncode == 0 and "[E04" not in r.stderr and "error[" not in r.stderr
 
 
 def test_missing_repo_dir_is_a_warning(tmp_path):
