@@ -1,0 +1,340 @@
+/* dbt_attributes.c: the P_attributes model (the merge and finish stages of
+ * the plan): daily states merged over each attribute's window, finished
+ * into its value, and only new or changed rows written. */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbt.h"
+
+/* ------------------------------------------------------- P_attributes */
+
+/* `CASE WHEN w THEN x END`, or x for lifetime attributes */
+static const char *in_window(gen *g, const sig_plan_attr *pa, const char *x)
+{
+    const char *w = pa->window;
+    return w ? S(g, "CASE WHEN %s THEN %s END", w, x) : x;
+}
+
+/* Emits `name AS (SELECT entity, event_day, ..., in_last_N_days ... FROM src)`. */
+static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src, bool lists)
+{
+    sig_buf_printf(b, "%s AS (\n    SELECT\n        d.*", cte);
+    sig_ptrvec seen = {0};
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        if (dbt_keeps_values(pa->agg) != lists) continue;
+        int64_t n = pa->window_days;
+        if (!n) continue;
+        const char *w = pa->window;
+        bool dup = false;
+        for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], w) == 0;
+        if (dup) continue;
+        sig_ptrvec_push(g->a, &seen, sig_arena_strdup(g->a, w));
+        sig_buf_printf(b, ",\n        d.event_day BETWEEN %s AND p.today AS %s",
+                       T(g, g->d->date_minus_days, 2, "p.today", S(g, "%lld", (long long)(n - 1))),
+                       w);
+    }
+    sig_buf_printf(b, "\n    FROM %s d\n    CROSS JOIN params p\n),\n\n", src);
+}
+
+static bool any_window(gen *g)
+{
+    for (size_t i = 0; i < g->v->nattributes; i++)
+        if (g->plan->attrs[i].window_days) return true;
+    return false;
+}
+
+/* The state of `pa` of kind `k` (the planner keeps every state of the row). */
+static const sig_plan_state *state_of(const sig_plan_attr *pa, sig_state_kind k)
+{
+    for (size_t i = 0; i < pa->nstates; i++)
+        if (pa->states[i].kind == k) return &pa->states[i];
+    return NULL;
+}
+
+/* The daily states `st` of the days in `pa`'s window, merged (the state's
+ * merge rule, model.h sig_merge). */
+static const char *merged_state(gen *g, const sig_plan_attr *pa, const sig_plan_state *st)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *col = dbt_qi(g, st->column);
+    switch (sig_state_get(st->kind)->merge) {
+    case SIG_MERGE_SUM: return S(g, "sum(%s)", in_window(g, pa, col));
+    case SIG_MERGE_MIN:
+    case SIG_MERGE_MAX: return dbt_minmax(g, st, in_window(g, pa, col));
+    case SIG_MERGE_EARLIEST:
+    case SIG_MERGE_LATEST: {
+        bool first = sig_state_get(st->kind)->merge == SIG_MERGE_EARLIEST;
+        const char *w = pa->window;
+        return T(g, first ? d->first_ordered : d->last_ordered, 5, col,
+                 first ? "event_day" : "event_day DESC",
+                 w ? S(g, "%s AND %s IS NOT NULL", w, col) : S(g, "%s IS NOT NULL", col),
+                 d->type_name[st->type.scalar], "event_day");
+    }
+    case SIG_MERGE_UNION: break;
+    }
+    return NULL;
+}
+
+/* The attribute's value from its merged states (before the cast to its
+ * type), `def` its default as SQL or NULL; NULL for value lists, which
+ * have their own CTEs. */
+static const char *finish_sql(gen *g, const sig_plan_attr *pa, const char *def)
+{
+    const sig_plan_state *st = &pa->states[0];
+    switch (pa->agg->finish) {
+    case SIG_FINISH_COUNT: {
+        const char *n = merged_state(g, pa, st);
+        return def ? S(g, "coalesce(nullif(%s, 0), %s)", n, def) : S(g, "coalesce(%s, 0)", n);
+    }
+    case SIG_FINISH_SUM: return S(g, "coalesce(%s, %s)", merged_state(g, pa, st), def ? def : "0");
+    case SIG_FINISH_DIVIDE: {
+        const sig_plan_state *sum = state_of(pa, SIG_STATE_SUM);
+        const sig_plan_state *count = state_of(pa, SIG_STATE_COUNT);
+        const char *x = S(g, "%s / nullif(%s, 0)",
+                          T(g, g->d->cast, 2, merged_state(g, pa, sum), g->d->type_name[SIG_DOUBLE]),
+                          merged_state(g, pa, count));
+        return def ? S(g, "coalesce(%s, %s)", x, def) : x;
+    }
+    case SIG_FINISH_VALUE: {
+        const char *x = merged_state(g, pa, st);
+        return def ? S(g, "coalesce(%s, %s)", x, def) : x;
+    }
+    case SIG_FINISH_LIST: break;
+    }
+    return NULL;
+}
+
+/* The `params` CTE (today) and the CTEs that flag the windows each day
+ * falls in; sets the sources the roll-ups read. */
+static void put_windows(gen *g, sig_buf *b, const char **daily_src, const char **values_src)
+{
+    const sig_dbt_dialect *d = g->d;
+    bool windows = any_window(g);
+    bool scalar_windows = false, list_windows = false;
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        if (!pa->window_days) continue;
+        if (dbt_keeps_values(pa->agg)) list_windows = true;
+        else scalar_windows = true;
+    }
+    *daily_src = dbt_ref(g, "daily");
+    *values_src = dbt_ref(g, "daily_values");
+    if (windows && g->plain) {
+        sig_buf_printf(b,
+                       "-- Today: the current UTC date (to compute for another day, replace it\n"
+                       "-- with a date). A window of N days is today - (N - 1) <= event_day <= today.\n"
+                       "params AS (\n"
+                       "    SELECT\n"
+                       "        %s AS today\n"
+                       "),\n\n",
+                       d->current_utc_date);
+    } else if (windows) {
+        sig_buf_printf(b,
+                       "-- Today: the `today` var (YYYY-MM-DD), by default the current UTC date.\n"
+                       "-- A window of N days is today - (N - 1) <= event_day <= today.\n"
+                       "params AS (\n"
+                       "    SELECT\n"
+                       "{%%- if var('today') %%}\n"
+                       "        %s AS today\n"
+                       "{%%- else %%}\n"
+                       "        %s AS today\n"
+                       "{%%- endif %%}\n"
+                       "),\n\n",
+                       T(g, d->date_literal, 1,
+                         "'{{ var(\"today\") | string | replace(\"'\", \"''\") }}'"),
+                       d->current_utc_date);
+    }
+    if (windows) {
+        if (scalar_windows) {
+            sig_buf_puts(b, "-- Daily states with the windows each day falls in.\n");
+            put_window_cte(g, b, "daily", *daily_src, false);
+            *daily_src = "daily";
+        }
+        if (list_windows && g->plan->has_lists) {
+            sig_buf_puts(b, "-- Daily values with the windows each day falls in.\n");
+            put_window_cte(g, b, "daily_values", *values_src, true);
+            *values_src = "daily_values";
+        }
+    }
+}
+
+/* `aggregated`: every attribute kept in daily columns, its states merged
+ * over its window and finished. */
+static void put_aggregated(gen *g, sig_buf *b, const char *daily_src)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
+    /* scalar aggregations */
+    sig_buf_printf(b,
+                   "-- Every attribute but unique_list, rolled up over its window. One row per\n"
+                   "-- entity value with at least one event of the view.\n"
+                   "aggregated AS (\n"
+                   "    SELECT\n"
+                   "        %s",
+                   E);
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        const char *an = dbt_qi(g, at->name);
+        const char *def = at->default_value ? dbt_sql_default(g, at) : NULL;
+        const char *type = dbt_sql_type(g, at->type);
+        const char *x = finish_sql(g, pa, def);
+        if (!x) continue;
+        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", dbt_comment_text(g, dbt_attr_summary(g, pa)),
+                       T(g, d->cast, 2, x, type), an);
+    }
+    sig_buf_printf(b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
+}
+
+/* Per value-set attribute: each value in its window with when it was last
+ * seen, then the values seen latest (the row's list cap), oldest first. */
+static void put_lists(gen *g, sig_buf *b, const char *values_src)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
+    /* unique lists */
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        if (!dbt_keeps_values(pa->agg)) continue;
+        const char *w = pa->window;
+        const char *vc = dbt_list_value_col[at->type.scalar];
+        sig_buf_printf(b,
+                       "-- %s: each value in the window and when it was last seen.\n"
+                       "%s AS (\n"
+                       "    SELECT\n"
+                       "        %s,\n"
+                       "        %s AS value,\n"
+                       "        max(last_seen) AS last_seen\n"
+                       "    FROM %s\n"
+                       "    WHERE attribute = %s%s\n"
+                       "    GROUP BY\n"
+                       "        %s,\n"
+                       "        %s\n"
+                       "),\n\n",
+                       dbt_comment_text(g, at->name), dbt_qis(g, at->name, "seen"), E, vc, values_src,
+                       dbt_sql_str(g, at->name), w ? S(g, "\n      AND %s", w) : "", E, vc);
+        sig_buf_printf(b,
+                       "-- %s: the %d values seen most recently, oldest first (ties by value).\n"
+                       "%s AS (\n"
+                       "    SELECT\n"
+                       "        %s,\n"
+                       "        %s AS %s\n"
+                       "    FROM (\n"
+                       "        SELECT\n"
+                       "            *,\n"
+                       "            row_number() OVER (\n"
+                       "                PARTITION BY %s\n"
+                       "                ORDER BY last_seen DESC NULLS LAST, value DESC\n"
+                       "            ) AS recency\n"
+                       "        FROM %s\n"
+                       "    ) ranked\n"
+                       "    WHERE recency <= %d\n"
+                       "    GROUP BY\n"
+                       "        %s\n"
+                       "),\n\n",
+                       dbt_comment_text(g, at->name), pa->agg->list_cap, dbt_qis(g, at->name, "list"), E,
+                       T(g, d->list_agg_ordered, 3, "value", "last_seen NULLS FIRST, value",
+                         "last_seen, value"),
+                       dbt_qi(g, at->name), E, dbt_qis(g, at->name, "seen"), pa->agg->list_cap, E);
+    }
+}
+
+/* `computed`: every attribute in the view's order, lists joined in. */
+static void put_computed(gen *g, sig_buf *b)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
+    /* computed: every attribute in the view's order */
+    sig_buf_printf(b,
+                   "-- The attributes of every entity value, in the view's order.\n"
+                   "computed AS (\n"
+                   "    SELECT\n"
+                   "        a.%s",
+                   E);
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        const char *an = dbt_qi(g, at->name);
+        if (!dbt_keeps_values(pa->agg)) {
+            sig_buf_printf(b, ",\n        a.%s", an);
+            continue;
+        }
+        const char *type = dbt_sql_type(g, at->type);
+        const char *def = at->default_value ? dbt_sql_default(g, at) : T(g, d->empty_list, 1, type);
+        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
+                       dbt_comment_text(g, dbt_attr_summary(g, pa)),
+                       T(g, d->cast, 2, S(g, "coalesce(l%zu.%s, %s)", i, an, def), type), an);
+    }
+    sig_buf_puts(b, "\n    FROM aggregated a");
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const sig_plan_attr *pa = &g->plan->attrs[i];
+        const sig_attribute *at = pa->attr;
+        if (!dbt_keeps_values(pa->agg)) continue;
+        sig_buf_printf(b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
+                       dbt_qis(g, at->name, "list"), i, i, E, E);
+    }
+    sig_buf_puts(b, "\n)");
+}
+
+/* The incremental `changed` CTE and the final SELECT (new or changed rows
+ * only, stamped with updated_at; everything on a full recompute). */
+static void put_changed(gen *g, sig_buf *b)
+{
+    const sig_dbt_dialect *d = g->d;
+    const char *E = g->qentity;
+    /* incremental: only new or changed rows */
+    sig_buf_puts(b, "\n\n");
+    dbt_put_inc(g, b, INC_IF);
+    sig_buf_printf(b,
+                   ",\n\n"
+                   "-- Only the rows that are new or whose values changed since they were stored;\n"
+                   "-- unchanged rows keep their updated_at.\n"
+                   "changed AS (\n"
+                   "    SELECT\n"
+                   "        c.*\n"
+                   "    FROM computed c\n"
+                   "    LEFT JOIN {{ this }} stored\n"
+                   "        ON stored.%s = c.%s\n"
+                   "    WHERE stored.%s IS NULL",
+                   E, E, E);
+    for (size_t i = 0; i < g->v->nattributes; i++) {
+        const char *an = dbt_qi(g, g->v->attributes[i]->name);
+        sig_buf_printf(b, "\n       OR %s",
+                       T(g, d->distinct_from, 2, S(g, "c.%s", an), S(g, "stored.%s", an)));
+    }
+    sig_buf_puts(b, "\n)\n");
+    dbt_put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n\n");
+    sig_buf_printf(b, "SELECT\n    %s", E);
+    for (size_t i = 0; i < g->v->nattributes; i++)
+        sig_buf_printf(b, ",\n    %s", dbt_qi(g, g->v->attributes[i]->name));
+    sig_buf_printf(b, ",\n    %s AS updated_at\n", g->run_ts);
+    dbt_put_inc(g, b, INC_IF);
+    sig_buf_puts(b, "\nFROM changed\n");
+    dbt_put_inc(g, b, INC_ELSE);
+    sig_buf_puts(b, "\nFROM computed\n");
+    dbt_put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n");
+}
+
+void dbt_emit_attributes(gen *g, sig_output *out)
+{
+    sig_buf b = {.arena = g->a};
+    const char *name = dbt_model_name(g, "attributes");
+    dbt_put_config_upsert(g, &b, dbt_jinja_key(g, g->entity), NULL);
+    dbt_put_header(g, &b, name,
+               "the attributes table: one row per entity value, one column per\n"
+               "-- attribute; updated_at is the run in which the row's values last changed.");
+    sig_buf_puts(&b, "\nWITH\n\n");
+    const char *daily_src, *values_src;
+    put_windows(g, &b, &daily_src, &values_src);
+    put_aggregated(g, &b, daily_src);
+    put_lists(g, &b, values_src);
+    put_computed(g, &b);
+    put_changed(g, &b);
+    dbt_finish_model(g, out, "attributes", name, &b);
+}
