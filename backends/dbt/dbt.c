@@ -245,7 +245,6 @@ static bool generate(gen *base, const sig_model *model, sig_output *out, const c
 {
     sig_ctx *ctx = base->ctx;
     sig_arena *arena = base->a;
-    const sig_dbt_dialect *d = base->d;
     /* the views to compute */
     sig_ptrvec views = {0};
     for (size_t i = 0; i < model->nviews; i++) {
@@ -291,9 +290,10 @@ static bool generate(gen *base, const sig_model *model, sig_output *out, const c
         g.prefix = S(&g, "%s_v%d", g.v->name, g.v->version);
         g.entity = g.v->key->name;
         g.qentity = dbt_qi(&g, g.entity);
-        g.run_ts = g.plain ? d->current_utc_timestamp
-                           : T(&g, d->timestamp_literal, 1,
-                               "'{{ run_started_at.strftime(\"%Y-%m-%d %H:%M:%S.%f\") }}'");
+        g.run_ts = dbt_x(&g, g.plain ? sqlx_fn_of(arena, SQLX_FN_CURRENT_UTC_TIMESTAMP, 0)
+                                     : sqlx_fn_of(arena, SQLX_FN_TIMESTAMP_LITERAL, 1,
+                                                  sqlx_raw(arena, "'{{ run_started_at.strftime("
+                                                                  "\"%Y-%m-%d %H:%M:%S.%f\") }}'")));
         g.plan = sig_plan_view(arena, g.v);
         if (!check_fields(&g) || !check_names(&g)) {
             ok = false;

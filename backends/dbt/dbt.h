@@ -14,6 +14,7 @@
 #include "backend.h"
 #include "dialect.h"
 #include "sqlgen.h"
+#include "sqlx.h"
 #include "signals/plan.h"
 #include "signals/signals.h"
 
@@ -78,33 +79,43 @@ typedef struct dbt_state_words {
 /* Where events are read from when the generated SQL is plain (no dbt var). */
 #define PLAIN_START_DATE "2020-01-01"
 
+/* sqlx.c: an expression rendered for the generator's dialect */
+const char *dbt_x(gen *g, const sqlx_node *x);
+
 /* dbt_text.c */
 const char *dbt_sql_str(gen *g, const char *s);
-const char *dbt_like_sql(gen *g, const char *col, const char *pattern);
 const char *dbt_comment_text(gen *g, const char *s);
 const char *dbt_yaml_str(gen *g, const char *s);
-bool dbt_needs_quote(const char *s);
+bool dbt_needs_quote(const sig_dbt_dialect *d, const char *s);
 const char *dbt_qi(gen *g, const char *s);
 const char *dbt_qis(gen *g, const char *name, const char *suffix);
 bool dbt_ieq(const char *a, const char *b);
 bool dbt_keeps_values(const sig_agg_info *agg);
 const char *dbt_sql_type(gen *g, sig_type t);
-const char *dbt_sql_scalar_literal(gen *g, const sig_literal *l, sig_scalar s);
-const char *dbt_sql_default(gen *g, const sig_attribute *at);
+const sqlx_node *dbt_scalar_literal(gen *g, const sig_literal *l, sig_scalar s);
+const sqlx_node *dbt_criterion_literal(gen *g, const sig_literal *l, sig_scalar s);
+const sqlx_node *dbt_default(gen *g, const sig_attribute *at);
 const char *dbt_op_text(sig_op op);
 const char *dbt_attr_summary(gen *g, const sig_plan_attr *pa);
 
 /* dbt_events.c */
-const char *dbt_event_cond(gen *g, const sig_event *e);
+const sqlx_node *dbt_event_cond(gen *g, const sig_event *e);
+const sqlx_node *dbt_col_expr(gen *g, const sig_plan_column *c);
 void dbt_emit_events(gen *g, sig_output *out);
 
 /* dbt_daily.c */
-const char *dbt_minmax(gen *g, const sig_plan_state *st, const char *x);
+const sqlx_node *dbt_criterion(gen *g, const sig_plan_criterion *pc);
+const sqlx_node *dbt_match(gen *g, const sig_plan_attr *pa, const char *indent);
+const sqlx_node *dbt_minmax(gen *g, const sig_plan_state *st, const sqlx_node *x);
+const sqlx_node *dbt_daily_state(gen *g, const sig_plan_attr *pa, const sig_plan_state *st,
+                                 const sqlx_node *m);
 void dbt_emit_daily(gen *g, sig_output *out);
 void dbt_emit_daily_values(gen *g, sig_output *out);
 extern const dbt_state_words dbt_state_text[SIG_STATE__COUNT];
 
 /* dbt_attributes.c */
+const sqlx_node *dbt_merged_state(gen *g, const sig_plan_attr *pa, const sig_plan_state *st);
+const sqlx_node *dbt_finish(gen *g, const sig_plan_attr *pa, const sqlx_node *def);
 void dbt_emit_attributes(gen *g, sig_output *out);
 
 /* dbt_project.c */

@@ -11,10 +11,9 @@
 /* ------------------------------------------------------- P_attributes */
 
 /* `CASE WHEN w THEN x END`, or x for lifetime attributes */
-static const char *in_window(gen *g, const sig_plan_attr *pa, const char *x)
+static const sqlx_node *in_window(gen *g, const sig_plan_attr *pa, const sqlx_node *x)
 {
-    const char *w = pa->window;
-    return w ? S(g, "CASE WHEN %s THEN %s END", w, x) : x;
+    return pa->window ? sqlx_when(g->a, sqlx_raw(g->a, pa->window), x) : x;
 }
 
 /* Emits `name AS (SELECT entity, event_day, ..., in_last_N_days ... FROM src)`. */
@@ -32,9 +31,11 @@ static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src,
         for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], w) == 0;
         if (dup) continue;
         sig_ptrvec_push(g->a, &seen, sig_arena_strdup(g->a, w));
-        sig_buf_printf(b, ",\n        d.event_day BETWEEN %s AND p.today AS %s",
-                       T(g, g->d->date_minus_days, 2, "p.today", S(g, "%lld", (long long)(n - 1))),
-                       w);
+        const sqlx_node *today = sqlx_raw(g->a, "p.today");
+        const sqlx_node *from = sqlx_fn_of(g->a, SQLX_FN_DATE_MINUS_DAYS, 2, today,
+                                           sqlx_raw(g->a, S(g, "%lld", (long long)(n - 1))));
+        sig_buf_printf(b, ",\n        %s AS %s",
+                       dbt_x(g, sqlx_between(g->a, sqlx_raw(g->a, "d.event_day"), from, today)), w);
     }
     sig_buf_printf(b, "\n    FROM %s d\n    CROSS JOIN params p\n),\n\n", src);
 }
@@ -54,53 +55,61 @@ static const sig_plan_state *state_of(const sig_plan_attr *pa, sig_state_kind k)
     return NULL;
 }
 
-/* The daily states `st` of the days in `pa`'s window, merged (the state's
- * merge rule, model.h sig_merge). */
-static const char *merged_state(gen *g, const sig_plan_attr *pa, const sig_plan_state *st)
+/* The daily states `st` of the days in `pa`'s window, merged: one case per
+ * merge rule (model.h sig_merge). */
+const sqlx_node *dbt_merged_state(gen *g, const sig_plan_attr *pa, const sig_plan_state *st)
 {
-    const sig_dbt_dialect *d = g->d;
-    const char *col = dbt_qi(g, st->column);
+    sig_arena *a = g->a;
+    const sqlx_node *col = sqlx_ident(a, NULL, st->column);
     switch (sig_state_get(st->kind)->merge) {
-    case SIG_MERGE_SUM: return S(g, "sum(%s)", in_window(g, pa, col));
+    case SIG_MERGE_SUM: return sqlx_call(a, "sum", 1, in_window(g, pa, col));
     case SIG_MERGE_MIN:
     case SIG_MERGE_MAX: return dbt_minmax(g, st, in_window(g, pa, col));
     case SIG_MERGE_EARLIEST:
     case SIG_MERGE_LATEST: {
         bool first = sig_state_get(st->kind)->merge == SIG_MERGE_EARLIEST;
-        const char *w = pa->window;
-        return T(g, first ? d->first_ordered : d->last_ordered, 5, col,
-                 first ? "event_day" : "event_day DESC",
-                 w ? S(g, "%s AND %s IS NOT NULL", w, col) : S(g, "%s IS NOT NULL", col),
-                 d->type_name[st->type.scalar], "event_day");
+        const sqlx_node *has = sqlx_post(a, col, "IS NOT NULL");
+        if (pa->window) has = sqlx_bin(a, sqlx_raw(a, pa->window), "AND", has);
+        return sqlx_fn_of(a, first ? SQLX_FN_FIRST_ORDERED : SQLX_FN_LAST_ORDERED, 5, col,
+                          sqlx_raw(a, first ? "event_day" : "event_day DESC"), has,
+                          sqlx_raw(a, g->d->type_name[st->type.scalar]), sqlx_raw(a, "event_day"));
     }
     case SIG_MERGE_UNION: break;
     }
     return NULL;
 }
 
-/* The attribute's value from its merged states (before the cast to its
- * type), `def` its default as SQL or NULL; NULL for value lists, which
- * have their own CTEs. */
-static const char *finish_sql(gen *g, const sig_plan_attr *pa, const char *def)
+/* coalesce(x, y) */
+static const sqlx_node *coalesce(gen *g, const sqlx_node *x, const sqlx_node *y)
 {
+    return sqlx_call(g->a, "coalesce", 2, x, y);
+}
+
+/* The attribute's value from its merged states (before the cast to its
+ * type), `def` its default or NULL: one case per finish kind; NULL for
+ * value lists, which have their own CTEs. */
+const sqlx_node *dbt_finish(gen *g, const sig_plan_attr *pa, const sqlx_node *def)
+{
+    sig_arena *a = g->a;
     const sig_plan_state *st = &pa->states[0];
+    const sqlx_node *zero = sqlx_raw(a, "0");
     switch (pa->agg->finish) {
     case SIG_FINISH_COUNT: {
-        const char *n = merged_state(g, pa, st);
-        return def ? S(g, "coalesce(nullif(%s, 0), %s)", n, def) : S(g, "coalesce(%s, 0)", n);
+        const sqlx_node *n = dbt_merged_state(g, pa, st);
+        return def ? coalesce(g, sqlx_call(a, "nullif", 2, n, zero), def) : coalesce(g, n, zero);
     }
-    case SIG_FINISH_SUM: return S(g, "coalesce(%s, %s)", merged_state(g, pa, st), def ? def : "0");
+    case SIG_FINISH_SUM: return coalesce(g, dbt_merged_state(g, pa, st), def ? def : zero);
     case SIG_FINISH_DIVIDE: {
         const sig_plan_state *sum = state_of(pa, SIG_STATE_SUM);
         const sig_plan_state *count = state_of(pa, SIG_STATE_COUNT);
-        const char *x = S(g, "%s / nullif(%s, 0)",
-                          T(g, g->d->cast, 2, merged_state(g, pa, sum), g->d->type_name[SIG_DOUBLE]),
-                          merged_state(g, pa, count));
-        return def ? S(g, "coalesce(%s, %s)", x, def) : x;
+        const sqlx_node *x =
+            sqlx_bin(a, sqlx_cast(a, dbt_merged_state(g, pa, sum), g->d->type_name[SIG_DOUBLE]),
+                     "/", sqlx_call(a, "nullif", 2, dbt_merged_state(g, pa, count), zero));
+        return def ? coalesce(g, x, def) : x;
     }
     case SIG_FINISH_VALUE: {
-        const char *x = merged_state(g, pa, st);
-        return def ? S(g, "coalesce(%s, %s)", x, def) : x;
+        const sqlx_node *x = dbt_merged_state(g, pa, st);
+        return def ? coalesce(g, x, def) : x;
     }
     case SIG_FINISH_LIST: break;
     }
@@ -111,7 +120,7 @@ static const char *finish_sql(gen *g, const sig_plan_attr *pa, const char *def)
  * falls in; sets the sources the roll-ups read. */
 static void put_windows(gen *g, sig_buf *b, const char **daily_src, const char **values_src)
 {
-    const sig_dbt_dialect *d = g->d;
+    const char *today = dbt_x(g, sqlx_fn_of(g->a, SQLX_FN_CURRENT_UTC_DATE, 0));
     bool windows = any_window(g);
     bool scalar_windows = false, list_windows = false;
     for (size_t i = 0; i < g->v->nattributes; i++) {
@@ -130,7 +139,7 @@ static void put_windows(gen *g, sig_buf *b, const char **daily_src, const char *
                        "    SELECT\n"
                        "        %s AS today\n"
                        "),\n\n",
-                       d->current_utc_date);
+                       today);
     } else if (windows) {
         sig_buf_printf(b,
                        "-- Today: the `today` var (YYYY-MM-DD), by default the current UTC date.\n"
@@ -143,9 +152,10 @@ static void put_windows(gen *g, sig_buf *b, const char **daily_src, const char *
                        "        %s AS today\n"
                        "{%%- endif %%}\n"
                        "),\n\n",
-                       T(g, d->date_literal, 1,
-                         "'{{ var(\"today\") | string | replace(\"'\", \"''\") }}'"),
-                       d->current_utc_date);
+                       dbt_x(g, sqlx_fn_of(g->a, SQLX_FN_DATE_LITERAL, 1,
+                                           sqlx_raw(g->a, "'{{ var(\"today\") | string | "
+                                                          "replace(\"'\", \"''\") }}'"))),
+                       today);
     }
     if (windows) {
         if (scalar_windows) {
@@ -165,7 +175,6 @@ static void put_windows(gen *g, sig_buf *b, const char **daily_src, const char *
  * over its window and finished. */
 static void put_aggregated(gen *g, sig_buf *b, const char *daily_src)
 {
-    const sig_dbt_dialect *d = g->d;
     const char *E = g->qentity;
     /* scalar aggregations */
     sig_buf_printf(b,
@@ -179,12 +188,12 @@ static void put_aggregated(gen *g, sig_buf *b, const char *daily_src)
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
         const char *an = dbt_qi(g, at->name);
-        const char *def = at->default_value ? dbt_sql_default(g, at) : NULL;
-        const char *type = dbt_sql_type(g, at->type);
-        const char *x = finish_sql(g, pa, def);
+        const sqlx_node *def = at->default_value ? dbt_default(g, at) : NULL;
+        const sqlx_node *x = dbt_finish(g, pa, def);
         if (!x) continue;
-        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", dbt_comment_text(g, dbt_attr_summary(g, pa)),
-                       T(g, d->cast, 2, x, type), an);
+        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
+                       dbt_comment_text(g, dbt_attr_summary(g, pa)),
+                       dbt_x(g, sqlx_cast(g->a, x, dbt_sql_type(g, at->type))), an);
     }
     sig_buf_printf(b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
 }
@@ -193,7 +202,6 @@ static void put_aggregated(gen *g, sig_buf *b, const char *daily_src)
  * seen, then the values seen latest (the row's list cap), oldest first. */
 static void put_lists(gen *g, sig_buf *b, const char *values_src)
 {
-    const sig_dbt_dialect *d = g->d;
     const char *E = g->qentity;
     /* unique lists */
     for (size_t i = 0; i < g->v->nattributes; i++) {
@@ -237,8 +245,10 @@ static void put_lists(gen *g, sig_buf *b, const char *values_src)
                        "        %s\n"
                        "),\n\n",
                        dbt_comment_text(g, at->name), pa->agg->list_cap, dbt_qis(g, at->name, "list"), E,
-                       T(g, d->list_agg_ordered, 3, "value", "last_seen NULLS FIRST, value",
-                         "last_seen, value"),
+                       dbt_x(g, sqlx_fn_of(g->a, SQLX_FN_LIST_AGG_ORDERED, 3,
+                                           sqlx_raw(g->a, "value"),
+                                           sqlx_raw(g->a, "last_seen NULLS FIRST, value"),
+                                           sqlx_raw(g->a, "last_seen, value"))),
                        dbt_qi(g, at->name), E, dbt_qis(g, at->name, "seen"), pa->agg->list_cap, E);
     }
 }
@@ -246,7 +256,6 @@ static void put_lists(gen *g, sig_buf *b, const char *values_src)
 /* `computed`: every attribute in the view's order, lists joined in. */
 static void put_computed(gen *g, sig_buf *b)
 {
-    const sig_dbt_dialect *d = g->d;
     const char *E = g->qentity;
     /* computed: every attribute in the view's order */
     sig_buf_printf(b,
@@ -264,10 +273,14 @@ static void put_computed(gen *g, sig_buf *b)
             continue;
         }
         const char *type = dbt_sql_type(g, at->type);
-        const char *def = at->default_value ? dbt_sql_default(g, at) : T(g, d->empty_list, 1, type);
+        const sqlx_node *def = at->default_value
+                                   ? dbt_default(g, at)
+                                   : sqlx_fn_of(g->a, SQLX_FN_EMPTY_LIST, 1, sqlx_raw(g->a, type));
+        const sqlx_node *x = sqlx_call(g->a, "coalesce", 2,
+                                       sqlx_ident(g->a, S(g, "l%zu", i), at->name), def);
         sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
                        dbt_comment_text(g, dbt_attr_summary(g, pa)),
-                       T(g, d->cast, 2, S(g, "coalesce(l%zu.%s, %s)", i, an, def), type), an);
+                       dbt_x(g, sqlx_cast(g->a, x, type)), an);
     }
     sig_buf_puts(b, "\n    FROM aggregated a");
     for (size_t i = 0; i < g->v->nattributes; i++) {
@@ -284,7 +297,6 @@ static void put_computed(gen *g, sig_buf *b)
  * only, stamped with updated_at; everything on a full recompute). */
 static void put_changed(gen *g, sig_buf *b)
 {
-    const sig_dbt_dialect *d = g->d;
     const char *E = g->qentity;
     /* incremental: only new or changed rows */
     sig_buf_puts(b, "\n\n");
@@ -302,9 +314,10 @@ static void put_changed(gen *g, sig_buf *b)
                    "    WHERE stored.%s IS NULL",
                    E, E, E);
     for (size_t i = 0; i < g->v->nattributes; i++) {
-        const char *an = dbt_qi(g, g->v->attributes[i]->name);
+        const char *an = g->v->attributes[i]->name;
         sig_buf_printf(b, "\n       OR %s",
-                       T(g, d->distinct_from, 2, S(g, "c.%s", an), S(g, "stored.%s", an)));
+                       dbt_x(g, sqlx_fn_of(g->a, SQLX_FN_DISTINCT_FROM, 2, sqlx_ident(g->a, "c", an),
+                                           sqlx_ident(g->a, "stored", an))));
     }
     sig_buf_puts(b, "\n)\n");
     dbt_put_inc(g, b, INC_ENDIF);

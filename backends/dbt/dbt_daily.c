@@ -8,65 +8,64 @@
 
 #include "dbt.h"
 
-static const char *attr_value_col(gen *g, const sig_plan_attr *pa)
+/* The value column an attribute aggregates. */
+static const sqlx_node *attr_value(gen *g, const sig_plan_attr *pa)
 {
-    return dbt_qi(g, pa->value->name);
+    return sqlx_ident(g->a, NULL, pa->value->name);
 }
 
-/* Does the attribute keep a value set (P_daily_values) rather than columns? */
-static const char *criterion_sql(gen *g, const sig_plan_criterion *pc)
+/* One comparison, on the P_events column of its property: one case per
+ * operator. */
+const sqlx_node *dbt_criterion(gen *g, const sig_plan_criterion *pc)
 {
+    sig_arena *a = g->a;
     const sig_criterion *c = pc->criterion;
-    const char *col = dbt_qi(g, pc->column->name);
+    const sqlx_node *col = sqlx_ident(a, NULL, pc->column->name);
     sig_scalar s = sig_plan_conv_scalar(pc->column->conv);
-    const char *lit;
-    if (c->op == SIG_OP_IN) {
-        if (c->value.kind != SIG_LIT_LIST || !c->value.nitems) return "FALSE";
-        sig_buf b = {.arena = g->a};
-        for (size_t i = 0; i < c->value.nitems; i++) {
-            const sig_literal *it = &c->value.items[i];
-            if (i) sig_buf_puts(&b, ", ");
-            if (it->kind == SIG_LIT_STRING) sig_buf_puts(&b, dbt_sql_str(g, it->str));
-            else if (it->kind == SIG_LIT_BOOL) sig_buf_puts(&b, it->b ? "TRUE" : "FALSE");
-            else if (it->kind == SIG_LIT_INT) sig_buf_printf(&b, "%lld", (long long)it->i);
-            else sig_buf_puts(&b, it->str ? it->str : S(g, "%.17g", it->d));
-        }
-        return S(g, "%s IN (%s)", col, sig_buf_str(&b));
-    }
     const sig_literal *l = &c->value;
-    if (l->kind == SIG_LIT_STRING) lit = dbt_sql_str(g, l->str);
-    else if (l->kind == SIG_LIT_BOOL) lit = l->b ? "TRUE" : "FALSE";
-    else if (l->kind == SIG_LIT_INT) lit = S(g, "%lld", (long long)l->i);
-    else if (l->kind == SIG_LIT_DECIMAL) lit = l->str ? l->str : S(g, "%.17g", l->d);
-    else lit = dbt_sql_scalar_literal(g, l, s);
     switch (c->op) {
-    case SIG_OP_NE: return S(g, "(%s IS NULL OR %s <> %s)", col, col, lit);
-    case SIG_OP_LIKE: return dbt_like_sql(g, col, l->str);
-    default: return S(g, "%s %s %s", col, dbt_op_text(c->op), lit);
+    case SIG_OP_IN: {
+        if (l->kind != SIG_LIT_LIST || !l->nitems) return sqlx_raw(a, "FALSE");
+        const sqlx_node **items = SIG_NEW_ARRAY(a, const sqlx_node *, l->nitems);
+        for (size_t i = 0; i < l->nitems; i++) items[i] = dbt_criterion_literal(g, &l->items[i], s);
+        return sqlx_bin(a, col, "IN", sqlx_paren(a, sqlx_seq(a, ", ", items, l->nitems)));
+    }
+    case SIG_OP_NE: {
+        /* != passes absent values */
+        const sqlx_node **t = SIG_NEW_ARRAY(a, const sqlx_node *, 2);
+        t[0] = sqlx_post(a, col, "IS NULL");
+        t[1] = sqlx_bin(a, col, "<>", dbt_criterion_literal(g, l, s));
+        return sqlx_paren(a, sqlx_seq(a, " OR ", t, 2));
+    }
+    case SIG_OP_LIKE:
+        /* the pattern's `\` escapes `%`, `_` and `\` (docs/language.md
+         * section 5; the checker rejects any other use, E0333): each
+         * dialect's ESCAPE clause, or none where `\` is the only escape */
+        return sqlx_fn_of(a, SQLX_FN_LIKE, 3, col, sqlx_str(a, l->str), sqlx_str(a, "\\"));
+    default: return sqlx_bin(a, col, dbt_op_text(c->op), dbt_criterion_literal(g, l, s));
     }
 }
 
-/* Whether an event counts for `at`: one of its events, and its criteria.
- * Absent values make a comparison NULL, which no CASE/FILTER takes as true;
- * nothing is ever negated, so NULL behaves as false throughout. */
-static const char *match_sql(gen *g, const sig_plan_attr *pa, const char *indent)
+/* Whether an event counts for `at`: one of its events, and its criteria,
+ * laid out one condition a line after `indent`. Absent values make a
+ * comparison NULL, which no CASE/FILTER takes as true; nothing is ever
+ * negated, so NULL behaves as false throughout. */
+const sqlx_node *dbt_match(gen *g, const sig_plan_attr *pa, const char *indent)
 {
+    sig_arena *a = g->a;
     const sig_attribute *at = pa->attr;
-    sig_buf b = {.arena = g->a};
-    sig_buf_puts(&b, "(");
-    for (size_t i = 0; i < at->nevents; i++)
-        sig_buf_printf(&b, "%s(%s)", i ? S(g, "\n%s    OR ", indent) : "",
-                       dbt_event_cond(g, at->events[i]));
-    sig_buf_puts(&b, ")");
-    for (size_t i = 0; i < pa->nall; i++)
-        sig_buf_printf(&b, "\n%sAND %s", indent, criterion_sql(g, &pa->all[i]));
+    const sqlx_node **ev = SIG_NEW_ARRAY(a, const sqlx_node *, at->nevents ? at->nevents : 1);
+    for (size_t i = 0; i < at->nevents; i++) ev[i] = sqlx_paren(a, dbt_event_cond(g, at->events[i]));
+    const sqlx_node **t = SIG_NEW_ARRAY(a, const sqlx_node *, pa->nall + 2);
+    size_t n = 0;
+    t[n++] = sqlx_paren(a, sqlx_seq(a, S(g, "\n%s    OR ", indent), ev, at->nevents));
+    for (size_t i = 0; i < pa->nall; i++) t[n++] = dbt_criterion(g, &pa->all[i]);
     if (pa->nany) {
-        sig_buf_printf(&b, "\n%sAND (", indent);
-        for (size_t i = 0; i < pa->nany; i++)
-            sig_buf_printf(&b, "%s%s", i ? " OR " : "", criterion_sql(g, &pa->any[i]));
-        sig_buf_puts(&b, ")");
+        const sqlx_node **any = SIG_NEW_ARRAY(a, const sqlx_node *, pa->nany);
+        for (size_t i = 0; i < pa->nany; i++) any[i] = dbt_criterion(g, &pa->any[i]);
+        t[n++] = sqlx_paren(a, sqlx_seq(a, " OR ", any, pa->nany));
     }
-    return sig_buf_str(&b);
+    return sqlx_seq(a, S(g, "\n%sAND ", indent), t, n);
 }
 
 /* ------------------------------------------------- P_daily, P_daily_values */
@@ -91,7 +90,8 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
                    "        FROM {{ this }}\n"
                    "    )\n"
                    "),\n",
-                   E, dbt_ref(g, "events"), T(g, g->d->timestamp_literal, 1, "'1970-01-01 00:00:00'"));
+                   E, dbt_ref(g, "events"), dbt_x(g, sqlx_fn_of(g->a, SQLX_FN_TIMESTAMP_LITERAL, 1,
+                                                            sqlx_str(g->a, "1970-01-01 00:00:00"))));
     dbt_put_inc(g, b, INC_ENDIF);
     sig_buf_puts(b, "\n\n");
     sig_buf_printf(b,
@@ -122,7 +122,7 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
         const sig_attribute *at = pa->attr;
         if (dbt_keeps_values(pa->agg) != lists || !pa->match) continue;
         sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", dbt_comment_text(g, at->name),
-                       match_sql(g, pa, "        "), dbt_qi(g, pa->match));
+                       dbt_x(g, dbt_match(g, pa, "        ")), dbt_qi(g, pa->match));
     }
     sig_buf_puts(b, "\n    FROM events\n)");
 }
@@ -144,35 +144,35 @@ const dbt_state_words dbt_state_text[SIG_STATE__COUNT] = {
 };
 
 /* min or max of `x` for a min or max state (booleans: the dialect's way) */
-const char *dbt_minmax(gen *g, const sig_plan_state *st, const char *x)
+const sqlx_node *dbt_minmax(gen *g, const sig_plan_state *st, const sqlx_node *x)
 {
-    bool min = st->kind == SIG_STATE_MIN;
-    const char *tpl = st->type.scalar == SIG_BOOL ? (min ? g->d->bool_min : g->d->bool_max) : NULL;
-    if (!tpl) tpl = min ? "min({0})" : "max({0})";
-    return T(g, tpl, 1, x);
+    bool min = st->kind == SIG_STATE_MIN, b = st->type.scalar == SIG_BOOL;
+    sqlx_fn fn = min ? (b ? SQLX_FN_BOOL_MIN : SQLX_FN_MIN) : (b ? SQLX_FN_BOOL_MAX : SQLX_FN_MAX);
+    return sqlx_fn_of(g->a, fn, 1, x);
 }
 
 /* The daily state `st` of attribute `pa` over the day's flagged events
- * (`m`: its match flag column). */
-static const char *daily_state_sql(gen *g, const sig_plan_attr *pa, const sig_plan_state *st,
-                                   const char *m)
+ * (`m`: its match flag column): one case per state kind. */
+const sqlx_node *dbt_daily_state(gen *g, const sig_plan_attr *pa, const sig_plan_state *st,
+                                 const sqlx_node *m)
 {
-    const sig_dbt_dialect *d = g->d;
-    const char *v = pa->value ? attr_value_col(g, pa) : NULL;
+    sig_arena *a = g->a;
+    const sqlx_node *v = pa->value ? attr_value(g, pa) : NULL;
     switch (st->kind) {
-    case SIG_STATE_EVENTS: return S(g, "count(CASE WHEN %s THEN 1 END)", m);
-    case SIG_STATE_SUM: return S(g, "sum(CASE WHEN %s THEN %s END)", m, v);
-    case SIG_STATE_COUNT: return S(g, "count(CASE WHEN %s THEN %s END)", m, v);
+    case SIG_STATE_EVENTS: return sqlx_call(a, "count", 1, sqlx_when(a, m, sqlx_raw(a, "1")));
+    case SIG_STATE_SUM: return sqlx_call(a, "sum", 1, sqlx_when(a, m, v));
+    case SIG_STATE_COUNT: return sqlx_call(a, "count", 1, sqlx_when(a, m, v));
     case SIG_STATE_MIN:
-    case SIG_STATE_MAX: return dbt_minmax(g, st, S(g, "CASE WHEN %s THEN %s END", m, v));
+    case SIG_STATE_MAX: return dbt_minmax(g, st, sqlx_when(a, m, v));
     case SIG_STATE_FIRST:
     case SIG_STATE_LAST: {
         bool first = st->kind == SIG_STATE_FIRST;
-        return T(g, first ? d->first_ordered : d->last_ordered, 5, v,
-                 first ? "derived_tstamp NULLS FIRST, event_id"
-                       : "derived_tstamp DESC NULLS LAST, event_id DESC",
-                 S(g, "%s AND %s IS NOT NULL", m, v), d->type_name[st->type.scalar],
-                 "derived_tstamp, event_id");
+        return sqlx_fn_of(a, first ? SQLX_FN_FIRST_ORDERED : SQLX_FN_LAST_ORDERED, 5, v,
+                          sqlx_raw(a, first ? "derived_tstamp NULLS FIRST, event_id"
+                                            : "derived_tstamp DESC NULLS LAST, event_id DESC"),
+                          sqlx_bin(a, m, "AND", sqlx_post(a, v, "IS NOT NULL")),
+                          sqlx_raw(a, g->d->type_name[st->type.scalar]),
+                          sqlx_raw(a, "derived_tstamp, event_id"));
     }
     default: return NULL;
     }
@@ -192,14 +192,14 @@ void dbt_emit_daily(gen *g, sig_output *out)
     sig_buf_printf(&b, "SELECT\n    %s,\n    event_day", g->qentity);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
-        const char *m = pa->match ? dbt_qi(g, pa->match) : NULL;
+        const sqlx_node *m = pa->match ? sqlx_ident(g->a, NULL, pa->match) : NULL;
         for (size_t j = 0; j < pa->nstates; j++) {
             const sig_plan_state *st = &pa->states[j];
             if (st->shared) continue; /* an earlier attribute's column */
-            const char *x = daily_state_sql(g, pa, st, m);
+            const sqlx_node *x = dbt_daily_state(g, pa, st, m);
             if (!x) continue;
             sig_buf_printf(&b, ",\n    -- %s: %s\n    %s AS %s", dbt_comment_text(g, pa->attr->name),
-                           dbt_state_text[st->kind].sql, x, dbt_qi(g, st->column));
+                           dbt_state_text[st->kind].sql, dbt_x(g, x), dbt_qi(g, st->column));
         }
     }
     sig_buf_printf(&b,
@@ -230,10 +230,10 @@ void dbt_emit_daily_values(gen *g, sig_output *out)
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
         if (!dbt_keeps_values(pa->agg)) continue;
-        const char *v = attr_value_col(g, pa);
-        const char *val = v;
-        if (at->type.scalar == SIG_FLOAT)
-            val = T(g, d->cast, 2, v, d->type_name[SIG_FLOAT]);
+        const char *v = dbt_qi(g, pa->value->name);
+        const sqlx_node *valx = attr_value(g, pa);
+        if (at->type.scalar == SIG_FLOAT) valx = sqlx_cast(g->a, valx, d->type_name[SIG_FLOAT]);
+        const char *val = dbt_x(g, valx);
         if (!firstq) sig_buf_puts(&b, "    UNION ALL\n");
         firstq = false;
         sig_buf_printf(&b,
@@ -248,12 +248,12 @@ void dbt_emit_daily_values(gen *g, sig_output *out)
             sig_buf_printf(&b, ",\n        %s AS %s",
                            s == (int)at->type.scalar
                                ? val
-                               : T(g, d->cast, 2, "NULL", d->type_name[s]),
+                               : dbt_x(g, sqlx_cast(g->a, sqlx_raw(g->a, "NULL"), d->type_name[s])),
                            dbt_list_value_col[s]);
         }
         if (d->upsert_needs_row_key)
             sig_buf_printf(&b, ",\n        -- the value as text: with attribute, a key of the row\n"
-                               "        %s AS value_key", T(g, d->to_text, 1, val));
+                               "        %s AS value_key", dbt_x(g, sqlx_cast(g->a, valx, d->type_name[SIG_STRING])));
         sig_buf_printf(&b,
                        ",\n        derived_tstamp\n"
                        "    FROM flagged\n"

@@ -17,54 +17,64 @@ static const char *snake_case(gen *g, const char *s)
     return sig_snake_case(g->a, s);
 }
 
-/* The property's value as text, read the dialect's way (dialect.h). */
-static const char *json_access(gen *g, const sig_property *p)
+/* A field step of a walked path: the loader's field name, quoted the
+ * dialect's way when it is not a plain name. */
+static const sqlx_node *path_field(gen *g, const char *field)
 {
     const sig_dbt_dialect *d = g->d;
-    if (d->json_path_literal) {
-        const char *path = sig_plan_path(g->a, p);
-        if (d->json_path_prefix) path = S(g, "%s%s", d->json_path_prefix, path);
-        return T(g, d->json_text, 2, dbt_qi(g, p->column), dbt_sql_str(g, path));
+    const char *f = d->snake_case_fields ? snake_case(g, field) : field;
+    bool plain = isalpha((unsigned char)f[0]) || f[0] == '_';
+    for (const char *q = f; *q && plain; q++) plain = isalnum((unsigned char)*q) || *q == '_';
+    if (plain) return sqlx_raw(g->a, f);
+    sig_buf b = {.arena = g->a};
+    sig_buf_puts(&b, d->field_quote_open);
+    size_t ql = strlen(d->field_quote_close);
+    for (const char *q = f; *q; q++) {
+        if (strncmp(q, d->field_quote_close, ql) == 0) sig_buf_puts(&b, d->field_quote_close);
+        sig_buf_putc(&b, *q);
     }
-    const char *x = dbt_qi(g, p->column);
+    sig_buf_puts(&b, d->field_quote_close);
+    return sqlx_raw(g->a, sig_buf_str(&b));
+}
+
+/* The property's value as text, read the dialect's way (dialect.h). */
+static const sqlx_node *json_access(gen *g, const sig_property *p)
+{
+    const sig_dbt_dialect *d = g->d;
+    sig_arena *a = g->a;
+    const sqlx_node *col = sqlx_ident(a, NULL, p->column);
+    if (d->json_path_literal) {
+        const char *path = sig_plan_path(a, p);
+        if (d->json_path_prefix) path = S(g, "%s%s", d->json_path_prefix, path);
+        return sqlx_fn_of(a, SQLX_FN_JSON_TEXT, 2, col, sqlx_str(a, path));
+    }
+    const sqlx_node *x = col;
     bool first_field = true;
-    if (p->kind == SIG_PROP_ENTITY) x = T(g, d->path_index, 2, x, S(g, "%u", (unsigned)p->index));
+    if (p->kind == SIG_PROP_ENTITY)
+        x = sqlx_fn_of(a, SQLX_FN_PATH_INDEX, 2, x, sqlx_raw(a, S(g, "%u", (unsigned)p->index)));
     for (size_t i = 0; i < p->nsteps; i++) {
         const sig_path_step *st = &p->steps[i];
         if (st->kind == SIG_STEP_INDEX) {
-            x = T(g, d->path_index, 2, x, S(g, "%u", (unsigned)st->index));
+            x = sqlx_fn_of(a, SQLX_FN_PATH_INDEX, 2, x,
+                           sqlx_raw(a, S(g, "%u", (unsigned)st->index)));
             continue;
         }
-        const char *f = d->snake_case_fields ? snake_case(g, st->field) : st->field;
-        bool plain = isalpha((unsigned char)f[0]) || f[0] == '_';
-        for (const char *q = f; *q && plain; q++) plain = isalnum((unsigned char)*q) || *q == '_';
-        if (!plain) {
-            sig_buf b = {.arena = g->a};
-            sig_buf_puts(&b, d->field_quote_open);
-            size_t ql = strlen(d->field_quote_close);
-            for (const char *q = f; *q; q++) {
-                if (strncmp(q, d->field_quote_close, ql) == 0) sig_buf_puts(&b, d->field_quote_close);
-                sig_buf_putc(&b, *q);
-            }
-            sig_buf_puts(&b, d->field_quote_close);
-            f = sig_buf_str(&b);
-        }
-        const char *tpl = first_field && d->path_first_field ? d->path_first_field : d->path_field;
-        x = T(g, tpl, 2, x, f);
+        sqlx_fn fn = first_field ? SQLX_FN_PATH_FIRST_FIELD : SQLX_FN_PATH_FIELD;
+        x = sqlx_fn_of(a, fn, 2, x, path_field(g, st->field));
         first_field = false;
     }
-    return T(g, d->json_text, 1, x);
+    return sqlx_fn_of(a, SQLX_FN_JSON_TEXT, 1, x);
 }
 
 /* The property's raw value as text (JSON null and missing keys: NULL). */
-static const char *raw_expr(gen *g, const sig_property *p)
+static const sqlx_node *raw_expr(gen *g, const sig_property *p)
 {
     if (p->kind == SIG_PROP_ATOMIC) {
-        const char *col = dbt_qi(g, p->atomic);
+        const sqlx_node *col = sqlx_ident(g->a, NULL, p->atomic);
         if (p->type_known && !p->type.list &&
             (p->type.scalar == SIG_STRING || p->type.scalar == SIG_BYTES))
             return col;
-        return T(g, g->d->to_text, 1, col);
+        return sqlx_cast(g->a, col, g->d->type_name[SIG_STRING]);
     }
     return json_access(g, p);
 }
@@ -74,70 +84,93 @@ static const char *raw_expr(gen *g, const sig_property *p)
  * number. */
 #define NUMBER_PATTERN "^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$"
 
-/* The column's value from the `extracted`/`numbers` stages of P_events. */
-static const char *col_expr(gen *g, const sig_plan_column *c)
+/* `num` (a double) as an integer of `type` when it is one in [lo, hi):
+ * CASE WHEN num = floor(num) AND <range> THEN <cast> END. */
+static const sqlx_node *integral(gen *g, const sqlx_node *num, const sqlx_node *range,
+                                 const sqlx_node *cast)
+{
+    sig_arena *a = g->a;
+    const sqlx_node *conds[2] = {
+        sqlx_bin(a, num, "=", sqlx_fn_of(a, SQLX_FN_FLOOR, 1, num)), range};
+    const sqlx_node **c = SIG_NEW_ARRAY(a, const sqlx_node *, 2);
+    memcpy(c, conds, sizeof conds);
+    return sqlx_when(a, sqlx_seq(a, " AND ", c, 2), cast);
+}
+
+/* The column's value from the `extracted`/`numbers` stages of P_events:
+ * one case per conversion (sig_plan_conv). */
+const sqlx_node *dbt_col_expr(gen *g, const sig_plan_column *c)
 {
     const sig_dbt_dialect *d = g->d;
+    sig_arena *a = g->a;
     const sig_property *p = c->prop->prop;
     sig_plan_conv k = c->conv;
     if (c->direct)
-        return T(g, d->try_cast, 2, dbt_qi(g, p->atomic), d->type_name[sig_plan_conv_scalar(k)]);
-    const char *raw = dbt_qis(g, c->prop->base, "raw");
-    const char *num = dbt_qis(g, c->prop->base, "number");
+        return sqlx_fn_of(a, SQLX_FN_TRY_CAST, 2, sqlx_ident(a, NULL, p->atomic),
+                          sqlx_raw(a, d->type_name[sig_plan_conv_scalar(k)]));
+    const sqlx_node *raw = sqlx_ident(a, NULL, S(g, "%s__raw", c->prop->base));
+    const sqlx_node *num = sqlx_ident(a, NULL, S(g, "%s__number", c->prop->base));
     switch (k) {
     case SIG_PLAN_CONV_TEXT: return raw;
     case SIG_PLAN_CONV_DOUBLE: return num;
     case SIG_PLAN_CONV_INT64:
         /* the bounds are -2^63 and 2^63 as doubles: every double in between
          * converts */
-        return S(g, "CASE WHEN %s = %s AND %s >= -9223372036854775808.0 AND %s < 9223372036854775808.0 THEN %s END",
-                 num, T(g, d->floor, 1, num), num, num,
-                 T(g, d->try_cast, 2, num, d->type_name[SIG_INT64]));
+        return integral(g, num,
+                        sqlx_bin(a, sqlx_bin(a, num, ">=", sqlx_raw(a, "-9223372036854775808.0")),
+                                 "AND", sqlx_bin(a, num, "<", sqlx_raw(a, "9223372036854775808.0"))),
+                        sqlx_fn_of(a, SQLX_FN_TRY_CAST, 2, num,
+                                   sqlx_raw(a, d->type_name[SIG_INT64])));
     case SIG_PLAN_CONV_INT32:
-        return S(g, "CASE WHEN %s = %s AND %s BETWEEN -2147483648 AND 2147483647 THEN %s END",
-                 num, T(g, d->floor, 1, num), num, T(g, d->cast, 2, num, d->type_name[SIG_INT32]));
+        return integral(g, num,
+                        sqlx_between(a, num, sqlx_raw(a, "-2147483648"), sqlx_raw(a, "2147483647")),
+                        sqlx_cast(a, num, d->type_name[SIG_INT32]));
     case SIG_PLAN_CONV_BOOL:
-        return S(g, "CASE %s WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
-                 T(g, d->lower, 1, T(g, d->trim, 1, raw)));
-    case SIG_PLAN_CONV_TIMESTAMP: return T(g, d->text_to_timestamp, 1, raw);
+        return sqlx_case(a,
+                         sqlx_fn_of(a, SQLX_FN_LOWER, 1, sqlx_fn_of(a, SQLX_FN_TRIM, 1, raw)), 4,
+                         sqlx_str(a, "true"), sqlx_raw(a, "TRUE"), sqlx_str(a, "false"),
+                         sqlx_raw(a, "FALSE"));
+    case SIG_PLAN_CONV_TIMESTAMP: return sqlx_fn_of(a, SQLX_FN_TEXT_TO_TIMESTAMP, 1, raw);
     default: return raw;
     }
 }
 
 /* ----------------------------------------------------- event conditions */
 
-const char *dbt_event_cond(gen *g, const sig_event *e)
+/* The event filter: vendor, name and the version pattern. */
+const sqlx_node *dbt_event_cond(gen *g, const sig_event *e)
 {
     const sig_schema_ref *s = &e->schema;
-    sig_buf b = {.arena = g->a};
-    sig_buf_printf(&b, "event_vendor = %s AND event_name = %s", dbt_sql_str(g, s->vendor),
-                   dbt_sql_str(g, s->name));
+    sig_arena *a = g->a;
+    const sqlx_node **t = SIG_NEW_ARRAY(a, const sqlx_node *, 3);
+    size_t n = 0;
+    t[n++] = sqlx_bin(a, sqlx_raw(a, "event_vendor"), "=", sqlx_str(a, s->vendor));
+    t[n++] = sqlx_bin(a, sqlx_raw(a, "event_name"), "=", sqlx_str(a, s->name));
     if (s->has_version && s->model >= 0) {
+        const sqlx_node *ver = sqlx_raw(a, "event_version");
         if (s->revision >= 0 && s->addition >= 0)
-            sig_buf_printf(&b, " AND event_version = %s",
-                           dbt_sql_str(g, S(g, "%d-%d-%d", s->model, s->revision, s->addition)));
+            t[n++] = sqlx_bin(a, ver, "=",
+                              sqlx_str(a, S(g, "%d-%d-%d", s->model, s->revision, s->addition)));
         else if (s->revision >= 0)
-            sig_buf_printf(&b, " AND event_version LIKE %s",
-                           dbt_sql_str(g, S(g, "%d-%d-%%", s->model, s->revision)));
+            t[n++] = sqlx_bin(a, ver, "LIKE", sqlx_str(a, S(g, "%d-%d-%%", s->model, s->revision)));
         else
-            sig_buf_printf(&b, " AND event_version LIKE %s", dbt_sql_str(g, S(g, "%d-%%", s->model)));
+            t[n++] = sqlx_bin(a, ver, "LIKE", sqlx_str(a, S(g, "%d-%%", s->model)));
     }
-    return sig_buf_str(&b);
+    return sqlx_seq(a, " AND ", t, n);
 }
 
-/* One comparison, on the P_events column of its property. */
 /* The event day of events without derived_tstamp: before every window. */
 #define NO_DAY "0001-01-01"
 
-static const char *no_day(gen *g)
+static const sqlx_node *no_day(gen *g)
 {
-    return T(g, g->d->date_literal, 1, "'" NO_DAY "'");
+    return sqlx_fn_of(g->a, SQLX_FN_DATE_LITERAL, 1, sqlx_str(g->a, NO_DAY));
 }
 
-static const char *entity_expr(gen *g)
+static const sqlx_node *entity_expr(gen *g)
 {
     const sig_property *p = g->v->key->property;
-    if (p->kind == SIG_PROP_ATOMIC) return dbt_qi(g, p->atomic);
+    if (p->kind == SIG_PROP_ATOMIC) return sqlx_ident(g->a, NULL, p->atomic);
     return raw_expr(g, p);
 }
 
@@ -146,7 +179,7 @@ static const char *entity_expr(gen *g)
  * needs. Returns the CTE the final SELECT reads. */
 static const char *put_extract(gen *g, sig_buf *b)
 {
-    const sig_dbt_dialect *d = g->d;
+    sig_arena *a = g->a;
     const char *from = "view_events";
     bool raw = false, num = false;
     for (size_t i = 0; i < g->plan->nprops; i++) {
@@ -161,7 +194,7 @@ static const char *put_extract(gen *g, sig_buf *b)
             if (!ps->needs_raw) continue;
             sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
                            dbt_comment_text(g, ps->prop->text ? ps->prop->text : "?"),
-                           raw_expr(g, ps->prop), dbt_qis(g, ps->base, "raw"));
+                           dbt_x(g, raw_expr(g, ps->prop)), dbt_qis(g, ps->base, "raw"));
         }
         sig_buf_puts(b, "\n    FROM view_events\n)");
         from = "extracted";
@@ -172,11 +205,12 @@ static const char *put_extract(gen *g, sig_buf *b)
         for (size_t i = 0; i < g->plan->nprops; i++) {
             const sig_plan_prop *ps = g->plan->props[i];
             if (!ps->needs_number) continue;
-            const char *r = dbt_qis(g, ps->base, "raw");
-            sig_buf_printf(b, ",\n        CASE WHEN %s THEN %s END AS %s",
-                           T(g, d->regex_match, 2, r, dbt_sql_str(g, NUMBER_PATTERN)),
-                           T(g, d->try_cast, 2, T(g, d->trim, 1, r), d->type_name[SIG_DOUBLE]),
-                           dbt_qis(g, ps->base, "number"));
+            const sqlx_node *r = sqlx_ident(a, NULL, S(g, "%s__raw", ps->base));
+            const sqlx_node *x = sqlx_when(
+                a, sqlx_fn_of(a, SQLX_FN_REGEX_MATCH, 2, r, sqlx_str(a, NUMBER_PATTERN)),
+                sqlx_fn_of(a, SQLX_FN_TRY_CAST, 2, sqlx_fn_of(a, SQLX_FN_TRIM, 1, r),
+                           sqlx_raw(a, g->d->type_name[SIG_DOUBLE])));
+            sig_buf_printf(b, ",\n        %s AS %s", dbt_x(g, x), dbt_qis(g, ps->base, "number"));
         }
         sig_buf_printf(b, "\n    FROM %s\n)", from);
         from = "numbers";
@@ -190,11 +224,13 @@ void dbt_emit_events(gen *g, sig_output *out)
     sig_buf b = {.arena = g->a};
     const char *name = dbt_model_name(g, "events");
     dbt_put_config(g, &b, d->append_strategy, NULL, d->events_config);
+    const char *entity = dbt_x(g, entity_expr(g));
     dbt_put_header(g, &b, name,
                "the view's events, one row per event_id, with every property value its "
                "attributes read.");
-    const char *start = T(g, d->timestamp_literal, 1,
-                          g->plain ? "'" PLAIN_START_DATE "'" : "'{{ var(\"snowplow__start_date\") }}'");
+    const char *start = dbt_x(g, sqlx_fn_of(g->a, SQLX_FN_TIMESTAMP_LITERAL, 1,
+                                            g->plain ? sqlx_str(g->a, PLAIN_START_DATE)
+                                                     : sqlx_raw(g->a, "'{{ var(\"snowplow__start_date\") }}'")));
     sig_buf_printf(&b,
                    "\nWITH\n\n"
                    "-- Events loaded since the previous run (on the first run or a full refresh:\n"
@@ -244,11 +280,11 @@ void dbt_emit_events(gen *g, sig_output *out)
                  "    FROM deduplicated e\n"
                  "    WHERE (\n");
     for (size_t i = 0; i < g->plan->nevents; i++)
-        sig_buf_printf(&b, "        %s(%s)\n", i ? "OR " : "   ", dbt_event_cond(g, g->plan->events[i]));
+        sig_buf_printf(&b, "        %s(%s)\n", i ? "OR " : "   ", dbt_x(g, dbt_event_cond(g, g->plan->events[i])));
     sig_buf_printf(&b,
                    "    )\n"
                    "      AND %s IS NOT NULL\n",
-                   entity_expr(g));
+                   entity);
     dbt_put_inc(g, &b, INC_IF);
     sig_buf_puts(&b,
                  "\n"
@@ -269,19 +305,23 @@ void dbt_emit_events(gen *g, sig_output *out)
                    "    %s%s%s,\n"
                    "    derived_tstamp,\n"
                    "    -- the event day: the UTC date of derived_tstamp (%s when it is NULL)\n"
-                   "    coalesce(%s, %s) AS event_day,\n"
+                   "    %s AS event_day,\n"
                    "    load_tstamp,\n"
                    "    -- the run that stored the event (the daily models recompute its days)\n"
                    "    %s AS loaded_at",
-                   entity_expr(g), strcmp(entity_expr(g), g->qentity) ? " AS " : "",
-                   strcmp(entity_expr(g), g->qentity) ? g->qentity : "", NO_DAY,
-                   T(g, d->date_of, 1, "derived_tstamp"), no_day(g), g->run_ts);
+                   entity, strcmp(entity, g->qentity) ? " AS " : "",
+                   strcmp(entity, g->qentity) ? g->qentity : "", NO_DAY,
+                   dbt_x(g, sqlx_call(g->a, "coalesce", 2,
+                                      sqlx_fn_of(g->a, SQLX_FN_DATE_OF, 1,
+                                                 sqlx_raw(g->a, "derived_tstamp")),
+                                      no_day(g))),
+                   g->run_ts);
     for (size_t i = 0; i < g->plan->ncolumns; i++) {
         const sig_plan_column *c = g->plan->columns[i];
         const sig_property *p = c->prop->prop;
         sig_buf_printf(&b, ",\n    -- %s %s\n    %s AS %s",
                        dbt_comment_text(g, p->text ? p->text : "?"), sig_plan_conv_words(c->conv),
-                       col_expr(g, c), dbt_qi(g, c->name));
+                       dbt_x(g, dbt_col_expr(g, c)), dbt_qi(g, c->name));
     }
     sig_buf_printf(&b, "\nFROM %s\n", from);
     dbt_finish_model(g, out, "events", name, &b);

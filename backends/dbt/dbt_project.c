@@ -20,7 +20,7 @@ static void yml_col(gen *g, sig_buf *b, const char *name, const char *type, cons
                     bool key)
 {
     sig_buf_printf(b, "      - name: %s\n", dbt_yaml_str(g, name));
-    if (dbt_needs_quote(name)) sig_buf_puts(b, "        quote: true\n");
+    if (dbt_needs_quote(g->d, name)) sig_buf_puts(b, "        quote: true\n");
     if (type) sig_buf_printf(b, "        data_type: %s\n", dbt_yaml_str(g, type));
     sig_buf_printf(b, "        description: %s\n", dbt_yaml_str(g, desc));
     if (key) sig_buf_puts(b, "        data_tests:\n          - unique\n          - not_null\n");

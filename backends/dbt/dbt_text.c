@@ -104,15 +104,6 @@ const char *dbt_sql_str(gen *g, const char *s)
     return pieces > 1 ? S(g, "(%s)", sig_buf_str(&b)) : sig_buf_str(&b);
 }
 
-/* A LIKE comparison of `col` with `pattern`, whose `\` escapes `%`, `_`
- * and `\` (docs/language.md section 5; the checker rejects any other use of
- * `\`, E0333), written so that every target reads it so: each dialect's
- * ESCAPE clause, or none where `\` is the only escape (BigQuery). */
-const char *dbt_like_sql(gen *g, const char *col, const char *pattern)
-{
-    return T(g, g->d->like, 3, col, dbt_sql_str(g, pattern), dbt_sql_str(g, "\\"));
-}
-
 /* Text for a `--` comment: one line, Jinja-safe; special_char()s become
  * spaces. */
 const char *dbt_comment_text(gen *g, const char *s)
@@ -185,55 +176,25 @@ const char *dbt_yaml_str(gen *g, const char *s)
     return sig_buf_str(&b);
 }
 
-/* Words reserved by DuckDB, PostgreSQL, Snowflake, BigQuery or Databricks
- * (the union, so that a name is quoted the same way on every target).
- * Sorted in strcmp order: is_reserved() binary-searches it. */
-static const char *const reserved_words[] = {
-    "all", "alter", "analyse", "analyze", "and", "any", "array", "as", "asc",
-    "asymmetric", "at", "between", "both", "by", "case", "cast", "check",
-    "collate", "column", "connect", "constraint", "create", "cross", "current",
-    "current_date", "current_time", "current_timestamp", "current_user",
-    "default", "deferrable", "delete", "desc", "describe", "distinct", "do",
-    "drop", "else", "end", "except", "exists", "extract", "false", "fetch",
-    "following", "for", "foreign", "from", "full", "grant", "group", "having",
-    "if", "ilike", "in", "increment", "initially", "inner", "insert",
-    "intersect", "interval", "into", "is", "join", "lambda", "lateral",
-    "leading", "left", "like", "limit", "localtime", "localtimestamp",
-    "minus", "natural", "not", "null", "of", "offset", "on", "only", "or",
-    "order", "outer", "over", "partition", "pivot", "pivot_longer",
-    "pivot_wider", "placing", "primary", "qualify", "range", "references",
-    "regexp", "returning", "revoke", "right", "rlike", "row", "rows", "sample",
-    "select", "session_user", "set", "show", "some", "start", "summarize",
-    "symmetric", "table", "tablesample", "then", "to", "trailing", "trigger",
-    "true", "union", "unique", "unpivot", "update", "user", "using", "values",
-    "variadic", "when", "whenever", "where", "window", "with",
-};
-
 static int cmp_word(const void *key, const void *elem)
 {
     return strcmp((const char *)key, *(const char *const *)elem);
 }
 
-static bool is_reserved(const char *s)
-{
-    return bsearch(s, reserved_words, sizeof reserved_words / sizeof reserved_words[0],
-                   sizeof reserved_words[0], cmp_word) != NULL;
-}
-
 /* Does `s` need quoting as a SQL identifier? Plain lower-case names that are
  * not reserved are left bare, so the SQL stays readable. */
-bool dbt_needs_quote(const char *s)
+bool dbt_needs_quote(const sig_dbt_dialect *d, const char *s)
 {
     if (!*s || !(islower((unsigned char)*s) || *s == '_')) return true;
     for (const char *p = s; *p; p++)
         if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '_'))
             return true;
-    return is_reserved(s);
+    return bsearch(s, d->reserved, d->nreserved, sizeof d->reserved[0], cmp_word) != NULL;
 }
 
 const char *dbt_qi(gen *g, const char *s)
 {
-    if (!dbt_needs_quote(s)) return s;
+    if (!dbt_needs_quote(g->d, s)) return s;
     sig_buf b = {.arena = g->a};
     sig_buf_puts(&b, g->d->quote_open);
     size_t ql = strlen(g->d->quote_close);
@@ -274,31 +235,47 @@ const char *dbt_sql_type(gen *g, sig_type t)
 }
 
 /* A scalar literal as SQL of the attribute's scalar type. */
-const char *dbt_sql_scalar_literal(gen *g, const sig_literal *l, sig_scalar s)
+const sqlx_node *dbt_scalar_literal(gen *g, const sig_literal *l, sig_scalar s)
 {
     const char *type = g->d->type_name[s];
     switch (l->kind) {
-    case SIG_LIT_STRING: return T(g, g->d->cast, 2, dbt_sql_str(g, l->str), type);
-    case SIG_LIT_INT: return T(g, g->d->cast, 2, S(g, "%lld", (long long)l->i), type);
-    case SIG_LIT_DECIMAL: return T(g, g->d->cast, 2, l->str ? l->str : S(g, "%.17g", l->d), type);
-    case SIG_LIT_BOOL: return l->b ? "TRUE" : "FALSE";
-    case SIG_LIT_LIST: return "NULL";
+    case SIG_LIT_STRING: return sqlx_cast(g->a, sqlx_str(g->a, l->str), type);
+    case SIG_LIT_INT: return sqlx_cast(g->a, sqlx_raw(g->a, S(g, "%lld", (long long)l->i)), type);
+    case SIG_LIT_DECIMAL:
+        return sqlx_cast(g->a, sqlx_raw(g->a, l->str ? l->str : S(g, "%.17g", l->d)), type);
+    case SIG_LIT_BOOL: return sqlx_raw(g->a, l->b ? "TRUE" : "FALSE");
+    case SIG_LIT_LIST: break;
     }
-    return "NULL";
+    return sqlx_raw(g->a, "NULL");
 }
 
-const char *dbt_sql_default(gen *g, const sig_attribute *at)
+/* A literal as the criteria compare it: strings, booleans and numbers as
+ * written. */
+const sqlx_node *dbt_criterion_literal(gen *g, const sig_literal *l, sig_scalar s)
+{
+    switch (l->kind) {
+    case SIG_LIT_STRING: return sqlx_str(g->a, l->str);
+    case SIG_LIT_BOOL: return sqlx_raw(g->a, l->b ? "TRUE" : "FALSE");
+    case SIG_LIT_INT: return sqlx_raw(g->a, S(g, "%lld", (long long)l->i));
+    case SIG_LIT_DECIMAL: return sqlx_raw(g->a, l->str ? l->str : S(g, "%.17g", l->d));
+    case SIG_LIT_LIST: break;
+    }
+    return dbt_scalar_literal(g, l, s);
+}
+
+/* The attribute's default as a value of its type. */
+const sqlx_node *dbt_default(gen *g, const sig_attribute *at)
 {
     const sig_literal *l = at->default_value;
-    if (!at->type.list) return dbt_sql_scalar_literal(g, l, at->type.scalar);
+    if (!at->type.list) return dbt_scalar_literal(g, l, at->type.scalar);
     const char *lt = dbt_sql_type(g, at->type);
-    if (l->kind != SIG_LIT_LIST || !l->nitems) return T(g, g->d->empty_list, 1, lt);
-    sig_buf items = {.arena = g->a};
-    for (size_t i = 0; i < l->nitems; i++) {
-        if (i) sig_buf_puts(&items, ", ");
-        sig_buf_puts(&items, dbt_sql_scalar_literal(g, &l->items[i], at->type.scalar));
-    }
-    return T(g, g->d->cast, 2, T(g, g->d->list_literal, 1, sig_buf_str(&items)), lt);
+    if (l->kind != SIG_LIT_LIST || !l->nitems)
+        return sqlx_fn_of(g->a, SQLX_FN_EMPTY_LIST, 1, sqlx_raw(g->a, lt));
+    const sqlx_node **items = SIG_NEW_ARRAY(g->a, const sqlx_node *, l->nitems);
+    for (size_t i = 0; i < l->nitems; i++)
+        items[i] = dbt_scalar_literal(g, &l->items[i], at->type.scalar);
+    const sqlx_node *list = sqlx_seq(g->a, ", ", items, l->nitems);
+    return sqlx_cast(g->a, sqlx_fn_of(g->a, SQLX_FN_LIST_LITERAL, 1, list), lt);
 }
 
 /* Literal as written in the spec (for comments and docs). */
