@@ -100,6 +100,7 @@ const char *dbt_attr_summary(gen *g, const sig_plan_attr *pa);
 
 /* dbt_events.c */
 const sqlx_node *dbt_event_cond(gen *g, const sig_event *e);
+const sqlx_node *dbt_raw_expr(gen *g, const sig_property *p);
 const sqlx_node *dbt_col_expr(gen *g, const sig_plan_column *c);
 void dbt_emit_events(gen *g, sig_output *out);
 

@@ -67,7 +67,7 @@ static const sqlx_node *json_access(gen *g, const sig_property *p)
 }
 
 /* The property's raw value as text (JSON null and missing keys: NULL). */
-static const sqlx_node *raw_expr(gen *g, const sig_property *p)
+const sqlx_node *dbt_raw_expr(gen *g, const sig_property *p)
 {
     if (p->kind == SIG_PROP_ATOMIC) {
         const sqlx_node *col = sqlx_ident(g->a, NULL, p->atomic);
@@ -171,7 +171,7 @@ static const sqlx_node *entity_expr(gen *g)
 {
     const sig_property *p = g->v->key->property;
     if (p->kind == SIG_PROP_ATOMIC) return sqlx_ident(g->a, NULL, p->atomic);
-    return raw_expr(g, p);
+    return dbt_raw_expr(g, p);
 }
 
 /* The `extracted` and `numbers` CTEs: each property's raw text once, and
@@ -194,7 +194,7 @@ static const char *put_extract(gen *g, sig_buf *b)
             if (!ps->needs_raw) continue;
             sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
                            dbt_comment_text(g, ps->prop->text ? ps->prop->text : "?"),
-                           dbt_x(g, raw_expr(g, ps->prop)), dbt_qis(g, ps->base, "raw"));
+                           dbt_x(g, dbt_raw_expr(g, ps->prop)), dbt_qis(g, ps->base, "raw"));
         }
         sig_buf_puts(b, "\n    FROM view_events\n)");
         from = "extracted";
