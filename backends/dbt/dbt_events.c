@@ -218,20 +218,15 @@ static const char *put_extract(gen *g, sig_buf *b)
     return from;
 }
 
-void dbt_emit_events(gen *g, sig_output *out)
+/* The CTEs `loaded` (events loaded since the last run), `deduplicated`
+ * (one copy per event_id) and `view_events` (the view's event types with
+ * an entity value, not stored yet). */
+static void put_view_events(gen *g, sig_buf *b, const char *entity)
 {
-    const sig_dbt_dialect *d = g->d;
-    sig_buf b = {.arena = g->a};
-    const char *name = dbt_model_name(g, "events");
-    dbt_put_config(g, &b, d->append_strategy, NULL, d->events_config);
-    const char *entity = dbt_x(g, entity_expr(g));
-    dbt_put_header(g, &b, name,
-               "the view's events, one row per event_id, with every property value its "
-               "attributes read.");
     const char *start = dbt_x(g, sqlx_fn_of(g->a, SQLX_FN_TIMESTAMP_LITERAL, 1,
                                             g->plain ? sqlx_str(g->a, PLAIN_START_DATE)
                                                      : sqlx_raw(g->a, "'{{ var(\"snowplow__start_date\") }}'")));
-    sig_buf_printf(&b,
+    sig_buf_printf(b,
                    "\nWITH\n\n"
                    "-- Events loaded since the previous run (on the first run or a full refresh:\n"
                    "-- every event loaded since snowplow__start_date). Events loaded at the same\n"
@@ -243,17 +238,17 @@ void dbt_emit_events(gen *g, sig_output *out)
                    "    FROM %s\n"
                    "    WHERE load_tstamp >= %s\n",
                    g->plain ? g->events_table : "{{ source('atomic', 'events') }}", start);
-    dbt_put_inc(g, &b, INC_IF);
-    sig_buf_printf(&b,
+    dbt_put_inc(g, b, INC_IF);
+    sig_buf_printf(b,
                    "\n"
                    "      AND load_tstamp >= (\n"
                    "          SELECT coalesce(max(load_tstamp), %s)\n"
                    "          FROM {{ this }}\n"
                    "      )\n",
                    start);
-    dbt_put_inc(g, &b, INC_ENDIF);
-    sig_buf_puts(&b, "\n),\n\n");
-    sig_buf_puts(&b,
+    dbt_put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n),\n\n");
+    sig_buf_puts(b,
                  "-- One copy per event_id: the one loaded first (smallest load_tstamp, then\n"
                  "-- collector_tstamp).\n"
                  "deduplicated AS (\n"
@@ -271,7 +266,7 @@ void dbt_emit_events(gen *g, sig_output *out)
                  "    WHERE copy_rank = 1\n"
                  "),\n\n");
     /* union of the view's event types, in order of first use */
-    sig_buf_puts(&b,
+    sig_buf_puts(b,
                  "-- The view's event types, with an entity value and a derived_tstamp. An\n"
                  "-- event_id already stored is never replaced.\n"
                  "view_events AS (\n"
@@ -280,21 +275,34 @@ void dbt_emit_events(gen *g, sig_output *out)
                  "    FROM deduplicated e\n"
                  "    WHERE (\n");
     for (size_t i = 0; i < g->plan->nevents; i++)
-        sig_buf_printf(&b, "        %s(%s)\n", i ? "OR " : "   ", dbt_x(g, dbt_event_cond(g, g->plan->events[i])));
-    sig_buf_printf(&b,
+        sig_buf_printf(b, "        %s(%s)\n", i ? "OR " : "   ", dbt_x(g, dbt_event_cond(g, g->plan->events[i])));
+    sig_buf_printf(b,
                    "    )\n"
                    "      AND %s IS NOT NULL\n",
                    entity);
-    dbt_put_inc(g, &b, INC_IF);
-    sig_buf_puts(&b,
+    dbt_put_inc(g, b, INC_IF);
+    sig_buf_puts(b,
                  "\n"
                  "      AND NOT EXISTS (\n"
                  "          SELECT 1\n"
                  "          FROM {{ this }} stored\n"
                  "          WHERE stored.event_id = e.event_id\n"
                  "      )\n");
-    dbt_put_inc(g, &b, INC_ENDIF);
-    sig_buf_puts(&b, "\n)");
+    dbt_put_inc(g, b, INC_ENDIF);
+    sig_buf_puts(b, "\n)");
+}
+
+void dbt_emit_events(gen *g, sig_output *out)
+{
+    const sig_dbt_dialect *d = g->d;
+    sig_buf b = {.arena = g->a};
+    const char *name = dbt_model_name(g, "events");
+    dbt_put_config(g, &b, d->append_strategy, NULL, d->events_config);
+    const char *entity = dbt_x(g, entity_expr(g));
+    dbt_put_header(g, &b, name,
+               "the view's events, one row per event_id, with every property value its "
+               "attributes read.");
+    put_view_events(g, &b, entity);
     const char *from = put_extract(g, &b);
     sig_buf_printf(&b,
                    "\n\nSELECT\n"
