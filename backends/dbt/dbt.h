@@ -81,6 +81,9 @@ typedef struct dbt_state_words {
 
 /* sqlx.c: an expression rendered for the generator's dialect */
 const char *dbt_x(gen *g, const sqlx_node *x);
+/* Appends the SELECT `s`, its SELECT/FROM/WHERE/GROUP BY lines after
+ * `indent`, its columns four spaces further; no final line break. */
+void dbt_put_select(gen *g, sig_buf *b, const sqlx_select *s, const char *indent);
 
 /* dbt_text.c */
 const char *dbt_sql_str(gen *g, const char *s);

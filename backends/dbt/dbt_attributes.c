@@ -175,27 +175,25 @@ static void put_windows(gen *g, sig_buf *b, const char **daily_src, const char *
  * over its window and finished. */
 static void put_aggregated(gen *g, sig_buf *b, const char *daily_src)
 {
-    const char *E = g->qentity;
-    /* scalar aggregations */
-    sig_buf_printf(b,
-                   "-- Every attribute but unique_list, rolled up over its window. One row per\n"
-                   "-- entity value with at least one event of the view.\n"
-                   "aggregated AS (\n"
-                   "    SELECT\n"
-                   "        %s",
-                   E);
+    sig_arena *a = g->a;
+    sig_buf_puts(b, "-- Every attribute but unique_list, rolled up over its window. One row per\n"
+                    "-- entity value with at least one event of the view.\n"
+                    "aggregated AS (\n");
+    sqlx_select sel = {.from = daily_src};
+    const sqlx_node *entity = sqlx_ident(a, NULL, g->entity);
+    sqlx_select_col(a, &sel, entity, NULL, NULL);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
-        const char *an = dbt_qi(g, at->name);
         const sqlx_node *def = at->default_value ? dbt_default(g, at) : NULL;
         const sqlx_node *x = dbt_finish(g, pa, def);
         if (!x) continue;
-        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
-                       dbt_comment_text(g, dbt_attr_summary(g, pa)),
-                       dbt_x(g, sqlx_cast(g->a, x, dbt_sql_type(g, at->type))), an);
+        sqlx_select_col(a, &sel, sqlx_cast(a, x, dbt_sql_type(g, at->type)), at->name,
+                        dbt_comment_text(g, dbt_attr_summary(g, pa)));
     }
-    sig_buf_printf(b, "\n    FROM %s\n    GROUP BY\n        %s\n),\n\n", daily_src, E);
+    sqlx_select_group(a, &sel, entity);
+    dbt_put_select(g, b, &sel, "    ");
+    sig_buf_puts(b, "\n),\n\n");
 }
 
 /* Per value-set attribute: each value in its window with when it was last

@@ -189,24 +189,60 @@ void dbt_emit_daily(gen *g, sig_output *out)
                "-- (unique_list attributes: see _daily_values).");
     put_daily_ctes(g, &b, false);
     sig_buf_puts(&b, "\n\n");
-    sig_buf_printf(&b, "SELECT\n    %s,\n    event_day", g->qentity);
+    sig_arena *a = g->a;
+    sqlx_select sel = {.from = "flagged"};
+    const sqlx_node *entity = sqlx_ident(a, NULL, g->entity), *day = sqlx_raw(a, "event_day");
+    sqlx_select_col(a, &sel, entity, NULL, NULL);
+    sqlx_select_col(a, &sel, day, NULL, NULL);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
-        const sqlx_node *m = pa->match ? sqlx_ident(g->a, NULL, pa->match) : NULL;
+        const sqlx_node *m = pa->match ? sqlx_ident(a, NULL, pa->match) : NULL;
         for (size_t j = 0; j < pa->nstates; j++) {
             const sig_plan_state *st = &pa->states[j];
             if (st->shared) continue; /* an earlier attribute's column */
             const sqlx_node *x = dbt_daily_state(g, pa, st, m);
             if (!x) continue;
-            sig_buf_printf(&b, ",\n    -- %s: %s\n    %s AS %s", dbt_comment_text(g, pa->attr->name),
-                           dbt_state_text[st->kind].sql, dbt_x(g, x), dbt_qi(g, st->column));
+            sqlx_select_col(a, &sel, x, st->column,
+                            S(g, "%s: %s", dbt_comment_text(g, pa->attr->name),
+                              dbt_state_text[st->kind].sql));
         }
     }
-    sig_buf_printf(&b,
-                   ",\n    -- the run that computed the row\n    %s AS computed_at\n"
-                   "FROM flagged\nGROUP BY\n    %s,\n    event_day\n",
-                   g->run_ts, g->qentity);
+    sqlx_select_col(a, &sel, sqlx_raw(a, g->run_ts), "computed_at", "the run that computed the row");
+    sqlx_select_group(a, &sel, entity);
+    sqlx_select_group(a, &sel, day);
+    dbt_put_select(g, &b, &sel, "");
+    sig_buf_puts(&b, "\n");
     dbt_finish_model(g, out, "daily", name, &b);
+}
+
+/* One attribute's part of `observed`: its values on its events, in the
+ * value column of its type (the others NULL), with the event's time. */
+static const sqlx_select *observed(gen *g, const sig_plan_attr *pa)
+{
+    const sig_dbt_dialect *d = g->d;
+    sig_arena *a = g->a;
+    const sig_attribute *at = pa->attr;
+    const sqlx_node *v = attr_value(g, pa), *val = v;
+    if (at->type.scalar == SIG_FLOAT) val = sqlx_cast(a, v, d->type_name[SIG_FLOAT]);
+    sqlx_select *sel = SIG_NEW(a, sqlx_select);
+    sel->from = "flagged";
+    sqlx_select_col(a, sel, sqlx_ident(a, NULL, g->entity), NULL, NULL);
+    sqlx_select_col(a, sel, sqlx_raw(a, "event_day"), NULL, NULL);
+    sqlx_select_col(a, sel, sqlx_str(a, at->name), "attribute", NULL);
+    for (int s = 0; s < 8; s++) {
+        if (!(g->plan->list_scalars >> s & 1u)) continue;
+        const sqlx_node *x = s == (int)at->type.scalar
+                                 ? val
+                                 : sqlx_cast(a, sqlx_raw(a, "NULL"), d->type_name[s]);
+        sqlx_select_col(a, sel, x, dbt_list_value_col[s], NULL);
+    }
+    if (d->upsert_needs_row_key)
+        sqlx_select_col(a, sel, sqlx_cast(a, val, d->type_name[SIG_STRING]), "value_key",
+                        "the value as text: with attribute, a key of the row");
+    sqlx_select_col(a, sel, sqlx_raw(a, "derived_tstamp"), NULL, NULL);
+    sqlx_select_where(a, sel, sqlx_ident(a, NULL, pa->match));
+    sqlx_select_where(a, sel, sqlx_post(a, v, "IS NOT NULL"));
+    return sel;
 }
 
 void dbt_emit_daily_values(gen *g, sig_output *out)
@@ -228,53 +264,30 @@ void dbt_emit_daily_values(gen *g, sig_output *out)
     bool firstq = true;
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
-        const sig_attribute *at = pa->attr;
         if (!dbt_keeps_values(pa->agg)) continue;
-        const char *v = dbt_qi(g, pa->value->name);
-        const sqlx_node *valx = attr_value(g, pa);
-        if (at->type.scalar == SIG_FLOAT) valx = sqlx_cast(g->a, valx, d->type_name[SIG_FLOAT]);
-        const char *val = dbt_x(g, valx);
         if (!firstq) sig_buf_puts(&b, "    UNION ALL\n");
         firstq = false;
-        sig_buf_printf(&b,
-                       "    -- %s\n"
-                       "    SELECT\n"
-                       "        %s,\n"
-                       "        event_day,\n"
-                       "        %s AS attribute",
-                       dbt_comment_text(g, at->name), g->qentity, dbt_sql_str(g, at->name));
-        for (int s = 0; s < 8; s++) {
-            if (!(g->plan->list_scalars >> s & 1u)) continue;
-            sig_buf_printf(&b, ",\n        %s AS %s",
-                           s == (int)at->type.scalar
-                               ? val
-                               : dbt_x(g, sqlx_cast(g->a, sqlx_raw(g->a, "NULL"), d->type_name[s])),
-                           dbt_list_value_col[s]);
-        }
-        if (d->upsert_needs_row_key)
-            sig_buf_printf(&b, ",\n        -- the value as text: with attribute, a key of the row\n"
-                               "        %s AS value_key", dbt_x(g, sqlx_cast(g->a, valx, d->type_name[SIG_STRING])));
-        sig_buf_printf(&b,
-                       ",\n        derived_tstamp\n"
-                       "    FROM flagged\n"
-                       "    WHERE %s\n"
-                       "      AND %s IS NOT NULL\n",
-                       dbt_qi(g, pa->match), v);
+        sig_buf_printf(&b, "    -- %s\n", dbt_comment_text(g, pa->attr->name));
+        dbt_put_select(g, &b, observed(g, pa), "    ");
+        sig_buf_puts(&b, "\n");
     }
     sig_buf_puts(&b, ")\n\n");
-    sig_buf_printf(&b, "SELECT\n    %s,\n    event_day,\n    attribute", g->qentity);
-    for (int s = 0; s < 8; s++)
-        if ((g->plan->list_scalars >> s & 1u)) sig_buf_printf(&b, ",\n    %s", dbt_list_value_col[s]);
-    if (d->upsert_needs_row_key) sig_buf_puts(&b, ",\n    value_key");
-    sig_buf_printf(&b,
-                   ",\n    max(derived_tstamp) AS last_seen,\n"
-                   "    %s AS computed_at\n"
-                   "FROM observed\n"
-                   "GROUP BY\n    %s,\n    event_day,\n    attribute",
-                   g->run_ts, g->qentity);
-    for (int s = 0; s < 8; s++)
-        if ((g->plan->list_scalars >> s & 1u)) sig_buf_printf(&b, ",\n    %s", dbt_list_value_col[s]);
-    if (d->upsert_needs_row_key) sig_buf_puts(&b, ",\n    value_key");
+    sig_arena *a = g->a;
+    sqlx_select sel = {.from = "observed"};
+    sqlx_select_col(a, &sel, sqlx_ident(a, NULL, g->entity), NULL, NULL);
+    sqlx_select_col(a, &sel, sqlx_raw(a, "event_day"), NULL, NULL);
+    sqlx_select_col(a, &sel, sqlx_raw(a, "attribute"), NULL, NULL);
+    for (int k = 0; k < 8; k++)
+        if ((g->plan->list_scalars >> k & 1u))
+            sqlx_select_col(a, &sel, sqlx_raw(a, dbt_list_value_col[k]), NULL, NULL);
+    if (d->upsert_needs_row_key) sqlx_select_col(a, &sel, sqlx_raw(a, "value_key"), NULL, NULL);
+    size_t nkeys = sel.items.len;
+    sqlx_select_col(a, &sel, sqlx_call(a, "max", 1, sqlx_raw(a, "derived_tstamp")), "last_seen",
+                    NULL);
+    sqlx_select_col(a, &sel, sqlx_raw(a, g->run_ts), "computed_at", NULL);
+    for (size_t k = 0; k < nkeys; k++)
+        sqlx_select_group(a, &sel, ((const sqlx_item *)sel.items.items[k])->expr);
+    dbt_put_select(g, &b, &sel, "");
     sig_buf_puts(&b, "\n");
     dbt_finish_model(g, out, "daily_values", name, &b);
 }

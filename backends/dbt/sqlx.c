@@ -1,5 +1,6 @@
 /* sqlx.c: building and rendering the SQL expression tree (sqlx.h). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "dbt.h"
@@ -122,6 +123,24 @@ const sqlx_node *sqlx_cast(sig_arena *a, const sqlx_node *x, const char *type)
     return sqlx_fn_of(a, SQLX_FN_CAST, 2, x, sqlx_raw(a, type));
 }
 
+void sqlx_select_col(sig_arena *a, sqlx_select *s, const sqlx_node *x, const char *alias,
+                     const char *comment)
+{
+    sqlx_item *it = SIG_NEW(a, sqlx_item);
+    *it = (sqlx_item){x, alias, comment};
+    sig_ptrvec_push(a, &s->items, it);
+}
+
+void sqlx_select_where(sig_arena *a, sqlx_select *s, const sqlx_node *cond)
+{
+    sig_ptrvec_push(a, &s->where, (void *)(uintptr_t)cond);
+}
+
+void sqlx_select_group(sig_arena *a, sqlx_select *s, const sqlx_node *key)
+{
+    sig_ptrvec_push(a, &s->group, (void *)(uintptr_t)key);
+}
+
 /* ------------------------------------------------------------ rendering */
 
 static void render(gen *g, sig_buf *b, const sqlx_node *x);
@@ -205,4 +224,27 @@ const char *dbt_x(gen *g, const sqlx_node *x)
     sig_buf b = {.arena = g->a};
     render(g, &b, x);
     return sig_buf_str(&b);
+}
+
+void dbt_put_select(gen *g, sig_buf *b, const sqlx_select *s, const char *indent)
+{
+    sig_buf_printf(b, "%sSELECT", indent);
+    for (size_t i = 0; i < s->items.len; i++) {
+        const sqlx_item *it = s->items.items[i];
+        sig_buf_puts(b, i ? ",\n" : "\n");
+        if (it->comment) sig_buf_printf(b, "%s    -- %s\n", indent, it->comment);
+        sig_buf_printf(b, "%s    ", indent);
+        render(g, b, it->expr);
+        if (it->alias) sig_buf_printf(b, " AS %s", dbt_qi(g, it->alias));
+    }
+    sig_buf_printf(b, "\n%sFROM %s", indent, s->from);
+    for (size_t i = 0; i < s->where.len; i++) {
+        sig_buf_printf(b, "\n%s%s", indent, i ? "  AND " : "WHERE ");
+        render(g, b, s->where.items[i]);
+    }
+    for (size_t i = 0; i < s->group.len; i++) {
+        if (i) sig_buf_printf(b, ",\n%s    ", indent);
+        else sig_buf_printf(b, "\n%sGROUP BY\n%s    ", indent, indent);
+        render(g, b, s->group.items[i]);
+    }
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "signals/arena.h"
+#include "signals/output.h"
 
 /* The functions whose SQL differs between warehouses: each is a template of
  * the dialect ({0}.. its arguments, dialect.h says what each takes). */
@@ -96,5 +97,27 @@ const sqlx_node *sqlx_between(sig_arena *a, const sqlx_node *x, const sqlx_node 
                               const sqlx_node *hi);
 /* CAST(x AS type), the dialect's way */
 const sqlx_node *sqlx_cast(sig_arena *a, const sqlx_node *x, const char *type);
+
+/* A SELECT: columns (each an expression, its alias or NULL, a comment line
+ * or NULL), FROM, WHERE (conditions ANDed, one a line), GROUP BY. Rendered
+ * one column a line, indented four spaces past the SELECT. Start from
+ * {0} (the vectors grow in the arena passed to the adders). */
+typedef struct sqlx_item {
+    const sqlx_node *expr;
+    const char *alias;      /* an identifier, quoted when rendered */
+    const char *comment;    /* `--` comment text (Jinja-safe), or NULL */
+} sqlx_item;
+
+typedef struct sqlx_select {
+    sig_ptrvec items;       /* sqlx_item * */
+    const char *from;       /* a table, CTE or ref, with its alias */
+    sig_ptrvec where;       /* const sqlx_node * */
+    sig_ptrvec group;       /* const sqlx_node * */
+} sqlx_select;
+
+void sqlx_select_col(sig_arena *a, sqlx_select *s, const sqlx_node *x, const char *alias,
+                     const char *comment);
+void sqlx_select_where(sig_arena *a, sqlx_select *s, const sqlx_node *cond);
+void sqlx_select_group(sig_arena *a, sqlx_select *s, const sqlx_node *key);
 
 #endif
