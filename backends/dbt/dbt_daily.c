@@ -114,19 +114,18 @@ static void put_daily_ctes(gen *g, sig_buf *b, bool lists)
     sig_buf_puts(b,
                  "-- Which attributes each event counts for: one of the attribute's events,\n"
                  "-- passing its criteria.\n"
-                 "flagged AS (\n"
-                 "    SELECT\n"
-                 "        *");
+                 "flagged AS (\n");
+    sqlx_select sel = {.from = "events"};
+    sqlx_select_col(g->a, &sel, sqlx_raw(g->a, "*"), NULL, NULL);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
-        const sig_attribute *at = pa->attr;
         if (dbt_keeps_values(pa->agg) != lists || !pa->match) continue;
-        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s", dbt_comment_text(g, at->name),
-                       dbt_x(g, dbt_match(g, pa, "        ")), dbt_qi(g, pa->match));
+        sqlx_select_col(g->a, &sel, dbt_match(g, pa, "        "), pa->match,
+                        dbt_comment_text(g, pa->attr->name));
     }
-    sig_buf_puts(b, "\n    FROM events\n)");
+    dbt_put_select(g, b, &sel, "    ");
+    sig_buf_puts(b, "\n)");
 }
-
 
 /* What each daily state column holds: for its `--` comment in SQL and its
  * description in schema.yml. Values (unique_list) are rows of P_daily_values. */

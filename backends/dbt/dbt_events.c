@@ -181,38 +181,36 @@ static const char *put_extract(gen *g, sig_buf *b)
 {
     sig_arena *a = g->a;
     const char *from = "view_events";
-    bool raw = false, num = false;
+    sqlx_select raw = {.from = "view_events"}, num = {0};
+    sqlx_select_col(a, &raw, sqlx_raw(a, "*"), NULL, NULL);
+    sqlx_select_col(a, &num, sqlx_raw(a, "*"), NULL, NULL);
     for (size_t i = 0; i < g->plan->nprops; i++) {
-        raw |= g->plan->props[i]->needs_raw;
-        num |= g->plan->props[i]->needs_number;
+        const sig_plan_prop *ps = g->plan->props[i];
+        const char *rname = S(g, "%s__raw", ps->base);
+        if (ps->needs_raw)
+            sqlx_select_col(a, &raw, dbt_raw_expr(g, ps->prop), rname,
+                            dbt_comment_text(g, ps->prop->text ? ps->prop->text : "?"));
+        if (!ps->needs_number) continue;
+        const sqlx_node *r = sqlx_ident(a, NULL, rname);
+        const sqlx_node *x =
+            sqlx_when(a, sqlx_fn_of(a, SQLX_FN_REGEX_MATCH, 2, r, sqlx_str(a, NUMBER_PATTERN)),
+                      sqlx_fn_of(a, SQLX_FN_TRY_CAST, 2, sqlx_fn_of(a, SQLX_FN_TRIM, 1, r),
+                                 sqlx_raw(a, g->d->type_name[SIG_DOUBLE])));
+        sqlx_select_col(a, &num, x, S(g, "%s__number", ps->base), NULL);
     }
-    if (raw) {
+    if (raw.items.len > 1) {
         sig_buf_puts(b, ",\n\n-- The raw value of each property read, as text (JSON null: NULL).\n"
-                         "extracted AS (\n    SELECT\n        *");
-        for (size_t i = 0; i < g->plan->nprops; i++) {
-            const sig_plan_prop *ps = g->plan->props[i];
-            if (!ps->needs_raw) continue;
-            sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
-                           dbt_comment_text(g, ps->prop->text ? ps->prop->text : "?"),
-                           dbt_x(g, dbt_raw_expr(g, ps->prop)), dbt_qis(g, ps->base, "raw"));
-        }
-        sig_buf_puts(b, "\n    FROM view_events\n)");
+                        "extracted AS (\n");
+        dbt_put_select(g, b, &raw, "    ");
+        sig_buf_puts(b, "\n)");
         from = "extracted";
     }
-    if (num) {
+    if (num.items.len > 1) {
         sig_buf_puts(b, ",\n\n-- The raw values that are numbers, as numbers (other text: NULL).\n"
-                         "numbers AS (\n    SELECT\n        *");
-        for (size_t i = 0; i < g->plan->nprops; i++) {
-            const sig_plan_prop *ps = g->plan->props[i];
-            if (!ps->needs_number) continue;
-            const sqlx_node *r = sqlx_ident(a, NULL, S(g, "%s__raw", ps->base));
-            const sqlx_node *x = sqlx_when(
-                a, sqlx_fn_of(a, SQLX_FN_REGEX_MATCH, 2, r, sqlx_str(a, NUMBER_PATTERN)),
-                sqlx_fn_of(a, SQLX_FN_TRY_CAST, 2, sqlx_fn_of(a, SQLX_FN_TRIM, 1, r),
-                           sqlx_raw(a, g->d->type_name[SIG_DOUBLE])));
-            sig_buf_printf(b, ",\n        %s AS %s", dbt_x(g, x), dbt_qis(g, ps->base, "number"));
-        }
-        sig_buf_printf(b, "\n    FROM %s\n)", from);
+                        "numbers AS (\n");
+        num.from = from;
+        dbt_put_select(g, b, &num, "    ");
+        sig_buf_puts(b, "\n)");
         from = "numbers";
     }
     return from;
@@ -303,34 +301,29 @@ void dbt_emit_events(gen *g, sig_output *out)
                "the view's events, one row per event_id, with every property value its "
                "attributes read.");
     put_view_events(g, &b, entity);
-    const char *from = put_extract(g, &b);
-    sig_buf_printf(&b,
-                   "\n\nSELECT\n"
-                   "    event_id,\n"
-                   "    event_vendor,\n"
-                   "    event_name,\n"
-                   "    event_version,\n"
-                   "    %s%s%s,\n"
-                   "    derived_tstamp,\n"
-                   "    -- the event day: the UTC date of derived_tstamp (%s when it is NULL)\n"
-                   "    %s AS event_day,\n"
-                   "    load_tstamp,\n"
-                   "    -- the run that stored the event (the daily models recompute its days)\n"
-                   "    %s AS loaded_at",
-                   entity, strcmp(entity, g->qentity) ? " AS " : "",
-                   strcmp(entity, g->qentity) ? g->qentity : "", NO_DAY,
-                   dbt_x(g, sqlx_call(g->a, "coalesce", 2,
-                                      sqlx_fn_of(g->a, SQLX_FN_DATE_OF, 1,
-                                                 sqlx_raw(g->a, "derived_tstamp")),
-                                      no_day(g))),
-                   g->run_ts);
+    sig_arena *a = g->a;
+    sqlx_select sel = {.from = put_extract(g, &b)};
+    static const char *const event_cols[] = {"event_id", "event_vendor", "event_name",
+                                             "event_version"};
+    for (size_t i = 0; i < 4; i++) sqlx_select_col(a, &sel, sqlx_raw(a, event_cols[i]), NULL, NULL);
+    sqlx_select_col(a, &sel, sqlx_raw(a, entity),
+                    strcmp(entity, g->qentity) ? g->entity : NULL, NULL);
+    sqlx_select_col(a, &sel, sqlx_raw(a, "derived_tstamp"), NULL, NULL);
+    const sqlx_node *day = sqlx_fn_of(a, SQLX_FN_DATE_OF, 1, sqlx_raw(a, "derived_tstamp"));
+    sqlx_select_col(a, &sel, sqlx_call(a, "coalesce", 2, day, no_day(g)), "event_day",
+                    "the event day: the UTC date of derived_tstamp (" NO_DAY " when it is NULL)");
+    sqlx_select_col(a, &sel, sqlx_raw(a, "load_tstamp"), NULL, NULL);
+    sqlx_select_col(a, &sel, sqlx_raw(a, g->run_ts), "loaded_at",
+                    "the run that stored the event (the daily models recompute its days)");
     for (size_t i = 0; i < g->plan->ncolumns; i++) {
         const sig_plan_column *c = g->plan->columns[i];
         const sig_property *p = c->prop->prop;
-        sig_buf_printf(&b, ",\n    -- %s %s\n    %s AS %s",
-                       dbt_comment_text(g, p->text ? p->text : "?"), sig_plan_conv_words(c->conv),
-                       dbt_x(g, dbt_col_expr(g, c)), dbt_qi(g, c->name));
+        sqlx_select_col(a, &sel, dbt_col_expr(g, c), c->name,
+                        S(g, "%s %s", dbt_comment_text(g, p->text ? p->text : "?"),
+                          sig_plan_conv_words(c->conv)));
     }
-    sig_buf_printf(&b, "\nFROM %s\n", from);
+    sig_buf_puts(&b, "\n\n");
+    dbt_put_select(g, &b, &sel, "");
+    sig_buf_puts(&b, "\n");
     dbt_finish_model(g, out, "events", name, &b);
 }
