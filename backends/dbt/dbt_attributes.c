@@ -19,8 +19,11 @@ static const sqlx_node *in_window(gen *g, const sig_plan_attr *pa, const sqlx_no
 /* Emits `name AS (SELECT entity, event_day, ..., in_last_N_days ... FROM src)`. */
 static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src, bool lists)
 {
-    sig_buf_printf(b, "%s AS (\n    SELECT\n        d.*", cte);
+    sig_arena *a = g->a;
+    sqlx_select sel = {.from = S(g, "%s d\n    CROSS JOIN params p", src)};
+    sqlx_select_col(a, &sel, sqlx_raw(a, "d.*"), NULL, NULL);
     sig_ptrvec seen = {0};
+    const sqlx_node *today = sqlx_raw(a, "p.today");
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         if (dbt_keeps_values(pa->agg) != lists) continue;
@@ -30,14 +33,15 @@ static void put_window_cte(gen *g, sig_buf *b, const char *cte, const char *src,
         bool dup = false;
         for (size_t k = 0; k < seen.len && !dup; k++) dup = strcmp(seen.items[k], w) == 0;
         if (dup) continue;
-        sig_ptrvec_push(g->a, &seen, sig_arena_strdup(g->a, w));
-        const sqlx_node *today = sqlx_raw(g->a, "p.today");
-        const sqlx_node *from = sqlx_fn_of(g->a, SQLX_FN_DATE_MINUS_DAYS, 2, today,
-                                           sqlx_raw(g->a, S(g, "%lld", (long long)(n - 1))));
-        sig_buf_printf(b, ",\n        %s AS %s",
-                       dbt_x(g, sqlx_between(g->a, sqlx_raw(g->a, "d.event_day"), from, today)), w);
+        sig_ptrvec_push(a, &seen, sig_arena_strdup(a, w));
+        const sqlx_node *from = sqlx_fn_of(a, SQLX_FN_DATE_MINUS_DAYS, 2, today,
+                                           sqlx_raw(a, S(g, "%lld", (long long)(n - 1))));
+        sqlx_select_col(a, &sel, sqlx_between(a, sqlx_raw(a, "d.event_day"), from, today), w,
+                        NULL);
     }
-    sig_buf_printf(b, "\n    FROM %s d\n    CROSS JOIN params p\n),\n\n", src);
+    sig_buf_printf(b, "%s AS (\n", cte);
+    dbt_put_select(g, b, &sel, "    ");
+    sig_buf_puts(b, "\n),\n\n");
 }
 
 static bool any_window(gen *g)
@@ -208,21 +212,21 @@ static void put_lists(gen *g, sig_buf *b, const char *values_src)
         if (!dbt_keeps_values(pa->agg)) continue;
         const char *w = pa->window;
         const char *vc = dbt_list_value_col[at->type.scalar];
-        sig_buf_printf(b,
-                       "-- %s: each value in the window and when it was last seen.\n"
-                       "%s AS (\n"
-                       "    SELECT\n"
-                       "        %s,\n"
-                       "        %s AS value,\n"
-                       "        max(last_seen) AS last_seen\n"
-                       "    FROM %s\n"
-                       "    WHERE attribute = %s%s\n"
-                       "    GROUP BY\n"
-                       "        %s,\n"
-                       "        %s\n"
-                       "),\n\n",
-                       dbt_comment_text(g, at->name), dbt_qis(g, at->name, "seen"), E, vc, values_src,
-                       dbt_sql_str(g, at->name), w ? S(g, "\n      AND %s", w) : "", E, vc);
+        sig_arena *a = g->a;
+        sqlx_select seen = {.from = values_src};
+        const sqlx_node *entity = sqlx_ident(a, NULL, g->entity), *value = sqlx_raw(a, vc);
+        sqlx_select_col(a, &seen, entity, NULL, NULL);
+        sqlx_select_col(a, &seen, value, "value", NULL);
+        sqlx_select_col(a, &seen, sqlx_call(a, "max", 1, sqlx_raw(a, "last_seen")), "last_seen",
+                        NULL);
+        sqlx_select_where(a, &seen, sqlx_bin(a, sqlx_raw(a, "attribute"), "=", sqlx_str(a, at->name)));
+        if (w) sqlx_select_where(a, &seen, sqlx_raw(a, w));
+        sqlx_select_group(a, &seen, entity);
+        sqlx_select_group(a, &seen, value);
+        sig_buf_printf(b, "-- %s: each value in the window and when it was last seen.\n%s AS (\n",
+                       dbt_comment_text(g, at->name), dbt_qis(g, at->name, "seen"));
+        dbt_put_select(g, b, &seen, "    ");
+        sig_buf_puts(b, "\n),\n\n");
         sig_buf_printf(b,
                        "-- %s: the %d values seen most recently, oldest first (ties by value).\n"
                        "%s AS (\n"
@@ -255,39 +259,32 @@ static void put_lists(gen *g, sig_buf *b, const char *values_src)
 static void put_computed(gen *g, sig_buf *b)
 {
     const char *E = g->qentity;
-    /* computed: every attribute in the view's order */
-    sig_buf_printf(b,
-                   "-- The attributes of every entity value, in the view's order.\n"
-                   "computed AS (\n"
-                   "    SELECT\n"
-                   "        a.%s",
-                   E);
+    sig_arena *a = g->a;
+    sig_buf from = {.arena = a};
+    sig_buf_puts(&from, "aggregated a");
+    sqlx_select sel = {0};
+    sqlx_select_col(a, &sel, sqlx_ident(a, "a", g->entity), NULL, NULL);
     for (size_t i = 0; i < g->v->nattributes; i++) {
         const sig_plan_attr *pa = &g->plan->attrs[i];
         const sig_attribute *at = pa->attr;
-        const char *an = dbt_qi(g, at->name);
         if (!dbt_keeps_values(pa->agg)) {
-            sig_buf_printf(b, ",\n        a.%s", an);
+            sqlx_select_col(a, &sel, sqlx_ident(a, "a", at->name), NULL, NULL);
             continue;
         }
+        /* value lists are joined in from their own CTE */
+        sig_buf_printf(&from, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
+                       dbt_qis(g, at->name, "list"), i, i, E, E);
         const char *type = dbt_sql_type(g, at->type);
         const sqlx_node *def = at->default_value
                                    ? dbt_default(g, at)
-                                   : sqlx_fn_of(g->a, SQLX_FN_EMPTY_LIST, 1, sqlx_raw(g->a, type));
-        const sqlx_node *x = sqlx_call(g->a, "coalesce", 2,
-                                       sqlx_ident(g->a, S(g, "l%zu", i), at->name), def);
-        sig_buf_printf(b, ",\n        -- %s\n        %s AS %s",
-                       dbt_comment_text(g, dbt_attr_summary(g, pa)),
-                       dbt_x(g, sqlx_cast(g->a, x, type)), an);
+                                   : sqlx_fn_of(a, SQLX_FN_EMPTY_LIST, 1, sqlx_raw(a, type));
+        const sqlx_node *x = sqlx_call(a, "coalesce", 2, sqlx_ident(a, S(g, "l%zu", i), at->name), def);
+        sqlx_select_col(a, &sel, sqlx_cast(a, x, type), at->name,
+                        dbt_comment_text(g, dbt_attr_summary(g, pa)));
     }
-    sig_buf_puts(b, "\n    FROM aggregated a");
-    for (size_t i = 0; i < g->v->nattributes; i++) {
-        const sig_plan_attr *pa = &g->plan->attrs[i];
-        const sig_attribute *at = pa->attr;
-        if (!dbt_keeps_values(pa->agg)) continue;
-        sig_buf_printf(b, "\n    LEFT JOIN %s l%zu\n        ON l%zu.%s = a.%s",
-                       dbt_qis(g, at->name, "list"), i, i, E, E);
-    }
+    sel.from = sig_buf_str(&from);
+    sig_buf_puts(b, "-- The attributes of every entity value, in the view's order.\ncomputed AS (\n");
+    dbt_put_select(g, b, &sel, "    ");
     sig_buf_puts(b, "\n)");
 }
 

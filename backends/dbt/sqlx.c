@@ -226,25 +226,42 @@ const char *dbt_x(gen *g, const sqlx_node *x)
     return sig_buf_str(&b);
 }
 
+/* A line break, then `indent`, then `extra` more (the column indent). */
+static void newline(sig_buf *b, const char *indent, const char *extra)
+{
+    sig_buf_putc(b, '\n');
+    sig_buf_puts(b, indent);
+    sig_buf_puts(b, extra);
+}
+
 void dbt_put_select(gen *g, sig_buf *b, const sqlx_select *s, const char *indent)
 {
-    sig_buf_printf(b, "%sSELECT", indent);
+    sig_buf_puts(b, indent);
+    sig_buf_puts(b, "SELECT");
     for (size_t i = 0; i < s->items.len; i++) {
         const sqlx_item *it = s->items.items[i];
-        sig_buf_puts(b, i ? ",\n" : "\n");
-        if (it->comment) sig_buf_printf(b, "%s    -- %s\n", indent, it->comment);
-        sig_buf_printf(b, "%s    ", indent);
+        if (i) sig_buf_putc(b, ',');
+        if (it->comment) {
+            newline(b, indent, "    -- ");
+            sig_buf_puts(b, it->comment);
+        }
+        newline(b, indent, "    ");
         render(g, b, it->expr);
-        if (it->alias) sig_buf_printf(b, " AS %s", dbt_qi(g, it->alias));
+        if (it->alias) {
+            sig_buf_puts(b, " AS ");
+            sig_buf_puts(b, dbt_qi(g, it->alias));
+        }
     }
-    sig_buf_printf(b, "\n%sFROM %s", indent, s->from);
+    newline(b, indent, "FROM ");
+    sig_buf_puts(b, s->from);
     for (size_t i = 0; i < s->where.len; i++) {
-        sig_buf_printf(b, "\n%s%s", indent, i ? "  AND " : "WHERE ");
+        newline(b, indent, i ? "  AND " : "WHERE ");
         render(g, b, s->where.items[i]);
     }
     for (size_t i = 0; i < s->group.len; i++) {
-        if (i) sig_buf_printf(b, ",\n%s    ", indent);
-        else sig_buf_printf(b, "\n%sGROUP BY\n%s    ", indent, indent);
+        if (i) sig_buf_putc(b, ',');
+        else newline(b, indent, "GROUP BY");
+        newline(b, indent, "    ");
         render(g, b, s->group.items[i]);
     }
 }
