@@ -4,8 +4,9 @@
  * criteria, daily states, merges, finishes) as a small tree of nodes and
  * renders it per dialect: identifiers quoted and strings escaped by the
  * dialect's rules, and each dialect function (sqlx_fn) written by the
- * dialect's template for it (dialect.h), or the shared default. The layout
- * around the expressions (CTEs, comments, config blocks) stays text.
+ * dialect's template for it (dialect.h), or the shared default. Most
+ * SELECTs of the models are sqlx_select values (below); the CTE headers,
+ * comments, dbt config and `is_incremental()` blocks around them stay text.
  *
  * Nodes live in the generator's arena; they are built, rendered once and
  * never changed. Rendering adds no parentheses of its own: a SQLX_PAREN

@@ -482,6 +482,19 @@ TEST(dbt_expr_nodes)
     CHECK_STR(dbt_x(&bq, sqlx_ident(a, NULL, "plain_name")), "plain_name");
     CHECK_STR(dbt_x(&bq, sqlx_between(a, x, sqlx_raw(a, "1"), sqlx_raw(a, "2"))),
               "x BETWEEN 1 AND 2");
+    /* a SELECT: one column a line, comments above, aliases quoted */
+    sqlx_select sel = {.from = "t"};
+    sqlx_select_col(a, &sel, x, NULL, NULL);
+    sqlx_select_col(a, &sel, sqlx_call(a, "count", 1, x), "Count", "how many");
+    sqlx_select_where(a, &sel, c);
+    sqlx_select_where(a, &sel, sqlx_post(a, x, "IS NOT NULL"));
+    sqlx_select_group(a, &sel, x);
+    sqlx_select_group(a, &sel, sqlx_raw(a, "y"));
+    sig_buf b = {.arena = a};
+    dbt_put_select(&bq, &b, &sel, "  ");
+    CHECK_STR(sig_buf_str(&b), "  SELECT\n      x,\n      -- how many\n      count(x) AS `Count`\n"
+                               "  FROM t\n  WHERE x = 1\n    AND x IS NOT NULL\n  GROUP BY\n"
+                               "      x,\n      y");
     sig_arena_free(a);
 }
 
