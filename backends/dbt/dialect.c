@@ -1,9 +1,16 @@
-/* dialect.c: the table of warehouse dialects of the dbt backend.
+/* dialect.c: the warehouse dialects of the dbt backend, as overrides.
  *
- * One entry per --target. Only DuckDB is filled and tested so far; issue #3
- * adds snowflake, bigquery, databricks and postgres as further entries (their
- * known differences are noted in shared/reference/batch-engine.md section 9:
- * JSON access, list aggregation and unnest, date arithmetic, current UTC
+ * DEFAULTS is what the dialects share: standard SQL where there is one,
+ * else what most of the five write. Each dialect starts from it and writes
+ * only what differs (a later designated initializer overrides an earlier
+ * one for the same member: C11 6.7.9p19), as PRQL's dialect handler keeps
+ * the defaults and lets each dialect override them. A member without a
+ * default (NULL in DEFAULTS: the JSON access, regex match, timestamp
+ * parsing, today, first/last ordered, the empty list) has no common form and
+ * every dialect sets it; the unit tests check that none is left unset.
+ *
+ * Known differences between the warehouses: shared/reference/batch-engine.md
+ * section 9 (JSON access, list aggregation, date arithmetic, current UTC
  * date, merge strategies). */
 #include <string.h>
 
@@ -16,53 +23,96 @@
 #define ISO_TIME "[Tt ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]+)?)?"
 #define ISO_OFFSET "([Zz]|[-+][0-9][0-9](:?[0-9][0-9])?)"
 
+/* Words reserved by DuckDB, PostgreSQL, Snowflake, BigQuery or Databricks:
+ * the union, the shared default, so that a name is quoted the same way on
+ * every target (a model's SQL and its schema.yml stay alike across
+ * warehouses). Sorted in strcmp order: the quoting binary-searches it. */
+static const char *const reserved_union[] = {
+    "all", "alter", "analyse", "analyze", "and", "any", "array", "as", "asc",
+    "asymmetric", "at", "between", "both", "by", "case", "cast", "check",
+    "collate", "column", "connect", "constraint", "create", "cross", "current",
+    "current_date", "current_time", "current_timestamp", "current_user",
+    "default", "deferrable", "delete", "desc", "describe", "distinct", "do",
+    "drop", "else", "end", "except", "exists", "extract", "false", "fetch",
+    "following", "for", "foreign", "from", "full", "grant", "group", "having",
+    "if", "ilike", "in", "increment", "initially", "inner", "insert",
+    "intersect", "interval", "into", "is", "join", "lambda", "lateral",
+    "leading", "left", "like", "limit", "localtime", "localtimestamp",
+    "minus", "natural", "not", "null", "of", "offset", "on", "only", "or",
+    "order", "outer", "over", "partition", "pivot", "pivot_longer",
+    "pivot_wider", "placing", "primary", "qualify", "range", "references",
+    "regexp", "returning", "revoke", "right", "rlike", "row", "rows", "sample",
+    "select", "session_user", "set", "show", "some", "start", "summarize",
+    "symmetric", "table", "tablesample", "then", "to", "trailing", "trigger",
+    "true", "union", "unique", "unpivot", "update", "user", "using", "values",
+    "variadic", "when", "whenever", "where", "window", "with",
+};
+
+#define DEFAULTS                                                                 \
+    .quote_open = "\"", .quote_close = "\"",                                     \
+    .reserved = reserved_union,                                                  \
+    .nreserved = sizeof reserved_union / sizeof reserved_union[0],               \
+    /* standard strings have no escapes: chr() joined with || */                 \
+    .backslash_escapes = false, .char_expr = "chr({0})",                         \
+    .type_name = {                                                               \
+        [SIG_BYTES] = "VARCHAR", [SIG_STRING] = "VARCHAR",                       \
+        [SIG_INT32] = "INTEGER", [SIG_INT64] = "BIGINT",                         \
+        [SIG_DOUBLE] = "DOUBLE", [SIG_FLOAT] = "REAL",                           \
+        [SIG_BOOL] = "BOOLEAN", [SIG_UNIX_TIMESTAMP] = "TIMESTAMP",              \
+    },                                                                           \
+    .list_type = "{0}[]",                                                        \
+    .json_path_literal = true,                                                   \
+    .field_quote_open = "\"", .field_quote_close = "\"",                         \
+    .fn = {                                                                      \
+        [SQLX_FN_CAST] = "CAST({0} AS {1})",                                     \
+        [SQLX_FN_TRY_CAST] = "TRY_CAST({0} AS {1})",                             \
+        [SQLX_FN_LOWER] = "lower({0})",                                          \
+        [SQLX_FN_TRIM] = "trim({0})",                                            \
+        [SQLX_FN_FLOOR] = "floor({0})",                                          \
+        [SQLX_FN_MIN] = "min({0})",                                              \
+        [SQLX_FN_MAX] = "max({0})",                                              \
+        [SQLX_FN_BOOL_MIN] = "min({0})",                                         \
+        [SQLX_FN_BOOL_MAX] = "max({0})",                                         \
+        /* named, as DuckDB and Snowflake have no default escape character */   \
+        [SQLX_FN_LIKE] = "{0} LIKE {1} ESCAPE {2}",                              \
+        [SQLX_FN_PATH_INDEX] = "{0}[{1}]",                                       \
+        [SQLX_FN_PATH_FIELD] = "{0}.{1}",                                        \
+        [SQLX_FN_PATH_FIRST_FIELD] = "{0}.{1}",                                  \
+        [SQLX_FN_DATE_OF] = "CAST({0} AS DATE)",                                 \
+        [SQLX_FN_DATE_MINUS_DAYS] = "{0} - {1}",                                 \
+        [SQLX_FN_DATE_LITERAL] = "CAST({0} AS DATE)",                            \
+        [SQLX_FN_TIMESTAMP_LITERAL] = "CAST({0} AS TIMESTAMP)",                  \
+        [SQLX_FN_LIST_AGG_ORDERED] = "array_agg({0} ORDER BY {1})",              \
+        [SQLX_FN_LIST_LITERAL] = "[{0}]",                                        \
+        [SQLX_FN_DISTINCT_FROM] = "{0} IS DISTINCT FROM {1}",                    \
+    },                                                                           \
+    .upsert_strategy = "delete+insert", .append_strategy = "append"
+
+/* Each entry overrides members of DEFAULTS, which GCC and Clang warn about
+ * (-Woverride-init, -Winitializer-overrides): here it is the point. */
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#elif defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
+
 static const sig_dbt_dialect dialects[] = {
     {
+        DEFAULTS,
         .target = "duckdb",
         .adapter = "duckdb",
-        .quote_open = "\"",
-        .quote_close = "\"",
-        .backslash_escapes = false,
-        /* no escapes in '...' literals: chr() (duckdb.org/docs/sql/data_types/text) */
-        .char_expr = "chr({0})",
-        .type_name = {
-            [SIG_BYTES] = "VARCHAR",
-            [SIG_STRING] = "VARCHAR",
-            [SIG_INT32] = "INTEGER",
-            [SIG_INT64] = "BIGINT",
-            [SIG_DOUBLE] = "DOUBLE",
-            [SIG_FLOAT] = "REAL",
-            [SIG_BOOL] = "BOOLEAN",
-            [SIG_UNIX_TIMESTAMP] = "TIMESTAMP",
-        },
-        .list_type = "{0}[]",
         /* JSON columns (typed JSON), JSONPath */
-        .json_path_literal = true,
-        .json_text = "json_extract_string({0}, {1})",
-        .cast = "CAST({0} AS {1})",
-        .try_cast = "TRY_CAST({0} AS {1})",
-        .to_text = "CAST({0} AS VARCHAR)",
-        .lower = "lower({0})",
-        .trim = "trim({0})",
-        /* DuckDB has no default escape character (duckdb.org/docs/sql/functions/pattern_matching) */
-        .like = "{0} LIKE {1} ESCAPE {2}",
-        .regex_match = "regexp_matches({0}, {1})",
-        .text_to_timestamp = "timezone('UTC', TRY_CAST({0} AS TIMESTAMPTZ))",
-        .floor = "floor({0})",
-        .date_of = "CAST({0} AS DATE)",
-        .date_minus_days = "{0} - {1}",
-        .current_utc_date = "CAST(timezone('UTC', current_timestamp) AS DATE)",
-        .current_utc_timestamp = "CAST(timezone('UTC', current_timestamp) AS TIMESTAMP)",
-        .date_literal = "CAST({0} AS DATE)",
-        .timestamp_literal = "CAST({0} AS TIMESTAMP)",
-        .first_ordered = "first({0} ORDER BY {1}) FILTER (WHERE {2})",
-        .last_ordered = "first({0} ORDER BY {1}) FILTER (WHERE {2})",
-        .list_agg_ordered = "list({0} ORDER BY {1})",
-        .list_literal = "[{0}]",
-        .empty_list = "CAST([] AS {0})",
-        .distinct_from = "{0} IS DISTINCT FROM {1}",
-        .upsert_strategy = "delete+insert",
-        .append_strategy = "append",
+        .fn[SQLX_FN_JSON_TEXT] = "json_extract_string({0}, {1})",
+        .fn[SQLX_FN_REGEX_MATCH] = "regexp_matches({0}, {1})",
+        .fn[SQLX_FN_TEXT_TO_TIMESTAMP] = "timezone('UTC', TRY_CAST({0} AS TIMESTAMPTZ))",
+        .fn[SQLX_FN_CURRENT_UTC_DATE] = "CAST(timezone('UTC', current_timestamp) AS DATE)",
+        .fn[SQLX_FN_CURRENT_UTC_TIMESTAMP] = "CAST(timezone('UTC', current_timestamp) AS TIMESTAMP)",
+        .fn[SQLX_FN_FIRST_ORDERED] = "first({0} ORDER BY {1}) FILTER (WHERE {2})",
+        .fn[SQLX_FN_LAST_ORDERED] = "first({0} ORDER BY {1}) FILTER (WHERE {2})",
+        .fn[SQLX_FN_LIST_AGG_ORDERED] = "list({0} ORDER BY {1})",
+        .fn[SQLX_FN_EMPTY_LIST] = "CAST([] AS {0})",
         .profile_output =
             "    {0}:\n"
             "      type: duckdb\n"
@@ -78,65 +128,36 @@ static const sig_dbt_dialect dialects[] = {
             "(`unstruct_event_<vendor>_<name>_<major>`, `contexts_<vendor>_<name>_<major>`).\n",
     },
     {
+        DEFAULTS,
         .target = "postgres",
         .adapter = "postgres",
-        .quote_open = "\"",
-        .quote_close = "\"",
-        .backslash_escapes = false, /* standard_conforming_strings (the default) */
-        /* standard strings have no escapes: chr()
-         * (postgresql.org/docs/current/sql-syntax-lexical.html) */
-        .char_expr = "chr({0})",
-        .max_identifier = 63,       /* NAMEDATALEN - 1 */
-        .type_name = {
-            [SIG_BYTES] = "TEXT",
-            [SIG_STRING] = "TEXT",
-            [SIG_INT32] = "INTEGER",
-            [SIG_INT64] = "BIGINT",
-            [SIG_DOUBLE] = "DOUBLE PRECISION",
-            [SIG_FLOAT] = "REAL",
-            [SIG_BOOL] = "BOOLEAN",
-            [SIG_UNIX_TIMESTAMP] = "TIMESTAMP",
-        },
-        .list_type = "{0}[]",
+        .max_identifier = 63, /* NAMEDATALEN - 1 */
+        .type_name[SIG_BYTES] = "TEXT",
+        .type_name[SIG_STRING] = "TEXT",
+        .type_name[SIG_DOUBLE] = "DOUBLE PRECISION",
         /* jsonb columns; a strict JSONPath (no lax unwrapping of arrays),
          * errors silenced: a missing key or a step into a scalar is NULL */
-        .json_path_literal = true,
         .json_path_prefix = "strict ",
-        .json_text = "jsonb_path_query_first({0}, CAST({1} AS jsonpath), '{}', TRUE) #>> '{}'",
-        .cast = "CAST({0} AS {1})",
+        .fn[SQLX_FN_JSON_TEXT] = "jsonb_path_query_first({0}, CAST({1} AS jsonpath), '{}', TRUE) #>> '{}'",
         /* PostgreSQL has no TRY_CAST: the generator only uses it on input
          * already checked (numbers matched by a pattern, integral doubles
          * in range, integer columns) */
-        .try_cast = "CAST({0} AS {1})",
-        .to_text = "CAST({0} AS TEXT)",
-        .lower = "lower({0})",
-        .trim = "btrim({0})",
-        /* backslash is the default, named all the same
-         * (postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE) */
-        .like = "{0} LIKE {1} ESCAPE {2}",
-        .regex_match = "({0} ~ {1})",
-        .text_to_timestamp =
+        .fn[SQLX_FN_TRY_CAST] = "CAST({0} AS {1})",
+        .fn[SQLX_FN_TRIM] = "btrim({0})",
+        .fn[SQLX_FN_REGEX_MATCH] = "({0} ~ {1})",
+        .fn[SQLX_FN_TEXT_TO_TIMESTAMP] =
             "CASE WHEN {0} ~ '^\\s*" ISO_DATE "(" ISO_TIME ")?\\s*$' "
             "THEN CAST(btrim({0}) AS TIMESTAMP) "
             "WHEN {0} ~ '^\\s*" ISO_DATE ISO_TIME "\\s*" ISO_OFFSET "\\s*$' "
             "THEN CAST(btrim({0}) AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END",
-        .floor = "floor({0})",
-        .date_of = "CAST({0} AS DATE)",
-        .date_minus_days = "{0} - {1}",
-        .current_utc_date = "CAST(timezone('UTC', now()) AS DATE)",
-        .current_utc_timestamp = "timezone('UTC', now())",
-        .date_literal = "CAST({0} AS DATE)",
-        .timestamp_literal = "CAST({0} AS TIMESTAMP)",
-        .first_ordered = "(array_agg({0} ORDER BY {1}) FILTER (WHERE {2}))[1]",
-        .last_ordered = "(array_agg({0} ORDER BY {1}) FILTER (WHERE {2}))[1]",
-        .list_agg_ordered = "array_agg({0} ORDER BY {1})",
-        .list_literal = "ARRAY[{0}]",
-        .empty_list = "CAST(ARRAY[] AS {0})",
-        .distinct_from = "{0} IS DISTINCT FROM {1}",
-        .bool_min = "bool_and({0})",
-        .bool_max = "bool_or({0})",
-        .upsert_strategy = "delete+insert",
-        .append_strategy = "append",
+        .fn[SQLX_FN_CURRENT_UTC_DATE] = "CAST(timezone('UTC', now()) AS DATE)",
+        .fn[SQLX_FN_CURRENT_UTC_TIMESTAMP] = "timezone('UTC', now())",
+        .fn[SQLX_FN_FIRST_ORDERED] = "(array_agg({0} ORDER BY {1}) FILTER (WHERE {2}))[1]",
+        .fn[SQLX_FN_LAST_ORDERED] = "(array_agg({0} ORDER BY {1}) FILTER (WHERE {2}))[1]",
+        .fn[SQLX_FN_LIST_LITERAL] = "ARRAY[{0}]",
+        .fn[SQLX_FN_EMPTY_LIST] = "CAST(ARRAY[] AS {0})",
+        .fn[SQLX_FN_BOOL_MIN] = "bool_and({0})",
+        .fn[SQLX_FN_BOOL_MAX] = "bool_or({0})",
         .profile_output =
             "    {0}:\n"
             "      type: postgres\n"
@@ -157,71 +178,45 @@ static const sig_dbt_dialect dialects[] = {
             "an object, `contexts_<vendor>_<name>_<major>`: an array of objects).\n",
     },
     {
+        DEFAULTS,
         .target = "snowflake",
         .adapter = "snowflake",
-        .quote_open = "\"",
-        .quote_close = "\"",
         .backslash_escapes = true,
         /* the \uhhhh escape of '...' literals (docs.snowflake.com/en/sql-reference/data-types-text,
          * "Escape sequences in single-quoted string constants") */
         .char_escape = "\\u{0}",
-        .type_name = {
-            [SIG_BYTES] = "VARCHAR",
-            [SIG_STRING] = "VARCHAR",
-            [SIG_INT32] = "INTEGER",
-            [SIG_INT64] = "BIGINT",
-            [SIG_DOUBLE] = "DOUBLE",
-            [SIG_FLOAT] = "FLOAT",
-            [SIG_BOOL] = "BOOLEAN",
-            [SIG_UNIX_TIMESTAMP] = "TIMESTAMP_NTZ",
-        },
+        .type_name[SIG_FLOAT] = "FLOAT",
+        .type_name[SIG_UNIX_TIMESTAMP] = "TIMESTAMP_NTZ",
         .list_type = "ARRAY",
         /* Snowplow's Snowflake loader: one VARIANT column per major version,
          * unstruct_event_*_1 an object, contexts_*_1 an array: col[0]:field */
         .json_path_literal = false,
-        .path_index = "{0}[{1}]",
-        .path_first_field = "{0}:{1}",
-        .path_field = "{0}.{1}",
-        .field_quote_open = "\"",
-        .field_quote_close = "\"",
+        .fn[SQLX_FN_PATH_FIRST_FIELD] = "{0}:{1}",
         /* JSON null is NULL (IS_NULL_VALUE is NULL for SQL NULL: the CAST) */
-        .json_text = "IFF(IS_NULL_VALUE({0}), NULL, CAST({0} AS VARCHAR))",
-        .cast = "CAST({0} AS {1})",
+        .fn[SQLX_FN_JSON_TEXT] = "IFF(IS_NULL_VALUE({0}), NULL, CAST({0} AS VARCHAR))",
         /* Snowflake's TRY_CAST takes text only: the generator's other uses
          * are on checked input, as for PostgreSQL */
-        .try_cast = "CAST({0} AS {1})",
-        .to_text = "CAST({0} AS VARCHAR)",
-        .lower = "lower({0})",
-        .trim = "trim({0})",
-        /* "There is no default escape character"
-         * (docs.snowflake.com/en/sql-reference/functions/like) */
-        .like = "{0} LIKE {1} ESCAPE {2}",
-        .regex_match = "REGEXP_LIKE({0}, {1})",
-        .text_to_timestamp =
+        .fn[SQLX_FN_TRY_CAST] = "CAST({0} AS {1})",
+        .fn[SQLX_FN_REGEX_MATCH] = "REGEXP_LIKE({0}, {1})",
+        .fn[SQLX_FN_TEXT_TO_TIMESTAMP] =
             "CAST(CONVERT_TIMEZONE('UTC', TRY_TO_TIMESTAMP_TZ(CASE WHEN REGEXP_LIKE({0}, "
             "'.*(Z|z|[-+][0-9][0-9](:?[0-9][0-9])?)\\\\s*') THEN trim({0}) ELSE trim({0}) || 'Z' END)) "
             "AS TIMESTAMP_NTZ)",
-        .floor = "floor({0})",
-        .date_of = "CAST({0} AS DATE)",
-        .date_minus_days = "DATEADD(day, -{1}, {0})",
-        .current_utc_date = "CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS DATE)",
-        .current_utc_timestamp = "CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS TIMESTAMP_NTZ)",
-        .date_literal = "CAST({0} AS DATE)",
-        .timestamp_literal = "CAST({0} AS TIMESTAMP_NTZ)",
+        .fn[SQLX_FN_DATE_MINUS_DAYS] = "DATEADD(day, -{1}, {0})",
+        .fn[SQLX_FN_CURRENT_UTC_DATE] = "CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS DATE)",
+        .fn[SQLX_FN_CURRENT_UTC_TIMESTAMP] = "CAST(CONVERT_TIMEZONE('UTC', CURRENT_TIMESTAMP()) AS TIMESTAMP_NTZ)",
+        .fn[SQLX_FN_TIMESTAMP_LITERAL] = "CAST({0} AS TIMESTAMP_NTZ)",
         /* rows where {2} holds sort first, so element 0 is the value
          * (whether or not ARRAY_AGG drops the NULLs of the other rows) */
-        .first_ordered =
+        .fn[SQLX_FN_FIRST_ORDERED] =
             "CAST((ARRAY_AGG(CASE WHEN {2} THEN {0} END) WITHIN GROUP "
             "(ORDER BY CASE WHEN {2} THEN 0 ELSE 1 END, {1}))[0] AS {3})",
-        .last_ordered =
+        .fn[SQLX_FN_LAST_ORDERED] =
             "CAST((ARRAY_AGG(CASE WHEN {2} THEN {0} END) WITHIN GROUP "
             "(ORDER BY CASE WHEN {2} THEN 0 ELSE 1 END, {1}))[0] AS {3})",
-        .list_agg_ordered = "ARRAY_AGG({0}) WITHIN GROUP (ORDER BY {1})",
-        .list_literal = "ARRAY_CONSTRUCT({0})",
-        .empty_list = "ARRAY_CONSTRUCT()",
-        .distinct_from = "{0} IS DISTINCT FROM {1}",
-        .upsert_strategy = "delete+insert",
-        .append_strategy = "append",
+        .fn[SQLX_FN_LIST_AGG_ORDERED] = "ARRAY_AGG({0}) WITHIN GROUP (ORDER BY {1})",
+        .fn[SQLX_FN_LIST_LITERAL] = "ARRAY_CONSTRUCT({0})",
+        .fn[SQLX_FN_EMPTY_LIST] = "ARRAY_CONSTRUCT()",
         .daily_config = "        cluster_by=['event_day'],\n",
         .profile_example =
             "    {0}:\n"
@@ -243,6 +238,7 @@ static const sig_dbt_dialect dialects[] = {
             "delete+insert strategy; the daily models are clustered by `event_day`.\n",
     },
     {
+        DEFAULTS,
         .target = "bigquery",
         .adapter = "bigquery",
         .quote_open = "`",
@@ -250,55 +246,46 @@ static const sig_dbt_dialect dialects[] = {
         .backslash_escapes = true,
         /* the \uhhhh escape (cloud.google.com/bigquery/docs/reference/standard-sql/lexical) */
         .char_escape = "\\u{0}",
-        .type_name = {
-            [SIG_BYTES] = "STRING",
-            [SIG_STRING] = "STRING",
-            [SIG_INT32] = "INT64",
-            [SIG_INT64] = "INT64",
-            [SIG_DOUBLE] = "FLOAT64",
-            [SIG_FLOAT] = "FLOAT64",
-            [SIG_BOOL] = "BOOL",
-            [SIG_UNIX_TIMESTAMP] = "TIMESTAMP",
-        },
+        .type_name[SIG_BYTES] = "STRING",
+        .type_name[SIG_STRING] = "STRING",
+        .type_name[SIG_INT32] = "INT64",
+        .type_name[SIG_INT64] = "INT64",
+        .type_name[SIG_DOUBLE] = "FLOAT64",
+        .type_name[SIG_FLOAT] = "FLOAT64",
+        .type_name[SIG_BOOL] = "BOOL",
         .list_type = "ARRAY<{0}>",
         /* Snowplow's BigQuery loader (2.x column names): one column per major
          * version, unstruct_event_*_1 a STRUCT, contexts_*_1 an ARRAY of
          * STRUCTs, fields in snake_case: col[SAFE_OFFSET(0)].field */
         .json_path_literal = false,
-        .path_index = "{0}[SAFE_OFFSET({1})]",
-        .path_field = "{0}.{1}",
+        .fn[SQLX_FN_PATH_INDEX] = "{0}[SAFE_OFFSET({1})]",
         .field_quote_open = "`",
         .field_quote_close = "`",
         .snake_case_fields = true,
-        .json_text = "JSON_VALUE(TO_JSON({0}))",
-        .cast = "CAST({0} AS {1})",
-        .try_cast = "SAFE_CAST({0} AS {1})",
-        .to_text = "CAST({0} AS STRING)",
-        .lower = "LOWER({0})",
-        .trim = "TRIM({0})",
+        .fn[SQLX_FN_JSON_TEXT] = "JSON_VALUE(TO_JSON({0}))",
+        .fn[SQLX_FN_TRY_CAST] = "SAFE_CAST({0} AS {1})",
+        .fn[SQLX_FN_LOWER] = "LOWER({0})",
+        .fn[SQLX_FN_TRIM] = "TRIM({0})",
         /* no ESCAPE clause; backslash escapes %, _ and itself
          * (cloud.google.com/bigquery/docs/reference/standard-sql/operators#like_operator) */
-        .like = "{0} LIKE {1}",
-        .regex_match = "REGEXP_CONTAINS({0}, {1})",
-        .text_to_timestamp =
+        .fn[SQLX_FN_LIKE] = "{0} LIKE {1}",
+        .fn[SQLX_FN_REGEX_MATCH] = "REGEXP_CONTAINS({0}, {1})",
+        .fn[SQLX_FN_TEXT_TO_TIMESTAMP] =
             "CASE WHEN REGEXP_CONTAINS({0}, r'^\\s*" ISO_DATE "(" ISO_TIME "\\s*" ISO_OFFSET "?)?\\s*$') "
             "THEN SAFE_CAST(TRIM({0}) AS TIMESTAMP) END",
-        .floor = "FLOOR({0})",
-        .date_of = "DATE({0})",
-        .date_minus_days = "DATE_SUB({0}, INTERVAL {1} DAY)",
-        .current_utc_date = "CURRENT_DATE('UTC')",
-        .current_utc_timestamp = "CURRENT_TIMESTAMP()",
-        .date_literal = "CAST({0} AS DATE)",
-        .timestamp_literal = "CAST({0} AS TIMESTAMP)",
-        .first_ordered =
+        .fn[SQLX_FN_FLOOR] = "FLOOR({0})",
+        .fn[SQLX_FN_DATE_OF] = "DATE({0})",
+        .fn[SQLX_FN_DATE_MINUS_DAYS] = "DATE_SUB({0}, INTERVAL {1} DAY)",
+        .fn[SQLX_FN_CURRENT_UTC_DATE] = "CURRENT_DATE('UTC')",
+        .fn[SQLX_FN_CURRENT_UTC_TIMESTAMP] = "CURRENT_TIMESTAMP()",
+        .fn[SQLX_FN_FIRST_ORDERED] =
             "ARRAY_AGG(IF({2}, {0}, NULL) IGNORE NULLS ORDER BY {1} LIMIT 1)[SAFE_OFFSET(0)]",
-        .last_ordered =
+        .fn[SQLX_FN_LAST_ORDERED] =
             "ARRAY_AGG(IF({2}, {0}, NULL) IGNORE NULLS ORDER BY {1} LIMIT 1)[SAFE_OFFSET(0)]",
-        .list_agg_ordered = "ARRAY_AGG({0} ORDER BY {1})",
-        .list_literal = "[{0}]",
-        .empty_list = "{0}[]",
+        .fn[SQLX_FN_LIST_AGG_ORDERED] = "ARRAY_AGG({0} ORDER BY {1})",
+        .fn[SQLX_FN_EMPTY_LIST] = "{0}[]",
         /* arrays do not compare in BigQuery: compare their JSON */
-        .distinct_from = "TO_JSON_STRING({0}) IS DISTINCT FROM TO_JSON_STRING({1})",
+        .fn[SQLX_FN_DISTINCT_FROM] = "TO_JSON_STRING({0}) IS DISTINCT FROM TO_JSON_STRING({1})",
         .upsert_strategy = "merge",
         .append_strategy = "merge", /* no unique_key: MERGE ... ON FALSE, an insert */
         .upsert_needs_row_key = true,
@@ -325,6 +312,7 @@ static const sig_dbt_dialect dialects[] = {
             "strategy, partitioned by `event_day` and clustered by the entity.\n",
     },
     {
+        DEFAULTS,
         .target = "databricks",
         .adapter = "databricks",
         .quote_open = "`",
@@ -332,57 +320,39 @@ static const sig_dbt_dialect dialects[] = {
         .backslash_escapes = true,
         /* the \uhhhh escape (spark.apache.org/docs/latest/sql-ref-literals.html) */
         .char_escape = "\\u{0}",
-        .type_name = {
-            [SIG_BYTES] = "STRING",
-            [SIG_STRING] = "STRING",
-            [SIG_INT32] = "INT",
-            [SIG_INT64] = "BIGINT",
-            [SIG_DOUBLE] = "DOUBLE",
-            [SIG_FLOAT] = "FLOAT",
-            [SIG_BOOL] = "BOOLEAN",
-            [SIG_UNIX_TIMESTAMP] = "TIMESTAMP",
-        },
+        .type_name[SIG_BYTES] = "STRING",
+        .type_name[SIG_STRING] = "STRING",
+        .type_name[SIG_INT32] = "INT",
+        .type_name[SIG_FLOAT] = "FLOAT",
         .list_type = "ARRAY<{0}>",
         /* Snowplow's Databricks loader: one column per major version,
          * unstruct a STRUCT, contexts an ARRAY of STRUCTs, fields in
          * snake_case. get() is col[i] that gives NULL past the end (also
          * under ANSI mode). */
         .json_path_literal = false,
-        .path_index = "get({0}, {1})",
-        .path_field = "{0}.{1}",
+        .fn[SQLX_FN_PATH_INDEX] = "get({0}, {1})",
         .field_quote_open = "`",
         .field_quote_close = "`",
         .snake_case_fields = true,
-        .json_text = "CAST({0} AS STRING)",
-        .cast = "CAST({0} AS {1})",
-        .try_cast = "try_cast({0} AS {1})",
-        .to_text = "CAST({0} AS STRING)",
-        .lower = "lower({0})",
-        .trim = "trim({0})",
-        /* backslash is the default, and escaping any other character is an
-         * error (docs.databricks.com/en/sql/language-manual/functions/like.html) */
-        .like = "{0} LIKE {1} ESCAPE {2}",
-        .regex_match = "({0} RLIKE {1})",
-        .text_to_timestamp =
+        .fn[SQLX_FN_JSON_TEXT] = "CAST({0} AS STRING)",
+        .fn[SQLX_FN_TRY_CAST] = "try_cast({0} AS {1})",
+        .fn[SQLX_FN_REGEX_MATCH] = "({0} RLIKE {1})",
+        .fn[SQLX_FN_TEXT_TO_TIMESTAMP] =
             "CASE WHEN {0} RLIKE '^\\\\s*" ISO_DATE "(" ISO_TIME "\\\\s*" ISO_OFFSET "?)?\\\\s*$' "
             "THEN to_utc_timestamp(try_cast(trim({0}) AS TIMESTAMP), current_timezone()) END",
-        .floor = "floor({0})",
-        .date_of = "to_date(to_utc_timestamp({0}, current_timezone()))",
-        .date_minus_days = "date_sub({0}, {1})",
-        .current_utc_date = "to_date(to_utc_timestamp(current_timestamp(), current_timezone()))",
-        .current_utc_timestamp = "to_utc_timestamp(current_timestamp(), current_timezone())",
-        .date_literal = "CAST({0} AS DATE)",
-        .timestamp_literal = "CAST({0} AS TIMESTAMP)",
+        .fn[SQLX_FN_DATE_OF] = "to_date(to_utc_timestamp({0}, current_timezone()))",
+        .fn[SQLX_FN_DATE_MINUS_DAYS] = "date_sub({0}, {1})",
+        .fn[SQLX_FN_CURRENT_UTC_DATE] = "to_date(to_utc_timestamp(current_timestamp(), current_timezone()))",
+        .fn[SQLX_FN_CURRENT_UTC_TIMESTAMP] = "to_utc_timestamp(current_timestamp(), current_timezone())",
         /* min_by/max_by over a struct of the keys: structs order field by
          * field with NULL smallest, which is ORDER BY {1} */
-        .first_ordered = "min_by(CASE WHEN {2} THEN {0} END, CASE WHEN {2} THEN struct({4}) END)",
-        .last_ordered = "max_by(CASE WHEN {2} THEN {0} END, CASE WHEN {2} THEN struct({4}) END)",
-        .list_agg_ordered = "transform(array_sort(collect_list(struct({2}))), s -> s.value)",
-        .list_literal = "array({0})",
-        .empty_list = "CAST(array() AS {0})",
-        .distinct_from = "NOT ({0} <=> {1})",
+        .fn[SQLX_FN_FIRST_ORDERED] = "min_by(CASE WHEN {2} THEN {0} END, CASE WHEN {2} THEN struct({4}) END)",
+        .fn[SQLX_FN_LAST_ORDERED] = "max_by(CASE WHEN {2} THEN {0} END, CASE WHEN {2} THEN struct({4}) END)",
+        .fn[SQLX_FN_LIST_AGG_ORDERED] = "transform(array_sort(collect_list(struct({2}))), s -> s.value)",
+        .fn[SQLX_FN_LIST_LITERAL] = "array({0})",
+        .fn[SQLX_FN_EMPTY_LIST] = "CAST(array() AS {0})",
+        .fn[SQLX_FN_DISTINCT_FROM] = "NOT ({0} <=> {1})",
         .upsert_strategy = "merge",
-        .append_strategy = "append",
         .upsert_needs_row_key = true,
         .model_config = "        file_format='delta',\n",
         .profile_example =
@@ -403,6 +373,12 @@ static const sig_dbt_dialect dialects[] = {
             "strategy.\n",
     },
 };
+
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#elif defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
 
 const char *const sig_dbt_targets[] = {"duckdb", "postgres", "snowflake", "bigquery", "databricks",
                                        NULL};

@@ -1,10 +1,10 @@
 /* dialect.h: everything the dbt backend's SQL depends on per warehouse.
  *
- * The generator (dbt.c) never tests which target it writes for: every
- * difference between warehouses is a field of one sig_dbt_dialect, as PRQL
- * keeps its dialect capabilities in one place. Adding a target (issue #3:
- * snowflake, bigquery, databricks, postgres) means adding one entry to the
- * table in dialect.c and running its tests.
+ * The generator never tests which target it writes for: every difference
+ * between warehouses is a member of one sig_dbt_dialect. dialect.c writes
+ * the shared defaults once and, per warehouse, only the members that differ
+ * (as PRQL's dialect handler does); adding a target is one entry of
+ * overrides and its tests.
  *
  * Templates are plain text with positional holes {0} .. {9}, expanded by
  * sig_dbt_tpl(). They are not printf formats: the generator's own code never
@@ -16,6 +16,7 @@
 
 #include "signals/model.h"
 #include "signals/output.h"
+#include "sqlx.h"
 
 typedef struct sig_dbt_dialect {
     const char *target;          /* "duckdb": the --target name */
@@ -23,6 +24,9 @@ typedef struct sig_dbt_dialect {
 
     /* ---- identifiers and literals */
     const char *quote_open, *quote_close;  /* "\"" "\"" (BigQuery: backticks) */
+    /* words quoted as identifiers (sorted in strcmp order, lower case) */
+    const char *const *reserved;
+    size_t nreserved;
     /* true: backslash is an escape character in string literals
      * (BigQuery, MySQL-likes), so it is doubled too. */
     bool backslash_escapes;
@@ -39,67 +43,45 @@ typedef struct sig_dbt_dialect {
      * every name the language allows (E0914 otherwise) */
     size_t max_identifier;
 
-    /* ---- types: SQL type name per Field scalar; list type of an element */
+    /* ---- types: SQL type name per Field scalar; list type of an element
+     * (values are cast to the string type to read them as text) */
     const char *type_name[8];    /* indexed by sig_scalar */
     const char *list_type;       /* {0} = element type */
 
     /* ---- property access (self-describing columns)
      * Either the dialect reads a JSONPath literal (json_path_literal: true):
-     *   json_text: {0} column, {1} the '$...' JSONPath literal, prefixed
-     *   inside the literal with json_path_prefix (e.g. "strict ");
+     *   fn[SQLX_FN_JSON_TEXT]: {0} column, {1} the '$...' JSONPath literal,
+     *   prefixed inside the literal with json_path_prefix (e.g. "strict ");
      * or it walks the path with expressions, step by step from the column:
-     *   path_index: {0} expression so far, {1} 0-based index
-     *   path_field: {0} expression so far, {1} field name (an identifier,
-     *     quoted with field_quote_open/close when not a plain name);
-     *   path_first_field: the same for the first field step (NULL: as
-     *     path_field); Snowflake writes col[0]:field.a
+     *   fn[SQLX_FN_PATH_INDEX]: {0} expression so far, {1} 0-based index
+     *   fn[SQLX_FN_PATH_FIELD]: {0} expression so far, {1} field name (an
+     *     identifier, quoted with field_quote_open/close when not a plain
+     *     name); fn[SQLX_FN_PATH_FIRST_FIELD] the same for the first field
+     *     step (Snowflake writes col[0]:field.a)
      *   snake_case_fields: field names are written as the loader names
      *     struct fields (camelCase -> snake_case: BigQuery, Databricks)
-     *   json_text: {0} the walked expression.
-     * Either way json_text gives the value as text: JSON null and missing
+     *   fn[SQLX_FN_JSON_TEXT]: {0} the walked expression.
+     * Either way JSON_TEXT gives the value as text: JSON null and missing
      * keys NULL. */
     bool json_path_literal;
     const char *json_path_prefix;
-    const char *path_index, *path_field, *path_first_field;
     const char *field_quote_open, *field_quote_close;
     bool snake_case_fields;
-    const char *json_text;
 
-    /* ---- expressions */
-    const char *cast;            /* {0} expression, {1} type */
-    const char *try_cast;        /* NULL when the value does not convert */
-    const char *to_text;         /* {0} as the warehouse's string type */
-    const char *lower;           /* lower-case a string */
-    const char *trim;            /* strip surrounding blanks */
-    /* does text {0} match the LIKE pattern literal {1}, whose escape
-     * character is the backslash ({2}: a literal holding one backslash) */
-    const char *like;
-    const char *regex_match;     /* does text {0} match regex literal {1} (RE2/POSIX) */
-    /* text {0} (ISO 8601, with or without offset) to a UTC timestamp without
-     * time zone; NULL when it does not convert */
-    const char *text_to_timestamp;
-    const char *floor;
-    const char *date_of;         /* UTC date of timestamp {0} */
-    const char *date_minus_days; /* date {0} minus integer {1} days */
-    const char *current_utc_date;
-    const char *date_literal;    /* {0} is a quoted 'YYYY-MM-DD' string */
-    const char *timestamp_literal; /* {0} is a quoted timestamp string */
-    const char *current_utc_timestamp; /* now, UTC, without time zone */
-    /* the value {0} of the first row ordered by {1} (an ORDER BY list) among
-     * rows where {2} holds (an aggregate); NULL when no row. {3} is the SQL
-     * type of {0}; {4} the ordering keys alone, comma-separated, whose
-     * ascending order with NULLs smallest is {1} (for min_by-style
-     * dialects). last_ordered: the same for the last row of {1}'s reverse,
-     * i.e. first of {1} where {1} is already descending; {4} ascending keys. */
-    const char *first_ordered, *last_ordered;
-    /* list of {0} ordered by {1} (an aggregate); NULL when no row. {2}: the
-     * ordering keys alone (ascending, NULLs first). */
-    const char *list_agg_ordered;
-    /* min/max of a boolean ({0}); NULL: min({0}) / max({0}) */
-    const char *bool_min, *bool_max;
-    const char *list_literal;    /* {0} = items joined by ", " */
-    const char *empty_list;      /* {0} = list type */
-    const char *distinct_from;   /* null-safe "differs": {0} vs {1} */
+    /* ---- functions (sqlx.h): a template per function, {0}.. its arguments.
+     * Beyond what sqlx.h says:
+     *   TEXT_TO_TIMESTAMP: {0} ISO 8601 text, with or without offset, to a
+     *     UTC timestamp without time zone; NULL when it does not convert.
+     *   FIRST_ORDERED: the value {0} of the first row ordered by {1} (an
+     *     ORDER BY list) among rows where {2} holds (an aggregate); NULL when
+     *     no row. {3} is the SQL type of {0}; {4} the ordering keys alone,
+     *     comma-separated, whose ascending order with NULLs smallest is {1}
+     *     (for min_by-style dialects). LAST_ORDERED: the same where {1} is
+     *     already descending; {4} the ascending keys.
+     *   LIST_AGG_ORDERED: list of {0} ordered by {1} (an aggregate); NULL
+     *     when no row. {2}: the ordering keys alone (ascending, NULLs first).
+     *   CURRENT_UTC_TIMESTAMP: now, UTC, without time zone. */
+    const char *fn[SQLX_FN__COUNT];
 
     /* ---- dbt */
     const char *upsert_strategy; /* incremental_strategy with a unique key */

@@ -1,6 +1,6 @@
 /* sqlgen.h: the SQL the dbt backend builds, for other backends.
  *
- * dbt.c lowers each offline view into four SELECTs (P_events, P_daily,
+ * The backend lowers each offline view into four SELECTs (P_events, P_daily,
  * P_daily_values, P_attributes; docs/language.md section 9). The dbt backend
  * writes them as incremental dbt models; sig_sqlgen_plain() gives the same
  * SELECTs as plain SQL of a full recompute (no Jinja: every model reads the

@@ -18,9 +18,9 @@
  * the full note): the dbt backend reads property columns, event filters,
  * states, merges, finishes and windows from here, and renders each
  * incremental block in either materialisation (dbt incremental, or the
- * DDL backend's full recompute). Its SQL text is still assembled from
- * printf formats and dialect templates in backends/dbt/dbt.c, not from an
- * expression tree. */
+ * DDL backend's full recompute). Its expressions are built as a tree
+ * and rendered per dialect (backends/dbt/sqlx.h); the models' layout
+ * around them is still text. */
 #ifndef SIGNALS_PLAN_H
 #define SIGNALS_PLAN_H
 

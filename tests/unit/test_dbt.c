@@ -1,11 +1,15 @@
 /* Unit tests of the dbt backend (backends/dbt): a hand-built model with all
  * eight aggregations, every criteria operator, windowed and lifetime
  * attributes, a default, context and event properties; the generated
- * project's key parts, determinism, escaping and the backend's errors. */
+ * project's key parts, determinism, escaping and the backend's errors; and
+ * the expressions of each stage (property access, conversions, criteria,
+ * daily states, merges, finishes) rendered on every target. */
 #include <stdlib.h>
 
 #include "backend.h"
+#include "dbt/dbt.h"
 #include "dbt/sqlgen.h"
+#include "signals/plan.h"
 #include "signals/signals.h"
 #include "unit.h"
 
@@ -224,13 +228,8 @@ TEST(dbt_events_model)
     CHECK_HAS(ev, "CASE WHEN regexp_matches(product_price__raw, '^\\s*[-+]?([0-9]+(\\.[0-9]*)?|"
                   "\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$') THEN TRY_CAST(trim(product_price__raw) AS DOUBLE) "
                   "END AS product_price__number");
+    /* each conversion: dbt_expr_conversions */
     CHECK_HAS(ev, "product_price__number AS product_price__double");
-    CHECK_HAS(ev, "CASE lower(trim(product_flags_2__raw)) WHEN 'true' THEN TRUE WHEN 'false' "
-                  "THEN FALSE END AS product_flags_2__bool");
-    CHECK_HAS(ev, "CASE WHEN add_to_cart_total__number = floor(add_to_cart_total__number) AND "
-                  "add_to_cart_total__number >= -9223372036854775808.0 AND "
-                  "add_to_cart_total__number < 9223372036854775808.0 THEN "
-                  "TRY_CAST(add_to_cart_total__number AS BIGINT) END AS add_to_cart_total__int64");
     CHECK_HAS(ev, "mkt_source AS mkt_source__raw");
     CHECK_HAS(ev, "mkt_source__raw AS mkt_source__string");
     CHECK_HAS(ev, "coalesce(CAST(derived_tstamp AS DATE), CAST('0001-01-01' AS DATE)) AS event_day");
@@ -245,23 +244,14 @@ TEST(dbt_criteria_and_escaping)
     sig_output out;
     CHECK(compile(ctx, &m, &out));
     const char *daily = file(&out, "models/shop_v2/shop_v2_daily.sql");
-    CHECK_HAS(daily, "page_url__string LIKE '%pricing%' ESCAPE '\\'");
-    CHECK_HAS(daily, "product_price__double > 0");
-    CHECK_HAS(daily, "product_price__double <= 1000.50");
-    CHECK_HAS(daily, "product_price__double >= 1");
-    CHECK_HAS(daily, "product_price__double < 5");
-    CHECK_HAS(daily, "product_flags_2__bool = TRUE");
-    CHECK_HAS(daily, "product_category__string IN ('shoes', 'hats')");
     /* != passes absent values; the quote is doubled, Jinja is neutralised */
     CHECK_HAS(daily, "(mkt_source__string IS NULL OR mkt_source__string <> "
                      "'it''s {{ '{' }}{ me }}')");
+    /* the criteria themselves: dbt_expr_criteria */
     CHECK_HAS(daily, "AND (product_flags_2__bool = TRUE OR product_price__double < 5)");
     CHECK_HAS(daily, "unique_key=['domain_userid', 'event_day']");
     CHECK_HAS(daily, "incremental_strategy='delete+insert'");
     CHECK_HAS(daily, "count(CASE WHEN pricing_views__match THEN 1 END) AS pricing_views__n");
-    CHECK_HAS(daily, "first(mkt_source__string ORDER BY derived_tstamp NULLS FIRST, event_id) FILTER "
-                     "(WHERE first_source__match AND mkt_source__string IS NOT NULL)");
-    CHECK_HAS(daily, "ORDER BY derived_tstamp DESC NULLS LAST, event_id DESC");
     CHECK_HAS(daily, "\"Max_Price__max\"");
     CHECK_LACKS(daily, "categories__match");
     sig_ctx_free(ctx);
@@ -283,11 +273,7 @@ TEST(dbt_attributes_model)
                   "BIGINT) AS pricing_views");
     CHECK_HAS(at, "CAST(coalesce(sum(cart_total__sum), 0) AS DOUBLE) AS cart_total");
     CHECK_HAS(at, "CAST(max(\"Max_Price__max\") AS REAL) AS \"Max_Price\"");
-    CHECK_HAS(at, "CAST(CAST(sum(mean_price__sum) AS DOUBLE) / nullif(sum(mean_price__count), 0) "
-                  "AS DOUBLE) AS mean_price");
-    CHECK_HAS(at, "first(first_source__first ORDER BY event_day)");
-    CHECK_HAS(at, "CAST(coalesce(first(last_total__last ORDER BY event_day DESC) FILTER (WHERE "
-                  "last_total__last IS NOT NULL), CAST(-1 AS BIGINT)) AS BIGINT) AS last_total");
+    /* merges and finishes themselves: dbt_expr_merge_finish */
     CHECK_HAS(at, "ORDER BY last_seen DESC NULLS LAST, value DESC");
     CHECK_HAS(at, "WHERE recency <= 100");
     CHECK_HAS(at, "list(value ORDER BY last_seen NULLS FIRST, value) AS categories");
@@ -412,4 +398,323 @@ TEST(dbt_case_collision)
     const sig_diag *d = sig_diags_first(ctx);
     CHECK(d && strcmp(d->code, "E0913") == 0);
     sig_ctx_free(ctx);
+}
+
+/* ------------------------------------------- expressions, per dialect */
+
+/* A generator of plain SQL for `target`: what the expression tests render. */
+static gen expr_gen(sig_arena *a, const char *target)
+{
+    gen g = {.a = a, .d = sig_dbt_dialect_find(target), .plain = true};
+    return g;
+}
+
+/* Renders `x` for each of the five targets and compares with `want`, one
+ * string per target in sig_dbt_targets order. */
+typedef const sqlx_node *build_fn(gen *g, const void *arg);
+
+static void check_targets(sig_arena *a, build_fn *build, const void *arg, const char *const want[5],
+                          int line)
+{
+    for (int i = 0; i < 5; i++) {
+        gen g = expr_gen(a, sig_dbt_targets[i]);
+        const char *got = dbt_x(&g, build(&g, arg));
+        if (strcmp(got, want[i]) != 0)
+            unit_fail(__FILE__, line, "%s: expected\n  %s\ngot\n  %s", sig_dbt_targets[i], want[i],
+                      got);
+    }
+}
+
+/* Every dialect writes every function: the defaults or its own. */
+TEST(dbt_dialects_complete)
+{
+    for (const char *const *t = sig_dbt_targets; *t; t++) {
+        const sig_dbt_dialect *d = sig_dbt_dialect_find(*t);
+        CHECK(d != NULL);
+        if (!d) continue;
+        for (int f = 0; f < SQLX_FN__COUNT; f++)
+            if (!d->fn[f]) unit_fail(__FILE__, __LINE__, "%s: function %d unset", *t, f);
+        for (int s = 0; s < 8; s++) CHECK(d->type_name[s] != NULL);
+        CHECK(d->nreserved > 0);
+        for (size_t i = 1; i < d->nreserved; i++)
+            CHECK(strcmp(d->reserved[i - 1], d->reserved[i]) < 0);
+    }
+    CHECK(sig_dbt_dialect_find("oracle") == NULL);
+}
+
+/* The tree renders what it says: no parentheses of its own, CASE with and
+ * without subject and ELSE, identifiers quoted per dialect. */
+TEST(dbt_expr_nodes)
+{
+    sig_arena *a = sig_arena_new();
+    gen duck = expr_gen(a, "duckdb"), bq = expr_gen(a, "bigquery");
+    const sqlx_node *x = sqlx_raw(a, "x");
+    const sqlx_node *c = sqlx_bin(a, x, "=", sqlx_raw(a, "1"));
+    CHECK_STR(dbt_x(&duck, sqlx_case(a, NULL, 3, c, sqlx_str(a, "one"), sqlx_raw(a, "NULL"))),
+              "CASE WHEN x = 1 THEN 'one' ELSE NULL END");
+    CHECK_STR(dbt_x(&duck, sqlx_case(a, x, 2, sqlx_raw(a, "1"), sqlx_raw(a, "TRUE"))),
+              "CASE x WHEN 1 THEN TRUE END");
+    CHECK_STR(dbt_x(&duck, sqlx_paren(a, sqlx_bin(a, c, "OR", sqlx_post(a, x, "IS NULL")))),
+              "(x = 1 OR x IS NULL)");
+    CHECK_STR(dbt_x(&duck, sqlx_call(a, "coalesce", 2, x, sqlx_raw(a, "0"))), "coalesce(x, 0)");
+    CHECK_STR(dbt_x(&duck, sqlx_ident(a, "c", "Max Price")), "c.\"Max Price\"");
+    CHECK_STR(dbt_x(&bq, sqlx_ident(a, "c", "Max Price")), "c.`Max Price`");
+    CHECK_STR(dbt_x(&duck, sqlx_ident(a, NULL, "select")), "\"select\"");
+    CHECK_STR(dbt_x(&duck, sqlx_ident(a, NULL, "summarize")), "\"summarize\"");
+    CHECK_STR(dbt_x(&bq, sqlx_ident(a, NULL, "plain_name")), "plain_name");
+    CHECK_STR(dbt_x(&bq, sqlx_between(a, x, sqlx_raw(a, "1"), sqlx_raw(a, "2"))),
+              "x BETWEEN 1 AND 2");
+    /* a SELECT: one column a line, comments above, aliases quoted */
+    sqlx_select sel = {.from = "t"};
+    sqlx_select_col(a, &sel, x, NULL, NULL);
+    sqlx_select_col(a, &sel, sqlx_call(a, "count", 1, x), "Count", "how many");
+    sqlx_select_where(a, &sel, c);
+    sqlx_select_where(a, &sel, sqlx_post(a, x, "IS NOT NULL"));
+    sqlx_select_group(a, &sel, x);
+    sqlx_select_group(a, &sel, sqlx_raw(a, "y"));
+    sig_buf b = {.arena = a};
+    dbt_put_select(&bq, &b, &sel, "  ");
+    CHECK_STR(sig_buf_str(&b), "  SELECT\n      x,\n      -- how many\n      count(x) AS `Count`\n"
+                               "  FROM t\n  WHERE x = 1\n    AND x IS NOT NULL\n  GROUP BY\n"
+                               "      x,\n      y");
+    sig_arena_free(a);
+}
+
+static const sqlx_node *build_raw(gen *g, const void *arg)
+{
+    return dbt_raw_expr(g, arg);
+}
+
+/* A property of a context read as text, the dialect's way. */
+TEST(dbt_expr_property_access)
+{
+    sig_arena *a = sig_arena_new();
+    static const char *const want[5] = {
+        "json_extract_string(contexts_com_acme_product_1, '$[0].flags[2]')",
+        "jsonb_path_query_first(contexts_com_acme_product_1, CAST('strict $[0].flags[2]' AS "
+        "jsonpath), '{}', TRUE) #>> '{}'",
+        "IFF(IS_NULL_VALUE(contexts_com_acme_product_1[0]:flags[2]), NULL, "
+        "CAST(contexts_com_acme_product_1[0]:flags[2] AS VARCHAR))",
+        "JSON_VALUE(TO_JSON(contexts_com_acme_product_1[SAFE_OFFSET(0)].flags[SAFE_OFFSET(2)]))",
+        "CAST(get(get(contexts_com_acme_product_1, 0).flags, 2) AS STRING)",
+    };
+    check_targets(a, build_raw, &p_flag, want, __LINE__);
+    sig_arena_free(a);
+}
+
+static const sig_plan_prop prop_x = {"json:c:$.x", &p_price, "x", "$.x", true, true};
+
+static const sqlx_node *build_col(gen *g, const void *arg)
+{
+    return dbt_col_expr(g, arg);
+}
+
+/* Each conversion of a property's text (sig_plan_conv), per dialect. */
+TEST(dbt_expr_conversions)
+{
+    sig_arena *a = sig_arena_new();
+    static const sig_plan_column c_int64 = {&prop_x, SIG_PLAN_CONV_INT64, false, "x__int64"};
+    static const char *const want_int64[5] = {
+        "CASE WHEN x__number = floor(x__number) AND x__number >= -9223372036854775808.0 AND "
+        "x__number < 9223372036854775808.0 THEN TRY_CAST(x__number AS BIGINT) END",
+        "CASE WHEN x__number = floor(x__number) AND x__number >= -9223372036854775808.0 AND "
+        "x__number < 9223372036854775808.0 THEN CAST(x__number AS BIGINT) END",
+        "CASE WHEN x__number = floor(x__number) AND x__number >= -9223372036854775808.0 AND "
+        "x__number < 9223372036854775808.0 THEN CAST(x__number AS BIGINT) END",
+        "CASE WHEN x__number = FLOOR(x__number) AND x__number >= -9223372036854775808.0 AND "
+        "x__number < 9223372036854775808.0 THEN SAFE_CAST(x__number AS INT64) END",
+        "CASE WHEN x__number = floor(x__number) AND x__number >= -9223372036854775808.0 AND "
+        "x__number < 9223372036854775808.0 THEN try_cast(x__number AS BIGINT) END",
+    };
+    check_targets(a, build_col, &c_int64, want_int64, __LINE__);
+    static const sig_plan_column c_int32 = {&prop_x, SIG_PLAN_CONV_INT32, false, "x__int32"};
+    static const char *const want_int32[5] = {
+        "CASE WHEN x__number = floor(x__number) AND x__number BETWEEN -2147483648 AND 2147483647 "
+        "THEN CAST(x__number AS INTEGER) END",
+        "CASE WHEN x__number = floor(x__number) AND x__number BETWEEN -2147483648 AND 2147483647 "
+        "THEN CAST(x__number AS INTEGER) END",
+        "CASE WHEN x__number = floor(x__number) AND x__number BETWEEN -2147483648 AND 2147483647 "
+        "THEN CAST(x__number AS INTEGER) END",
+        "CASE WHEN x__number = FLOOR(x__number) AND x__number BETWEEN -2147483648 AND 2147483647 "
+        "THEN CAST(x__number AS INT64) END",
+        "CASE WHEN x__number = floor(x__number) AND x__number BETWEEN -2147483648 AND 2147483647 "
+        "THEN CAST(x__number AS INT) END",
+    };
+    check_targets(a, build_col, &c_int32, want_int32, __LINE__);
+    static const sig_plan_column c_bool = {&prop_x, SIG_PLAN_CONV_BOOL, false, "x__bool"};
+    static const char *const want_bool[5] = {
+        "CASE lower(trim(x__raw)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
+        "CASE lower(btrim(x__raw)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
+        "CASE lower(trim(x__raw)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
+        "CASE LOWER(TRIM(x__raw)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
+        "CASE lower(trim(x__raw)) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END",
+    };
+    check_targets(a, build_col, &c_bool, want_bool, __LINE__);
+    /* an atomic integer column read as a number: only cast */
+    static const sig_property p_count = ATOMIC("page_view_count", SIG_INT32);
+    static const sig_plan_prop prop_count = {"atomic:page_view_count", &p_count, "page_view_count",
+                                             NULL, false, false};
+    static const sig_plan_column c_direct = {&prop_count, SIG_PLAN_CONV_DOUBLE, true, "c"};
+    static const char *const want_direct[5] = {
+        "TRY_CAST(page_view_count AS DOUBLE)", "CAST(page_view_count AS DOUBLE PRECISION)",
+        "CAST(page_view_count AS DOUBLE)", "SAFE_CAST(page_view_count AS FLOAT64)",
+        "try_cast(page_view_count AS DOUBLE)",
+    };
+    check_targets(a, build_col, &c_direct, want_direct, __LINE__);
+    sig_arena_free(a);
+}
+
+/* The plan of the test view, lowered in `a`. */
+static const sig_plan *shop_plan(sig_arena *a)
+{
+    return sig_plan_view(a, &view_shop);
+}
+
+static const sqlx_node *build_crit(gen *g, const void *arg)
+{
+    return dbt_criterion(g, arg);
+}
+
+/* Criteria compare the converted column with the literal; != passes
+ * absent values; LIKE's escape character per dialect. */
+TEST(dbt_expr_criteria)
+{
+    sig_arena *a = sig_arena_new();
+    const sig_plan *pl = shop_plan(a);
+    static const char *const want_like[5] = {
+        "page_url__string LIKE '%pricing%' ESCAPE '\\'",
+        "page_url__string LIKE '%pricing%' ESCAPE '\\'",
+        "page_url__string LIKE '%pricing%' ESCAPE '\\\\'",
+        "page_url__string LIKE '%pricing%'",
+        "page_url__string LIKE '%pricing%' ESCAPE '\\\\'",
+    };
+    check_targets(a, build_crit, &pl->attrs[0].all[0], want_like, __LINE__);
+    static const char *const want_ne[5] = {
+        "(mkt_source__string IS NULL OR mkt_source__string <> 'it''s {{ me }}')",
+        "(mkt_source__string IS NULL OR mkt_source__string <> 'it''s {{ me }}')",
+        "(mkt_source__string IS NULL OR mkt_source__string <> 'it\\'s {{ me }}')",
+        "(mkt_source__string IS NULL OR mkt_source__string <> 'it\\'s {{ me }}')",
+        "(mkt_source__string IS NULL OR mkt_source__string <> 'it\\'s {{ me }}')",
+    };
+    check_targets(a, build_crit, &pl->attrs[2].all[0], want_ne, __LINE__);
+    gen g = expr_gen(a, "duckdb");
+    CHECK_STR(dbt_x(&g, dbt_criterion(&g, &pl->attrs[3].all[0])),
+              "product_category__string IN ('shoes', 'hats')");
+    CHECK_STR(dbt_x(&g, dbt_criterion(&g, &pl->attrs[1].all[1])), "product_price__double <= 1000.50");
+    CHECK_STR(dbt_x(&g, dbt_criterion(&g, &pl->attrs[4].any[0])), "product_flags_2__bool = TRUE");
+    CHECK_STR(dbt_x(&g, dbt_event_cond(&g, &ev_add_to_cart)),
+              "event_vendor = 'com.acme' AND event_name = 'add_to_cart' AND event_version LIKE '1-%'");
+    CHECK_STR(dbt_x(&g, dbt_match(&g, &pl->attrs[4], "  ")),
+              "((event_vendor = 'com.acme' AND event_name = 'add_to_cart' AND event_version LIKE "
+              "'1-%')\n      OR (event_vendor = 'com.acme' AND event_name = 'custom'))\n"
+              "  AND product_price__double >= 1\n"
+              "  AND (product_flags_2__bool = TRUE OR product_price__double < 5)");
+    sig_arena_free(a);
+}
+
+typedef struct state_case {
+    const sig_plan *plan;
+    size_t attr, state;
+} state_case;
+
+static const sqlx_node *build_daily(gen *g, const void *arg)
+{
+    const state_case *c = arg;
+    const sig_plan_attr *pa = &c->plan->attrs[c->attr];
+    return dbt_daily_state(g, pa, &pa->states[c->state], sqlx_ident(g->a, NULL, pa->match));
+}
+
+static const sqlx_node *build_finish(gen *g, const void *arg)
+{
+    const state_case *c = arg;
+    const sig_plan_attr *pa = &c->plan->attrs[c->attr];
+    return dbt_finish(g, pa, pa->attr->default_value ? dbt_default(g, pa->attr) : NULL);
+}
+
+/* Daily states: one per state kind, first/last the dialect's way. */
+TEST(dbt_expr_daily_states)
+{
+    sig_arena *a = sig_arena_new();
+    state_case views = {shop_plan(a), 0, 0};
+    static const char *const want_events[5] = {
+        "count(CASE WHEN pricing_views__match THEN 1 END)",
+        "count(CASE WHEN pricing_views__match THEN 1 END)",
+        "count(CASE WHEN pricing_views__match THEN 1 END)",
+        "count(CASE WHEN pricing_views__match THEN 1 END)",
+        "count(CASE WHEN pricing_views__match THEN 1 END)",
+    };
+    check_targets(a, build_daily, &views, want_events, __LINE__);
+    state_case max = {views.plan, 3, 0};
+    static const char *const want_max[5] = {
+        "max(CASE WHEN \"Max_Price__match\" THEN product_price__double END)",
+        "max(CASE WHEN \"Max_Price__match\" THEN product_price__double END)",
+        "max(CASE WHEN \"Max_Price__match\" THEN product_price__double END)",
+        "max(CASE WHEN `Max_Price__match` THEN product_price__double END)",
+        "max(CASE WHEN `Max_Price__match` THEN product_price__double END)",
+    };
+    check_targets(a, build_daily, &max, want_max, __LINE__);
+    state_case first = {views.plan, 5, 0};
+    static const char *const want_first[5] = {
+        "first(mkt_source__string ORDER BY derived_tstamp NULLS FIRST, event_id) FILTER (WHERE "
+        "first_source__match AND mkt_source__string IS NOT NULL)",
+        "(array_agg(mkt_source__string ORDER BY derived_tstamp NULLS FIRST, event_id) FILTER "
+        "(WHERE first_source__match AND mkt_source__string IS NOT NULL))[1]",
+        "CAST((ARRAY_AGG(CASE WHEN first_source__match AND mkt_source__string IS NOT NULL THEN "
+        "mkt_source__string END) WITHIN GROUP (ORDER BY CASE WHEN first_source__match AND "
+        "mkt_source__string IS NOT NULL THEN 0 ELSE 1 END, derived_tstamp NULLS FIRST, "
+        "event_id))[0] AS VARCHAR)",
+        "ARRAY_AGG(IF(first_source__match AND mkt_source__string IS NOT NULL, mkt_source__string, "
+        "NULL) IGNORE NULLS ORDER BY derived_tstamp NULLS FIRST, event_id LIMIT 1)[SAFE_OFFSET(0)]",
+        "min_by(CASE WHEN first_source__match AND mkt_source__string IS NOT NULL THEN "
+        "mkt_source__string END, CASE WHEN first_source__match AND mkt_source__string IS NOT NULL "
+        "THEN struct(derived_tstamp, event_id) END)",
+    };
+    check_targets(a, build_daily, &first, want_first, __LINE__);
+    /* min and max of booleans: PostgreSQL has no min(boolean) */
+    sig_plan_state st = {SIG_STATE_MIN, "b__min", {SIG_BOOL, false}, false};
+    gen duck = expr_gen(a, "duckdb"), pg = expr_gen(a, "postgres");
+    CHECK_STR(dbt_x(&duck, dbt_minmax(&duck, &st, sqlx_raw(a, "b"))), "min(b)");
+    CHECK_STR(dbt_x(&pg, dbt_minmax(&pg, &st, sqlx_raw(a, "b"))), "bool_and(b)");
+    st.kind = SIG_STATE_MAX;
+    CHECK_STR(dbt_x(&pg, dbt_minmax(&pg, &st, sqlx_raw(a, "b"))), "bool_or(b)");
+    sig_arena_free(a);
+}
+
+/* Merges over the window and finishes: one per finish kind. */
+TEST(dbt_expr_merge_finish)
+{
+    sig_arena *a = sig_arena_new();
+    const sig_plan *pl = shop_plan(a);
+    gen duck = expr_gen(a, "duckdb");
+    state_case views = {pl, 0, 0}, total = {pl, 1, 0}, mean = {pl, 4, 0}, last = {pl, 6, 0};
+    CHECK_STR(dbt_x(&duck, build_finish(&duck, &views)),
+              "coalesce(sum(CASE WHEN in_last_7_days THEN pricing_views__n END), 0)");
+    CHECK_STR(dbt_x(&duck, build_finish(&duck, &total)), "coalesce(sum(cart_total__sum), 0)");
+    static const char *const want_mean[5] = {
+        "CAST(sum(mean_price__sum) AS DOUBLE) / nullif(sum(mean_price__count), 0)",
+        "CAST(sum(mean_price__sum) AS DOUBLE PRECISION) / nullif(sum(mean_price__count), 0)",
+        "CAST(sum(mean_price__sum) AS DOUBLE) / nullif(sum(mean_price__count), 0)",
+        "CAST(sum(mean_price__sum) AS FLOAT64) / nullif(sum(mean_price__count), 0)",
+        "CAST(sum(mean_price__sum) AS DOUBLE) / nullif(sum(mean_price__count), 0)",
+    };
+    check_targets(a, build_finish, &mean, want_mean, __LINE__);
+    static const char *const want_last[5] = {
+        "coalesce(first(last_total__last ORDER BY event_day DESC) FILTER (WHERE last_total__last "
+        "IS NOT NULL), CAST(-1 AS BIGINT))",
+        "coalesce((array_agg(last_total__last ORDER BY event_day DESC) FILTER (WHERE "
+        "last_total__last IS NOT NULL))[1], CAST(-1 AS BIGINT))",
+        "coalesce(CAST((ARRAY_AGG(CASE WHEN last_total__last IS NOT NULL THEN last_total__last "
+        "END) WITHIN GROUP (ORDER BY CASE WHEN last_total__last IS NOT NULL THEN 0 ELSE 1 END, "
+        "event_day DESC))[0] AS BIGINT), CAST(-1 AS BIGINT))",
+        "coalesce(ARRAY_AGG(IF(last_total__last IS NOT NULL, last_total__last, NULL) IGNORE NULLS "
+        "ORDER BY event_day DESC LIMIT 1)[SAFE_OFFSET(0)], CAST(-1 AS INT64))",
+        "coalesce(max_by(CASE WHEN last_total__last IS NOT NULL THEN last_total__last END, CASE "
+        "WHEN last_total__last IS NOT NULL THEN struct(event_day) END), CAST(-1 AS BIGINT))",
+    };
+    check_targets(a, build_finish, &last, want_last, __LINE__);
+    /* a windowed min: the window's flag guards the merged column */
+    const sig_plan_attr *mn = &pl->attrs[2];
+    CHECK_STR(dbt_x(&duck, dbt_merged_state(&duck, mn, &mn->states[0])),
+              "min(CASE WHEN in_last_30_days THEN min_price__min END)");
+    sig_arena_free(a);
 }
