@@ -1,4 +1,13 @@
-/* arena.c: bump allocator in chained blocks (see include/signals/arena.h). */
+/* arena.c: bump allocator in chained blocks (see include/signals/arena.h).
+ *
+ * Blocks come from calloc(3): memory fresh from the kernel is already zero,
+ * so allocations are never memset one by one (glibc's calloc skips the
+ * clearing for mmap(2)ed chunks, which blocks of 128 KiB and more are:
+ * mallopt(3), M_MMAP_THRESHOLD). Block sizes double with the arena, so a
+ * large compilation makes few blocks. A request bigger than a quarter of a
+ * block gets a block of its own ("big" blocks, doubly linked), which
+ * sig_arena_grow() can realloc(3) in place, without copying, for the
+ * buffers that grow to hold whole generated files. */
 #include "signals/arena.h"
 
 #include <stdint.h>
@@ -6,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_BLOCK_SIZE (64u * 1024u)
+#define ARENA_MIN_BLOCK (64u * 1024u)
+#define ARENA_MAX_BLOCK (4u * 1024u * 1024u)
 #define ARENA_ALIGN _Alignof(max_align_t)
 
 typedef struct arena_block {
@@ -15,26 +25,44 @@ typedef struct arena_block {
     max_align_t data[]; /* aligned payload */
 } arena_block;
 
+/* A block holding exactly one allocation, right after this header. */
+typedef struct big_block {
+    struct big_block *prev, *next;
+    size_t size;
+    max_align_t data[];
+} big_block;
+
 struct sig_arena {
-    arena_block *head;
+    arena_block *head;  /* the block small allocations come from */
+    big_block *big;     /* one-allocation blocks */
     size_t total;
+    size_t next_block;  /* size of the next small block */
 };
 
-static void *xmalloc(size_t n)
+static void oom(void)
 {
-    void *p = malloc(n);
-    if (!p) {
-        fputs("signalsc: out of memory\n", stderr);
-        abort();
-    }
+    fputs("signalsc: out of memory\n", stderr);
+    abort();
+}
+
+static void *xcalloc(size_t n)
+{
+    void *p = calloc(1, n);
+    if (!p) oom();
     return p;
+}
+
+static size_t round_up(size_t size)
+{
+    size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+    if (need < size) oom(); /* overflow */
+    return need ? need : ARENA_ALIGN;
 }
 
 sig_arena *sig_arena_new(void)
 {
-    sig_arena *a = xmalloc(sizeof *a);
-    a->head = NULL;
-    a->total = 0;
+    sig_arena *a = xcalloc(sizeof *a);
+    a->next_block = ARENA_MIN_BLOCK;
     return a;
 }
 
@@ -47,21 +75,37 @@ void sig_arena_free(sig_arena *arena)
         free(b);
         b = next;
     }
+    big_block *g = arena->big;
+    while (g) {
+        big_block *next = g->next;
+        free(g);
+        g = next;
+    }
     free(arena);
+}
+
+static void *alloc_big(sig_arena *arena, size_t need)
+{
+    if (need > SIZE_MAX - sizeof(big_block)) oom();
+    big_block *g = xcalloc(sizeof *g + need);
+    g->size = need;
+    g->prev = NULL;
+    g->next = arena->big;
+    if (g->next) g->next->prev = g;
+    arena->big = g;
+    arena->total += need;
+    return g->data;
 }
 
 void *sig_arena_alloc(sig_arena *arena, size_t size)
 {
-    size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    if (need == 0) need = ARENA_ALIGN;
-    if (need < size) { /* overflow */
-        fputs("signalsc: out of memory\n", stderr);
-        abort();
-    }
+    size_t need = round_up(size);
     arena_block *b = arena->head;
     if (!b || b->size - b->used < need) {
-        size_t cap = need > ARENA_BLOCK_SIZE ? need : ARENA_BLOCK_SIZE;
-        b = xmalloc(sizeof *b + cap);
+        if (need > arena->next_block / 4) return alloc_big(arena, need);
+        size_t cap = arena->next_block;
+        if (arena->next_block < ARENA_MAX_BLOCK) arena->next_block *= 2;
+        b = xcalloc(sizeof *b + cap);
         b->size = cap;
         b->used = 0;
         b->next = arena->head;
@@ -70,8 +114,37 @@ void *sig_arena_alloc(sig_arena *arena, size_t size)
     void *p = (char *)b->data + b->used;
     b->used += need;
     arena->total += need;
-    memset(p, 0, need);
     return p;
+}
+
+void *sig_arena_grow(sig_arena *arena, void *p, size_t old_size, size_t new_size)
+{
+    if (!p) return sig_arena_alloc(arena, new_size);
+    size_t old_need = round_up(old_size), need = round_up(new_size);
+    if (need <= old_need) return p;
+    arena_block *b = arena->head;
+    /* The last allocation of the current block: extend it where it is. */
+    if (b && (char *)p + old_need == (char *)b->data + b->used &&
+        b->size - b->used >= need - old_need) {
+        b->used += need - old_need;
+        arena->total += need - old_need;
+        return p;
+    }
+    /* The newest big block: realloc(3) it (mremap(2) for large ones, no copy). */
+    big_block *g = arena->big;
+    if (g && p == (void *)g->data && old_need == g->size) {
+        if (need > SIZE_MAX - sizeof(big_block)) oom();
+        big_block *n = realloc(g, sizeof *n + need);
+        if (!n) oom();
+        n->size = need;
+        if (n->next) n->next->prev = n;
+        arena->big = n;
+        arena->total += need - old_need;
+        return n->data;
+    }
+    void *q = sig_arena_alloc(arena, new_size);
+    memcpy(q, p, old_size);
+    return q;
 }
 
 char *sig_arena_strndup(sig_arena *arena, const char *s, size_t len)
@@ -118,9 +191,9 @@ void sig_ptrvec_push(sig_arena *arena, sig_ptrvec *vec, void *item)
 {
     if (vec->len == vec->cap) {
         size_t cap = vec->cap ? vec->cap * 2 : 8;
-        void **items = SIG_NEW_ARRAY(arena, void *, cap);
-        if (vec->len) memcpy(items, vec->items, vec->len * sizeof *items);
-        vec->items = items;
+        if (cap > SIZE_MAX / sizeof(void *)) oom();
+        vec->items = sig_arena_grow(arena, vec->items, vec->cap * sizeof(void *),
+                                    cap * sizeof(void *));
         vec->cap = cap;
     }
     vec->items[vec->len++] = item;

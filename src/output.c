@@ -16,14 +16,16 @@
 
 /* -------------------------------------------------------------- sig_buf */
 
+/* Growth doubles; storage grows in place when the buffer is the newest
+ * allocation of its arena block (sig_arena_grow()), so a buffer built
+ * without interleaved allocations is never copied. The first capacity fits
+ * the first append: most buffers hold one short name or literal. */
 static void buf_reserve(sig_buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap * 2 : 256;
+    size_t cap = b->cap ? b->cap * 2 : 32;
     while (cap < b->len + extra + 1) cap *= 2;
-    char *data = sig_arena_alloc(b->arena, cap);
-    if (b->len) memcpy(data, b->data, b->len);
-    b->data = data;
+    b->data = sig_arena_grow(b->arena, b->data, b->cap, cap);
     b->cap = cap;
 }
 
@@ -46,8 +48,96 @@ void sig_buf_putc(sig_buf *b, char c)
     sig_buf_append(b, &c, 1);
 }
 
+/* Decimal digits of `v` (with a '-' when `neg`), as printf's %d/%u write them. */
+static void put_dec(sig_buf *b, unsigned long long v, bool neg)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg) tmp[--i] = '-';
+    sig_buf_append(b, tmp + i, sizeof tmp - i);
+}
+
+/* Whether every conversion of `fmt` is one that fast_printf() writes
+ * itself: %s %.*s %c %d %i %u with no, l, ll or z length, and %%. */
+static bool fast_format(const char *fmt)
+{
+    for (const char *p = fmt; (p = strchr(p, '%')) != NULL;) {
+        p++;
+        if (*p == '%' || *p == 's' || *p == 'c' || *p == 'd' || *p == 'i' || *p == 'u') {
+            p++;
+            continue;
+        }
+        if (p[0] == '.' && p[1] == '*' && p[2] == 's') { p += 3; continue; }
+        if (*p == 'z') p++;
+        else if (*p == 'l') p += p[1] == 'l' ? 2 : 1;
+        else return false;
+        if (*p != 'd' && *p != 'i' && *p != 'u') return false;
+        p++;
+    }
+    return true;
+}
+
+/* printf for the conversions fast_format() accepts, without vsnprintf(3):
+ * most generated text is names and numbers spliced into fixed text. */
+static void fast_printf(sig_buf *b, const char *fmt, va_list ap)
+{
+    const char *p = fmt;
+    for (;;) {
+        const char *pc = strchr(p, '%');
+        if (!pc) {
+            if (*p) sig_buf_puts(b, p);
+            return;
+        }
+        if (pc > p) sig_buf_append(b, p, (size_t)(pc - p));
+        p = pc + 1;
+        char len = 0;
+        if (*p == '%') { sig_buf_putc(b, '%'); p++; continue; }
+        if (*p == 's') {
+            const char *s = va_arg(ap, const char *);
+            sig_buf_puts(b, s ? s : "(null)"); /* glibc prints NULL so */
+            p++;
+            continue;
+        }
+        if (*p == '.') { /* %.*s: at most `prec` bytes; negative means all */
+            int prec = va_arg(ap, int);
+            const char *s = va_arg(ap, const char *);
+            if (!s) s = "(null)";
+            sig_buf_append(b, s, prec < 0 ? strlen(s) : strnlen(s, (size_t)prec));
+            p += 3;
+            continue;
+        }
+        if (*p == 'c') { sig_buf_putc(b, (char)va_arg(ap, int)); p++; continue; }
+        if (*p == 'z') len = 'z', p++;
+        else if (*p == 'l' && p[1] == 'l') len = 'L', p += 2;
+        else if (*p == 'l') len = 'l', p++;
+        if (*p == 'u') {
+            unsigned long long v = len == 'z' ? va_arg(ap, size_t)
+                                 : len == 'L' ? va_arg(ap, unsigned long long)
+                                 : len == 'l' ? va_arg(ap, unsigned long)
+                                              : va_arg(ap, unsigned);
+            put_dec(b, v, false);
+        } else {
+            long long v = len == 'z' ? (long long)va_arg(ap, ssize_t)
+                        : len == 'L' ? va_arg(ap, long long)
+                        : len == 'l' ? va_arg(ap, long)
+                                     : va_arg(ap, int);
+            put_dec(b, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
+        }
+        p++;
+    }
+}
+
 void sig_buf_vprintf(sig_buf *b, const char *fmt, va_list ap)
 {
+    if (fast_format(fmt)) {
+        if (!b->data) buf_reserve(b, 0); /* "" formats to an empty, non-NULL string */
+        fast_printf(b, fmt, ap);
+        return;
+    }
     /* Format straight into the spare capacity; only when it does not fit,
      * grow and format again (one pass in the common case). */
     va_list ap2;
@@ -101,29 +191,40 @@ static size_t find_slot(const sig_output *out, const char *path, int *found)
     return lo;
 }
 
-void sig_output_add(sig_output *out, const char *path, const char *data, size_t len)
+static size_t slot_for(sig_output *out, const char *path)
 {
     int found;
     size_t i = find_slot(out, path, &found);
     if (!found) {
         if (out->nfiles == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 16;
-            sig_output_file *files = SIG_NEW_ARRAY(out->arena, sig_output_file, cap);
-            if (out->nfiles) memcpy(files, out->files, out->nfiles * sizeof *files);
-            out->files = files;
+            out->files = sig_arena_grow(out->arena, out->files, out->cap * sizeof *out->files,
+                                        cap * sizeof *out->files);
             out->cap = cap;
         }
         memmove(out->files + i + 1, out->files + i, (out->nfiles - i) * sizeof *out->files);
         out->nfiles++;
         out->files[i].path = sig_arena_strdup(out->arena, path);
     }
+    return i;
+}
+
+void sig_output_add(sig_output *out, const char *path, const char *data, size_t len)
+{
+    size_t i = slot_for(out, path);
     out->files[i].data = sig_arena_strndup(out->arena, data, len);
     out->files[i].len = len;
 }
 
 void sig_output_add_buf(sig_output *out, const char *path, sig_buf *b)
 {
-    sig_output_add(out, path, sig_buf_str(b), b->len);
+    /* The buffer's storage is moved, not copied: generated files are most
+     * of a compilation's memory. */
+    size_t i = slot_for(out, path);
+    bool own = b->arena == out->arena && b->data;
+    out->files[i].data = own ? b->data : sig_arena_strndup(out->arena, sig_buf_str(b), b->len);
+    out->files[i].len = b->len;
+    *b = (sig_buf){.arena = b->arena};
 }
 
 const sig_output_file *sig_output_find(const sig_output *out, const char *path)

@@ -67,6 +67,9 @@ SIG_API void sig_output_init(sig_output *out, sig_arena *arena);
 /* Adds (or replaces) the file at relative `path` with `len` bytes of `data`
  * (both copied). */
 SIG_API void sig_output_add(sig_output *out, const char *path, const char *data, size_t len);
+/* The same with the contents of `b` (`path` copied). The buffer's storage
+ * moves into the output without a copy when `b` uses the output's arena;
+ * either way `b` is left empty (reusable, data NULL). */
 SIG_API void sig_output_add_buf(sig_output *out, const char *path, sig_buf *b);
 
 /* The file at `path`, or NULL. */
