@@ -10,6 +10,9 @@
  * buffers that grow to hold whole generated files. */
 #include "signals/arena.h"
 
+#include "signals/output.h" /* sig_buf, for sig_arena_vprintf() */
+
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,11 +124,18 @@ void *sig_arena_grow(sig_arena *arena, void *p, size_t old_size, size_t new_size
 {
     if (!p) return sig_arena_alloc(arena, new_size);
     size_t old_need = round_up(old_size), need = round_up(new_size);
-    if (need <= old_need) return p;
     arena_block *b = arena->head;
+    bool last = b && (char *)p + old_need == (char *)b->data + b->used;
+    if (need <= old_need) {
+        if (last) { /* the newest allocation: give the tail back, zeroed again */
+            memset((char *)p + need, 0, old_need - need);
+            b->used -= old_need - need;
+            arena->total -= old_need - need;
+        }
+        return p;
+    }
     /* The last allocation of the current block: extend it where it is. */
-    if (b && (char *)p + old_need == (char *)b->data + b->used &&
-        b->size - b->used >= need - old_need) {
+    if (last && b->size - b->used >= need - old_need) {
         b->used += need - old_need;
         arena->total += need - old_need;
         return p;
@@ -163,14 +173,12 @@ char *sig_arena_strdup(sig_arena *arena, const char *s)
 
 char *sig_arena_vprintf(sig_arena *arena, const char *fmt, va_list ap)
 {
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
-    va_end(ap2);
-    if (n < 0) n = 0;
-    char *p = sig_arena_alloc(arena, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    return p;
+    /* Through sig_buf_vprintf(): one pass, and no vsnprintf(3) for the
+     * plain %s/%d conversions that most callers use. */
+    sig_buf b = {.arena = arena};
+    sig_buf_vprintf(&b, fmt, ap);
+    if (!b.data) return sig_arena_alloc(arena, 1);
+    return sig_arena_grow(arena, b.data, b.cap, b.len + 1); /* gives back the slack */
 }
 
 char *sig_arena_printf(sig_arena *arena, const char *fmt, ...)

@@ -61,48 +61,28 @@ static void put_dec(sig_buf *b, unsigned long long v, bool neg)
     sig_buf_append(b, tmp + i, sizeof tmp - i);
 }
 
-/* Whether every conversion of `fmt` is one that fast_printf() writes
- * itself: %s %.*s %c %d %i %u with no, l, ll or z length, and %%. */
-static bool fast_format(const char *fmt)
-{
-    for (const char *p = fmt; (p = strchr(p, '%')) != NULL;) {
-        p++;
-        if (*p == '%' || *p == 's' || *p == 'c' || *p == 'd' || *p == 'i' || *p == 'u') {
-            p++;
-            continue;
-        }
-        if (p[0] == '.' && p[1] == '*' && p[2] == 's') { p += 3; continue; }
-        if (*p == 'z') p++;
-        else if (*p == 'l') p += p[1] == 'l' ? 2 : 1;
-        else return false;
-        if (*p != 'd' && *p != 'i' && *p != 'u') return false;
-        p++;
-    }
-    return true;
-}
-
-/* printf for the conversions fast_format() accepts, without vsnprintf(3):
- * most generated text is names and numbers spliced into fixed text. */
-static void fast_printf(sig_buf *b, const char *fmt, va_list ap)
+/* printf without vsnprintf(3) for the conversions most generated text
+ * uses (names and numbers spliced into fixed text): %s %.*s %c %%, and
+ * %d %i %u with no, l, ll or z length. Returns false, having consumed
+ * arguments and appended text, at the first other conversion. */
+static bool fast_printf(sig_buf *b, const char *fmt, va_list ap)
 {
     const char *p = fmt;
     for (;;) {
-        const char *pc = strchr(p, '%');
-        if (!pc) {
-            if (*p) sig_buf_puts(b, p);
-            return;
-        }
-        if (pc > p) sig_buf_append(b, p, (size_t)(pc - p));
-        p = pc + 1;
+        const char *q = p;
+        while (*q && *q != '%') q++;
+        if (q > p) sig_buf_append(b, p, (size_t)(q - p));
+        if (!*q) return true;
+        p = q + 1;
         char len = 0;
         if (*p == '%') { sig_buf_putc(b, '%'); p++; continue; }
         if (*p == 's') {
             const char *s = va_arg(ap, const char *);
-            sig_buf_puts(b, s ? s : "(null)"); /* glibc prints NULL so */
+            sig_buf_puts(b, s ? s : "(null)"); /* as glibc prints NULL */
             p++;
             continue;
         }
-        if (*p == '.') { /* %.*s: at most `prec` bytes; negative means all */
+        if (p[0] == '.' && p[1] == '*' && p[2] == 's') { /* at most `prec` bytes; < 0: all */
             int prec = va_arg(ap, int);
             const char *s = va_arg(ap, const char *);
             if (!s) s = "(null)";
@@ -120,12 +100,14 @@ static void fast_printf(sig_buf *b, const char *fmt, va_list ap)
                                  : len == 'l' ? va_arg(ap, unsigned long)
                                               : va_arg(ap, unsigned);
             put_dec(b, v, false);
-        } else {
+        } else if (*p == 'd' || *p == 'i') {
             long long v = len == 'z' ? (long long)va_arg(ap, ssize_t)
                         : len == 'L' ? va_arg(ap, long long)
                         : len == 'l' ? va_arg(ap, long)
                                      : va_arg(ap, int);
             put_dec(b, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
+        } else {
+            return false;
         }
         p++;
     }
@@ -133,27 +115,29 @@ static void fast_printf(sig_buf *b, const char *fmt, va_list ap)
 
 void sig_buf_vprintf(sig_buf *b, const char *fmt, va_list ap)
 {
-    if (fast_format(fmt)) {
-        if (!b->data) buf_reserve(b, 0); /* "" formats to an empty, non-NULL string */
-        fast_printf(b, fmt, ap);
-        return;
-    }
-    /* Format straight into the spare capacity; only when it does not fit,
-     * grow and format again (one pass in the common case). */
-    va_list ap2;
+    va_list ap2, ap3;
     va_copy(ap2, ap);
-    size_t room = b->cap > b->len ? b->cap - b->len : 0;
-    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
-    if (n < 0) {
+    size_t mark = b->len;
+    if (!b->data) buf_reserve(b, 0); /* "" formats to an empty, non-NULL string */
+    if (fast_printf(b, fmt, ap)) {
         va_end(ap2);
         return;
     }
-    if ((size_t)n >= room) {
+    b->len = mark; /* undo, and let vsnprintf(3) do it all */
+    b->data[mark] = '\0';
+    /* Format straight into the spare capacity; only when it does not fit,
+     * grow and format again (one pass in the common case). */
+    va_copy(ap3, ap2);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->data + b->len, room, fmt, ap2);
+    if (n >= 0 && (size_t)n >= room) {
         buf_reserve(b, (size_t)n);
-        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap3);
     }
+    if (n >= 0) b->len += (size_t)n;
+    else b->data[b->len] = '\0';
+    va_end(ap3);
     va_end(ap2);
-    b->len += (size_t)n;
 }
 
 void sig_buf_printf(sig_buf *b, const char *fmt, ...)

@@ -33,8 +33,10 @@ SIG_API void *sig_arena_alloc(sig_arena *arena, size_t size);
  * of its block and there is room after it, else a new allocation holding
  * the first `old_size` bytes of `p` (the old one is abandoned to the
  * arena). The bytes after `old_size` are unspecified (not zeroed). A
- * `new_size` not larger than `old_size` returns `p`; p == NULL is
- * sig_arena_alloc(arena, new_size). Owned by the arena; never NULL. */
+ * `new_size` not larger than `old_size` returns `p` (and gives the tail
+ * back to the arena when `p` is the newest allocation of its block);
+ * p == NULL is sig_arena_alloc(arena, new_size). Owned by the arena; never
+ * NULL. */
 SIG_API void *sig_arena_grow(sig_arena *arena, void *p, size_t old_size, size_t new_size);
 
 /* Allocates `count` zeroed objects of `type` from `arena`. */
