@@ -18,6 +18,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Under AddressSanitizer the unused parts of blocks are poisoned, so that
+ * reading or writing past an allocation (a buffer's capacity, say) is
+ * reported as it would be for malloc(3)ed memory. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define ARENA_MIN_BLOCK (64u * 1024u)
 #define ARENA_MAX_BLOCK (4u * 1024u * 1024u)
 #define ARENA_ALIGN _Alignof(max_align_t)
@@ -113,10 +132,12 @@ void *sig_arena_alloc(sig_arena *arena, size_t size)
         b->used = 0;
         b->next = arena->head;
         arena->head = b;
+        POISON(b->data, cap);
     }
     void *p = (char *)b->data + b->used;
     b->used += need;
     arena->total += need;
+    UNPOISON(p, size ? size : 1);
     return p;
 }
 
@@ -128,9 +149,11 @@ void *sig_arena_grow(sig_arena *arena, void *p, size_t old_size, size_t new_size
     bool last = b && (char *)p + old_need == (char *)b->data + b->used;
     if (need <= old_need) {
         if (last) { /* the newest allocation: give the tail back, zeroed again */
+            UNPOISON((char *)p + need, old_need - need);
             memset((char *)p + need, 0, old_need - need);
             b->used -= old_need - need;
             arena->total -= old_need - need;
+            POISON((char *)p + new_size, old_need - new_size);
         }
         return p;
     }
@@ -138,6 +161,7 @@ void *sig_arena_grow(sig_arena *arena, void *p, size_t old_size, size_t new_size
     if (last && b->size - b->used >= need - old_need) {
         b->used += need - old_need;
         arena->total += need - old_need;
+        UNPOISON(p, new_size);
         return p;
     }
     /* The newest big block: realloc(3) it (mremap(2) for large ones, no copy). */

@@ -378,6 +378,7 @@ TEST(output_keeps_files_it_did_not_generate_and_guards_one_file_outputs)
 
     char *cmd = sig_arena_printf(a, "rm -rf '%s'", root);
     CHECK(system(cmd) == 0);
+    sig_arena_free(a);
 }
 
 /* ------------------------------------------------------ Snowplow naming */
