@@ -38,7 +38,7 @@ void sig_buf_append(sig_buf *b, const char *s, size_t len)
 }
 
 void sig_buf_puts(sig_buf *b, const char *s) { sig_buf_append(b, s, strlen(s)); }
-void sig_buf_putc(sig_buf *b, char c)
+void (sig_buf_putc)(sig_buf *b, char c)
 {
     if (b->len + 2 <= b->cap) { /* the common case: room for c and the NUL */
         b->data[b->len++] = c;
