@@ -1,13 +1,15 @@
 /* arena.c: bump allocator in chained blocks (see include/signals/arena.h).
  *
- * Blocks come from calloc(3): memory fresh from the kernel is already zero,
- * so allocations are never memset one by one (glibc's calloc skips the
- * clearing for mmap(2)ed chunks, which blocks of 128 KiB and more are:
- * mallopt(3), M_MMAP_THRESHOLD). Block sizes double with the arena, so a
- * large compilation makes few blocks. A request bigger than a quarter of a
- * block gets a block of its own ("big" blocks, doubly linked), which
- * sig_arena_grow() can realloc(3) in place, without copying, for the
- * buffers that grow to hold whole generated files. */
+ * Blocks are mapped straight from the kernel (mmap(2), MAP_ANONYMOUS),
+ * whose pages are zero, so allocations are never memset one by one.
+ * (calloc(3) is not enough: once a program frees a large chunk, glibc
+ * raises its mmap threshold and serves later blocks from the heap, which
+ * calloc then clears byte by byte: mallopt(3), M_MMAP_THRESHOLD.) Block
+ * sizes double with the arena, so a large compilation maps few blocks. A
+ * request bigger than a quarter of a block gets a block of its own ("big"
+ * blocks, doubly linked), which sig_arena_grow() can mremap(2) without
+ * copying, for the buffers that grow to hold whole generated files. */
+#define _GNU_SOURCE /* mremap(2), MAP_ANONYMOUS */
 #include "signals/arena.h"
 
 #include "signals/output.h" /* sig_buf, for sig_arena_vprintf() */
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Under AddressSanitizer the unused parts of blocks are poisoned, so that
  * reading or writing past an allocation (a buffer's capacity, say) is
@@ -74,6 +77,43 @@ static void *xcalloc(size_t n)
     return p;
 }
 
+/* `n` zeroed bytes of fresh pages; pages_free() with the same `n`. */
+static void *pages_alloc(size_t n)
+{
+#ifdef MAP_ANONYMOUS
+    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) oom();
+    return p;
+#else
+    return xcalloc(n);
+#endif
+}
+
+static void pages_free(void *p, size_t n)
+{
+#ifdef MAP_ANONYMOUS
+    munmap(p, n);
+#else
+    (void)n;
+    free(p);
+#endif
+}
+
+/* Resizes pages from pages_alloc(); the first `old` bytes are kept. */
+static void *pages_grow(void *p, size_t old, size_t n)
+{
+#if defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+    void *q = mremap(p, old, n, MREMAP_MAYMOVE);
+    if (q == MAP_FAILED) oom();
+    return q;
+#else
+    void *q = pages_alloc(n);
+    memcpy(q, p, old);
+    pages_free(p, old);
+    return q;
+#endif
+}
+
 static size_t round_up(size_t size)
 {
     size_t need = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
@@ -94,13 +134,13 @@ void sig_arena_free(sig_arena *arena)
     arena_block *b = arena->head;
     while (b) {
         arena_block *next = b->next;
-        free(b);
+        pages_free(b, sizeof *b + b->size);
         b = next;
     }
     big_block *g = arena->big;
     while (g) {
         big_block *next = g->next;
-        free(g);
+        pages_free(g, sizeof *g + g->size);
         g = next;
     }
     free(arena);
@@ -109,7 +149,7 @@ void sig_arena_free(sig_arena *arena)
 static void *alloc_big(sig_arena *arena, size_t need)
 {
     if (need > SIZE_MAX - sizeof(big_block)) oom();
-    big_block *g = xcalloc(sizeof *g + need);
+    big_block *g = pages_alloc(sizeof *g + need);
     g->size = need;
     g->prev = NULL;
     g->next = arena->big;
@@ -125,9 +165,9 @@ void *sig_arena_alloc(sig_arena *arena, size_t size)
     arena_block *b = arena->head;
     if (!b || b->size - b->used < need) {
         if (need > arena->next_block / 4) return alloc_big(arena, need);
-        size_t cap = arena->next_block;
+        size_t cap = arena->next_block - sizeof *b; /* whole pages mapped */
         if (arena->next_block < ARENA_MAX_BLOCK) arena->next_block *= 2;
-        b = xcalloc(sizeof *b + cap);
+        b = pages_alloc(sizeof *b + cap);
         b->size = cap;
         b->used = 0;
         b->next = arena->head;
@@ -164,12 +204,11 @@ void *sig_arena_grow(sig_arena *arena, void *p, size_t old_size, size_t new_size
         UNPOISON(p, new_size);
         return p;
     }
-    /* The newest big block: realloc(3) it (mremap(2) for large ones, no copy). */
+    /* The newest big block: remapped, not copied. */
     big_block *g = arena->big;
     if (g && p == (void *)g->data && old_need == g->size) {
         if (need > SIZE_MAX - sizeof(big_block)) oom();
-        big_block *n = realloc(g, sizeof *n + need);
-        if (!n) oom();
+        big_block *n = pages_grow(g, sizeof *g + g->size, sizeof *n + need);
         n->size = need;
         if (n->next) n->next->prev = n;
         arena->big = n;
