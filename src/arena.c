@@ -83,6 +83,7 @@ static void *pages_alloc(size_t n)
 #ifdef MAP_ANONYMOUS
     void *p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) oom();
+    UNPOISON(p, n); /* ASan keeps the poison of an earlier mapping there */
     return p;
 #else
     return xcalloc(n);
@@ -92,6 +93,7 @@ static void *pages_alloc(size_t n)
 static void pages_free(void *p, size_t n)
 {
 #ifdef MAP_ANONYMOUS
+    UNPOISON(p, n);
     munmap(p, n);
 #else
     (void)n;
@@ -103,8 +105,10 @@ static void pages_free(void *p, size_t n)
 static void *pages_grow(void *p, size_t old, size_t n)
 {
 #if defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+    UNPOISON(p, old);
     void *q = mremap(p, old, n, MREMAP_MAYMOVE);
     if (q == MAP_FAILED) oom();
+    UNPOISON(q, n);
     return q;
 #else
     void *q = pages_alloc(n);
