@@ -93,7 +93,7 @@ $(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/signals.y
 
 $(BUILD)/gen/scanner.c $(BUILD)/gen/scanner.h &: grammar/signals.l
 	@mkdir -p $(BUILD)/gen
-	flex --header-file=$(BUILD)/gen/scanner.h -o $(BUILD)/gen/scanner.c $<
+	flex -Cf --header-file=$(BUILD)/gen/scanner.h -o $(BUILD)/gen/scanner.c $<
 
 # The generated headers must exist before the first compile of either
 # generated file; later, the .d files list them too.

@@ -58,12 +58,13 @@ unsigned sig_ctx_add_source(sig_ctx *ctx, const char *path, char *text, size_t l
     src->text = text;
     src->len = len;
     size_t nlines = 1;
-    for (size_t i = 0; i < len; i++) nlines += text[i] == '\n';
+    for (const char *p = text, *e = text + len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+        nlines++;
     size_t *starts = SIG_NEW_ARRAY(ctx->arena, size_t, nlines);
     size_t k = 0;
     starts[k++] = 0;
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n') starts[k++] = i + 1;
+    for (const char *p = text, *e = text + len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+        starts[k++] = (size_t)(p - text) + 1;
     src->line_starts = starts;
     src->nlines = nlines;
     sig_ptrvec_push(ctx->arena, &ctx->sources, src);

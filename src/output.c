@@ -1,5 +1,5 @@
 /* output.c: in-memory generated files and their atomic write
- * (include/signals/output.h). */
+ * (include/signals/output.h; the sig_buf text buffers are in buf.c). */
 #define _GNU_SOURCE /* syncfs(2), syscall(2), flock(2), st_atim */
 #include "signals/output.h"
 
@@ -13,68 +13,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-/* -------------------------------------------------------------- sig_buf */
-
-static void buf_reserve(sig_buf *b, size_t extra)
-{
-    if (b->len + extra + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap * 2 : 256;
-    while (cap < b->len + extra + 1) cap *= 2;
-    char *data = sig_arena_alloc(b->arena, cap);
-    if (b->len) memcpy(data, b->data, b->len);
-    b->data = data;
-    b->cap = cap;
-}
-
-void sig_buf_append(sig_buf *b, const char *s, size_t len)
-{
-    buf_reserve(b, len);
-    memcpy(b->data + b->len, s, len);
-    b->len += len;
-    b->data[b->len] = '\0';
-}
-
-void sig_buf_puts(sig_buf *b, const char *s) { sig_buf_append(b, s, strlen(s)); }
-void sig_buf_putc(sig_buf *b, char c)
-{
-    if (b->len + 2 <= b->cap) { /* the common case: room for c and the NUL */
-        b->data[b->len++] = c;
-        b->data[b->len] = '\0';
-        return;
-    }
-    sig_buf_append(b, &c, 1);
-}
-
-void sig_buf_vprintf(sig_buf *b, const char *fmt, va_list ap)
-{
-    /* Format straight into the spare capacity; only when it does not fit,
-     * grow and format again (one pass in the common case). */
-    va_list ap2;
-    va_copy(ap2, ap);
-    size_t room = b->cap > b->len ? b->cap - b->len : 0;
-    int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
-    if (n < 0) {
-        va_end(ap2);
-        return;
-    }
-    if ((size_t)n >= room) {
-        buf_reserve(b, (size_t)n);
-        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
-    }
-    va_end(ap2);
-    b->len += (size_t)n;
-}
-
-void sig_buf_printf(sig_buf *b, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    sig_buf_vprintf(b, fmt, ap);
-    va_end(ap);
-}
-
-const char *sig_buf_str(sig_buf *b) { return b->data ? b->data : ""; }
 
 /* ----------------------------------------------------------- sig_output */
 
@@ -101,29 +39,40 @@ static size_t find_slot(const sig_output *out, const char *path, int *found)
     return lo;
 }
 
-void sig_output_add(sig_output *out, const char *path, const char *data, size_t len)
+static size_t slot_for(sig_output *out, const char *path)
 {
     int found;
     size_t i = find_slot(out, path, &found);
     if (!found) {
         if (out->nfiles == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 16;
-            sig_output_file *files = SIG_NEW_ARRAY(out->arena, sig_output_file, cap);
-            if (out->nfiles) memcpy(files, out->files, out->nfiles * sizeof *files);
-            out->files = files;
+            out->files = sig_arena_grow(out->arena, out->files, out->cap * sizeof *out->files,
+                                        cap * sizeof *out->files);
             out->cap = cap;
         }
         memmove(out->files + i + 1, out->files + i, (out->nfiles - i) * sizeof *out->files);
         out->nfiles++;
         out->files[i].path = sig_arena_strdup(out->arena, path);
     }
+    return i;
+}
+
+void sig_output_add(sig_output *out, const char *path, const char *data, size_t len)
+{
+    size_t i = slot_for(out, path);
     out->files[i].data = sig_arena_strndup(out->arena, data, len);
     out->files[i].len = len;
 }
 
 void sig_output_add_buf(sig_output *out, const char *path, sig_buf *b)
 {
-    sig_output_add(out, path, sig_buf_str(b), b->len);
+    /* The buffer's storage is moved, not copied: generated files are most
+     * of a compilation's memory. */
+    size_t i = slot_for(out, path);
+    bool own = b->arena == out->arena && b->data;
+    out->files[i].data = own ? b->data : sig_arena_strndup(out->arena, sig_buf_str(b), b->len);
+    out->files[i].len = b->len;
+    *b = (sig_buf){.arena = b->arena};
 }
 
 const sig_output_file *sig_output_find(const sig_output *out, const char *path)

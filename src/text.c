@@ -36,6 +36,16 @@ size_t sig_utf8_invalid_at(const char *s, size_t len)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        /* Eight ASCII bytes, none NUL, at a time: sources are mostly ASCII. */
+        uint64_t w;
+        while (len - i >= 8) {
+            memcpy(&w, u + i, 8);
+            if ((w & 0x8080808080808080ull) ||
+                ((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull))
+                break;
+            i += 8;
+        }
+        if (i >= len) break;
         uint32_t cp;
         size_t n = sig_utf8_decode(u + i, len - i, &cp);
         if (n == 0 || cp == 0) return i;

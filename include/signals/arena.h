@@ -27,6 +27,18 @@ SIG_API void sig_arena_free(sig_arena *arena);
  * The memory is owned by the arena. size 0 returns a valid unique pointer. */
 SIG_API void *sig_arena_alloc(sig_arena *arena, size_t size);
 
+/* Grows the allocation `p` of `old_size` bytes (made by sig_arena_alloc()
+ * or sig_arena_grow() on this arena with exactly that size) to `new_size`
+ * bytes and returns it: the same pointer when the allocation is the newest
+ * of its block and there is room after it, else a new allocation holding
+ * the first `old_size` bytes of `p` (the old one is abandoned to the
+ * arena). The bytes after `old_size` are unspecified (not zeroed). A
+ * `new_size` not larger than `old_size` returns `p` (and gives the tail
+ * back to the arena when `p` is the newest allocation of its block);
+ * p == NULL is sig_arena_alloc(arena, new_size). Owned by the arena; never
+ * NULL. */
+SIG_API void *sig_arena_grow(sig_arena *arena, void *p, size_t old_size, size_t new_size);
+
 /* Allocates `count` zeroed objects of `type` from `arena`. */
 #define SIG_NEW(arena, type) ((type *)sig_arena_alloc((arena), sizeof(type)))
 #define SIG_NEW_ARRAY(arena, type, count) \

@@ -33,6 +33,21 @@ SIG_API void sig_buf_putc(sig_buf *b, char c);
 SIG_API void sig_buf_printf(sig_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 SIG_API void sig_buf_vprintf(sig_buf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
+/* sig_buf_putc() is also a macro, as stdio's putc(3) is, so that appending
+ * one character where the buffer has room costs no call (generated text is
+ * escaped character by character); its arguments are evaluated once.
+ * (sig_buf_putc)(b, c) calls the function. */
+static inline void sig_buf_putc_inline(sig_buf *b, char c)
+{
+    if (b->len + 2 <= b->cap) { /* room for c and the NUL */
+        b->data[b->len++] = c;
+        b->data[b->len] = '\0';
+        return;
+    }
+    (sig_buf_putc)(b, c);
+}
+#define sig_buf_putc(b, c) sig_buf_putc_inline((b), (c))
+
 /* The contents as a string ("" when empty). Owned by the arena. */
 SIG_API const char *sig_buf_str(sig_buf *b);
 
@@ -67,6 +82,9 @@ SIG_API void sig_output_init(sig_output *out, sig_arena *arena);
 /* Adds (or replaces) the file at relative `path` with `len` bytes of `data`
  * (both copied). */
 SIG_API void sig_output_add(sig_output *out, const char *path, const char *data, size_t len);
+/* The same with the contents of `b` (`path` copied). The buffer's storage
+ * moves into the output without a copy when `b` uses the output's arena;
+ * either way `b` is left empty (reusable, data NULL). */
 SIG_API void sig_output_add_buf(sig_output *out, const char *path, sig_buf *b);
 
 /* The file at `path`, or NULL. */
