@@ -306,7 +306,8 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
        ATTRIBUTE "`attribute`" VIEW "`view`" SERVICE "`service`"
        BATCH_SOURCE "`batch_source`"
 %token FROM "`from`" WHERE "`where`" OVER "`over`" LAST "`last`"
-       AND "`and`" OR "`or`" LIKE "`like`" IN "`in`" TRUE "`true`" FALSE "`false`"
+       AND "`and`" OR "`or`" LIKE "`like`" IN "`in`"
+       IS "`is`" NOT "`not`" NULL "`null`" TRUE "`true`" FALSE "`false`"
 %token ONLINE "`online`" OFFLINE "`offline`" OWNER "`owner`"
        DESCRIPTION "`description`" TTL "`ttl`" TAGS "`tags`"
        ATTRIBUTES "`attributes`" SOURCE "`source`" FIELD "`field`" VIEWS "`views`"
@@ -327,7 +328,7 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
 %type <vec> tag_items tag_list view_refs view_ref_list
 %type <prop> property opt_property
 %type <expr> expr or_expr and_expr primary comparison
-%type <op> cmp_op
+%type <op> cmp_op null_test
 %type <lit> literal
 %type <dur> duration
 %type <block> block opt_block
@@ -523,6 +524,20 @@ comparison:
         $$->value = $3;
         $$->loc = @$;
     }
+  | property IS null_test {
+        $$ = SIG_NEW(A, sig_ast_expr);
+        $$->kind = SIG_AST_CMP;
+        $$->property = $1;
+        $$->op = (sig_ast_cmp_op)$3;
+        $$->op_loc = sig_ploc_join(@2, @3);
+        $$->loc = @$;
+    }
+    ;
+
+/* The API's `is null` / `is not null` (SDK 0.4.3): no value. */
+null_test:
+    NULL                { $$ = SIG_AST_IS_NULL; }
+  | NOT NULL            { $$ = SIG_AST_IS_NOT_NULL; }
     ;
 
 cmp_op:
@@ -778,6 +793,9 @@ tag_key:
   | OR { $$ = (sig_ident){"or", @1}; }
   | LIKE { $$ = (sig_ident){"like", @1}; }
   | IN { $$ = (sig_ident){"in", @1}; }
+  | IS { $$ = (sig_ident){"is", @1}; }
+  | NOT { $$ = (sig_ident){"not", @1}; }
+  | NULL { $$ = (sig_ident){"null", @1}; }
   | TRUE { $$ = (sig_ident){"true", @1}; }
   | FALSE { $$ = (sig_ident){"false", @1}; }
   | ONLINE { $$ = (sig_ident){"online", @1}; }
@@ -943,6 +961,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
     }
     if (all_in(set, cmp_tokens, NELEMS(cmp_tokens))) {
         clear(set, cmp_tokens, NELEMS(cmp_tokens));
+        set[YYSYMBOL_IS] = false; /* `is null`: an operator too */
         groups[ngroups++] = "an operator (`=`, `!=`, `<`, `>`, `<=`, `>=`, `like`, `in`)";
     }
     bool decls = all_in(set, decl_keywords, NELEMS(decl_keywords));

@@ -89,7 +89,8 @@ typedef enum sig_ast_expr_kind {
 
 typedef enum sig_ast_cmp_op {
     SIG_AST_EQ, SIG_AST_NE, SIG_AST_LT, SIG_AST_GT, SIG_AST_LE, SIG_AST_GE,
-    SIG_AST_LIKE, SIG_AST_IN
+    SIG_AST_LIKE, SIG_AST_IN,
+    SIG_AST_IS_NULL, SIG_AST_IS_NOT_NULL  /* no value */
 } sig_ast_cmp_op;
 
 typedef struct sig_ast_expr {
@@ -99,7 +100,7 @@ typedef struct sig_ast_expr {
     sig_ast_property *property;  /* CMP */
     sig_ast_cmp_op op;           /* CMP */
     sig_loc op_loc;              /* CMP */
-    sig_ast_literal *value;      /* CMP */
+    sig_ast_literal *value;      /* CMP; NULL for is (not) null */
     sig_loc loc;
 } sig_ast_expr;
 

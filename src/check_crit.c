@@ -38,6 +38,8 @@ static sig_op map_op(sig_ast_cmp_op op)
     case SIG_AST_GE: return SIG_OP_GE;
     case SIG_AST_LIKE: return SIG_OP_LIKE;
     case SIG_AST_IN: return SIG_OP_IN;
+    case SIG_AST_IS_NULL: return SIG_OP_IS_NULL;
+    case SIG_AST_IS_NOT_NULL: return SIG_OP_IS_NOT_NULL;
     }
     return SIG_OP_EQ;
 }
@@ -125,8 +127,9 @@ static bool value_fits_column(ck *c, const sig_ast_literal *v, sig_op op,
 static bool check_cmp(ck *c, const sig_ast_expr *e, const sig_property *prop, bool prop_ok)
 {
     const sig_ast_literal *v = e->value;
-    if (!v) return false;
     sig_op op = map_op(e->op);
+    if (!sig_op_takes_value(op)) return true; /* any property may be tested */
+    if (!v) return false;
     const char *opn = sig_op_name(op);
     bool known = prop_ok && prop->kind == SIG_PROP_ATOMIC && prop->type_known;
     if (op == SIG_OP_IN) {

@@ -93,7 +93,8 @@ static cJSON *criteria_list(const sig_criterion *c, size_t n)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "property", property_json(&c[i].property));
         cJSON_AddStringToObject(o, "operator", sig_op_name(c[i].op));
-        cJSON_AddItemToObject(o, "value", sig_literal_json(&c[i].value));
+        if (sig_op_takes_value(c[i].op))
+            cJSON_AddItemToObject(o, "value", sig_literal_json(&c[i].value));
         cJSON_AddItemToArray(a, o);
     }
     return a;

@@ -52,7 +52,8 @@ static sig_plan_conv conv_of_scalar(sig_scalar s)
 /* The kind a criterion compares its property as: by its literal. */
 static sig_plan_conv conv_of_literal(const sig_criterion *c)
 {
-    if (c->op == SIG_OP_LIKE) return SIG_PLAN_CONV_TEXT;
+    /* like, and a null test: a value is any text (JSON null is none) */
+    if (c->op == SIG_OP_LIKE || !sig_op_takes_value(c->op)) return SIG_PLAN_CONV_TEXT;
     const sig_literal *l = &c->value;
     if (l->kind == SIG_LIT_LIST) {
         if (!l->nitems) return SIG_PLAN_CONV_TEXT;
@@ -280,7 +281,7 @@ static const char *match_identity(lower *L, const sig_plan_attr *pa)
         for (size_t i = 0; i < counts[k]; i++) {
             const sig_plan_criterion *c = &sets[k][i];
             sig_buf_printf(&b, "%s %s ", c->column->name, sig_op_name(c->criterion->op));
-            put_literal(&b, &c->criterion->value);
+            if (sig_op_takes_value(c->criterion->op)) put_literal(&b, &c->criterion->value);
             sig_buf_putc(&b, ';');
         }
     }

@@ -81,7 +81,8 @@ static cJSON *criteria_json(const sig_plan_criterion *cs, size_t n)
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "column", cs[i].column->name);
         cJSON_AddStringToObject(e, "operator", sig_op_name(cs[i].criterion->op));
-        cJSON_AddItemToObject(e, "value", sig_literal_json(&cs[i].criterion->value));
+        if (sig_op_takes_value(cs[i].criterion->op))
+            cJSON_AddItemToObject(e, "value", sig_literal_json(&cs[i].criterion->value));
         cJSON_AddItemToArray(a, e);
     }
     return a;

@@ -252,8 +252,15 @@ const char *sig_op_name(sig_op op)
     case SIG_OP_GE: return ">=";
     case SIG_OP_LIKE: return "like";
     case SIG_OP_IN: return "in";
+    case SIG_OP_IS_NULL: return "is null";
+    case SIG_OP_IS_NOT_NULL: return "is not null";
     }
     return "?";
+}
+
+bool sig_op_takes_value(sig_op op)
+{
+    return op != SIG_OP_IS_NULL && op != SIG_OP_IS_NOT_NULL;
 }
 
 /* -------------------------------------------------------------- schemas */

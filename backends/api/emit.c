@@ -247,8 +247,16 @@ static cJSON *criterion_json(em *e, const sig_criterion *c)
 {
     cJSON *o = cJSON_CreateObject();
     add_property(e, o, &c->property);
+    if (e->views && !sig_op_takes_value(c->op)) {
+        /* the View-era Criterion.operator has the 8 value operators only */
+        sig_diag *d = sig_error(e->ctx, c->loc, "E0922",
+                                "the %s target cannot send `%s`", e->target, sig_op_name(c->op));
+        sig_diag_label(e->ctx, d, "the View-era API has no null test");
+        sig_diag_help(e->ctx, d, "use `--target attribute-groups` (SDK 0.4.3 and later)");
+        e->ok = false;
+    }
     cJSON_AddStringToObject(o, "operator", sig_op_name(c->op));
-    cJSON_AddItemToObject(o, "value", literal_json(&c->value));
+    if (sig_op_takes_value(c->op)) cJSON_AddItemToObject(o, "value", literal_json(&c->value));
     return o;
 }
 

@@ -514,8 +514,7 @@ static void put_literal_text(sig_buf *b, const sig_literal *l)
 
 static const char *op_text(sig_op op)
 {
-    static const char *const t[] = {"=", "!=", "<", ">", "<=", ">=", "like", "in"};
-    return t[op];
+    return sig_op_name(op);
 }
 
 /* The criteria as written, for comments and docs ("" when none). */
@@ -525,16 +524,22 @@ static const char *criteria_text(gen *g, const sig_criteria *cr)
     for (size_t i = 0; i < cr->nall; i++) {
         const sig_criterion *c = &cr->all[i];
         if (i) sig_buf_puts(&b, " and ");
-        sig_buf_printf(&b, "%s %s ", c->property.text ? c->property.text : "?", op_text(c->op));
-        put_literal_text(&b, &c->value);
+        sig_buf_printf(&b, "%s %s", c->property.text ? c->property.text : "?", op_text(c->op));
+        if (sig_op_takes_value(c->op)) {
+            sig_buf_putc(&b, ' ');
+            put_literal_text(&b, &c->value);
+        }
     }
     if (cr->nany) {
         if (cr->nall) sig_buf_puts(&b, " and (");
         for (size_t i = 0; i < cr->nany; i++) {
             const sig_criterion *c = &cr->any[i];
             if (i) sig_buf_puts(&b, " or ");
-            sig_buf_printf(&b, "%s %s ", c->property.text ? c->property.text : "?", op_text(c->op));
+            sig_buf_printf(&b, "%s %s", c->property.text ? c->property.text : "?", op_text(c->op));
+            if (sig_op_takes_value(c->op)) {
+            sig_buf_putc(&b, ' ');
             put_literal_text(&b, &c->value);
+        }
         }
         if (cr->nall) sig_buf_puts(&b, ")");
     }
@@ -600,6 +605,8 @@ static const char *criterion_sql(gen *g, const sig_plan_criterion *pc)
     const char *col = qi(g, pc->column->name);
     sig_scalar s = sig_plan_conv_scalar(pc->column->conv);
     const char *lit;
+    if (!sig_op_takes_value(c->op))
+        return S(g, "%s IS %sNULL", col, c->op == SIG_OP_IS_NULL ? "" : "NOT ");
     if (c->op == SIG_OP_IN) {
         if (c->value.kind != SIG_LIT_LIST || !c->value.nitems) return "FALSE";
         sig_buf b = {.arena = g->a};

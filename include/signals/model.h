@@ -278,10 +278,17 @@ typedef enum sig_op {
     SIG_OP_LE,
     SIG_OP_GE,
     SIG_OP_LIKE,  /* SQL LIKE, pattern as written */
-    SIG_OP_IN     /* value is a list */
+    SIG_OP_IN,    /* value is a list */
+    SIG_OP_IS_NULL,     /* no value (absent or JSON null); SDK 0.4.3 */
+    SIG_OP_IS_NOT_NULL  /* has a value; SDK 0.4.3 */
 } sig_op;
 
-SIG_API const char *sig_op_name(sig_op op); /* "=", "!=", ..., "like", "in" */
+/* "=", "!=", ..., "like", "in", "is null", "is not null": the API
+ * spelling (Criterion.operator). Static storage; "?" out of range. */
+SIG_API const char *sig_op_name(sig_op op);
+/* False for is null / is not null, whose criterion has no value (its
+ * sig_criterion.value is zeroed and must not be read). */
+SIG_API bool sig_op_takes_value(sig_op op);
 
 typedef struct sig_criterion {
     sig_property property;
