@@ -60,6 +60,39 @@ static void type_mismatch(ck *c, const sig_ast_attribute *at, const sig_agg_info
                   sig_type_name(inf));
 }
 
+/* The API's Attribute.time_unit values (SDK 0.4.8). */
+static const char *const time_units[] = {"s", "min", "h", "d", NULL};
+
+/* time_since_*(UNIT): the argument is the unit; E0328 when it is missing
+ * or not one of s, min, h, d. */
+static bool time_unit(ck *c, const sig_ast_attribute *at, const sig_agg_info *info,
+                      const char **out)
+{
+    const sig_ast_property *p = at->property;
+    const char *unit = p && p->nsegs == 1 && p->segs[0].kind == SIG_SEG_NAME ? p->segs[0].name
+                                                                          : NULL;
+    for (size_t i = 0; unit && time_units[i]; i++) {
+        if (strcmp(unit, time_units[i]) == 0) {
+            *out = time_units[i];
+            return true;
+        }
+    }
+    sig_loc l = p ? p->loc : (ck_has_loc(at->call_loc) ? at->call_loc : at->agg.loc);
+    sig_diag *d;
+    if (!p) {
+        d = sig_error(c->ctx, l, "E0328", "`%s` needs a time unit", info->name);
+        sig_diag_label(c->ctx, d, "in which unit?");
+    } else {
+        d = sig_error(c->ctx, l, "E0328", "`%s` is not a time unit", p->text ? p->text : "?");
+        sig_diag_label(c->ctx, d, "`%s` takes a time unit, not a property", info->name);
+        const char *sug = unit ? sig_did_you_mean(unit, time_units, 0) : NULL;
+        if (sug) sig_diag_suggest(c->ctx, d, sug);
+    }
+    sig_diag_help(c->ctx, d, "write `%s(s)`, `(min)`, `(h)` or `(d)`: seconds, minutes, hours "
+                  "or days", info->name);
+    return false;
+}
+
 void ck_check_attribute(ck *c, ck_sym *s)
 {
     const sig_ast_attribute *at = s->attr;
@@ -88,11 +121,13 @@ void ck_check_attribute(ck *c, ck_sym *s)
         ok = false;
     }
 
-    /* Property. */
+    /* Property (for time_since_*, the time unit in its place). */
     sig_ptrvec reads = {0};
     sig_property *prop = NULL;
     bool prop_ok = false;
-    if (at->property) {
+    if (info && info->takes_unit) {
+        if (!time_unit(c, at, info, &a->time_unit)) ok = false;
+    } else if (at->property) {
         prop = SIG_NEW(c->a, sig_property);
         prop_ok = ck_resolve_property(c, at->property, prop);
         if (!prop_ok) ok = false;
@@ -105,7 +140,7 @@ void ck_check_attribute(ck *c, ck_sym *s)
         sig_diag_help(c->ctx, d, "write the property to aggregate, e.g. `%s(%s)`", info->name,
                       info->property_must_be_numeric ? "se_value" : "mkt_source");
         ok = false;
-    } else if (info && !info->needs_property && at->property) {
+    } else if (info && !info->needs_property && !info->takes_unit && at->property) {
         sig_diag *d = sig_error(c->ctx, at->property->loc, "E0323", "`%s` takes no property",
                                 info->name);
         sig_diag_label(c->ctx, d, "`%s` counts events", info->name);

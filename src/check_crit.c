@@ -120,6 +120,8 @@ static bool value_fits_column(ck *c, const sig_ast_literal *v, sig_op op,
         sig_diag_label(c->ctx, d, "expected a timestamp string");
         sig_diag_help(c->ctx, d, "write a timestamp such as `\"2024-01-31 12:00:00\"`");
         return false;
+    case SIG_TIMESTAMP: case SIG_DICT: /* attribute types; no atomic column has them */
+        return true;
     }
     return true;
 }

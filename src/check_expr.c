@@ -639,6 +639,8 @@ static const char *scalar_expect(sig_scalar s)
     case SIG_DOUBLE: case SIG_FLOAT: return "a number";
     case SIG_BOOL: return "`true` or `false`";
     case SIG_UNIX_TIMESTAMP: return "a timestamp string or an integer";
+    case SIG_TIMESTAMP: return "a timestamp string";
+    case SIG_DICT: return "no default (a `dict` has none)";
     }
     return "a value";
 }
@@ -658,6 +660,8 @@ static bool scalar_fits(const sig_ast_literal *l, sig_scalar s, bool *range)
     case SIG_BOOL: return l->kind == SIG_AST_LIT_BOOL;
     case SIG_UNIX_TIMESTAMP:
         return l->kind == SIG_AST_LIT_STRING || l->kind == SIG_AST_LIT_INT;
+    case SIG_TIMESTAMP: return l->kind == SIG_AST_LIT_STRING;
+    case SIG_DICT: return false; /* the language has no dict literal */
     }
     return false;
 }

@@ -149,7 +149,18 @@ void ck_check_view(ck *c, ck_sym *s)
         sig_field *out = &fields[nf];
         out->name = f->name.name;
         out->loc = f->name.loc;
-        if (f->type.name && !ck_parse_type(c, &f->type, &out->type)) ok = false;
+        if (f->type.name && !ck_parse_type(c, &f->type, &out->type)) {
+            ok = false;
+        } else if (f->type.name && !sig_type_is_field(out->type)) {
+            /* FieldModel.type has the 16 Field types only (SDK 0.4.10) */
+            sig_diag *d = sig_error(c->ctx, f->type.loc, "E0329", "a field cannot be `%s`",
+                                    f->type.name);
+            sig_diag_label(c->ctx, d, "an attribute type only");
+            sig_diag_help(c->ctx, d, "a field of an external table has one of the 16 Field "
+                          "types: bytes, string, int32, int64, double, float, bool, "
+                          "unix_timestamp and their `_list` forms");
+            ok = false;
+        }
         const sig_ast_setting *fset[SIG_SET__COUNT];
         ck_collect_settings(c, f->block, BK_FIELD, fset);
         if (fset[SIG_SET_DESCRIPTION]) out->description = fset[SIG_SET_DESCRIPTION]->str;

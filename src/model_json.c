@@ -132,6 +132,7 @@ static cJSON *attribute_json(const sig_attribute *a)
     cJSON_AddItemToObject(o, "default", sig_literal_json(a->default_value));
     add_str(o, "description", a->description);
     cJSON_AddItemToObject(o, "tags", tags_json(a->tags, a->ntags));
+    add_str(o, "time_unit", a->time_unit); /* time_since_* only */
     return o;
 }
 

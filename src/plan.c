@@ -4,8 +4,10 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "signals/diag.h"
 #include "signals/output.h"
 #include "signals/plan.h"
+#include "signals/signals.h"
 
 /* ------------------------------------------------------------ conversions */
 
@@ -44,7 +46,9 @@ static sig_plan_conv conv_of_scalar(sig_scalar s)
     case SIG_DOUBLE:
     case SIG_FLOAT: return SIG_PLAN_CONV_DOUBLE;
     case SIG_BOOL: return SIG_PLAN_CONV_BOOL;
-    case SIG_UNIX_TIMESTAMP: return SIG_PLAN_CONV_TIMESTAMP;
+    case SIG_UNIX_TIMESTAMP:
+    case SIG_TIMESTAMP: return SIG_PLAN_CONV_TIMESTAMP;
+    case SIG_DICT: break; /* never planned: sig_plan_supported() rejects it */
     }
     return SIG_PLAN_CONV_TEXT;
 }
@@ -342,6 +346,35 @@ static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
     pa->window = pa->window_days
                      ? sig_arena_printf(L->a, "in_last_%lld_days", (long long)pa->window_days)
                      : NULL;
+}
+
+/* E0360: what the warehouse backends do not compute yet. */
+static bool attr_supported(struct sig_ctx *ctx, const sig_attribute *at, const char *backend)
+{
+    const sig_agg_info *agg = sig_agg_get(at->agg);
+    const char *what = NULL;
+    if (agg && !agg->in_warehouse) what = sig_arena_printf(sig_ctx_arena(ctx), "`%s`", agg->name);
+    else if (at->type.scalar == SIG_TIMESTAMP || at->type.scalar == SIG_DICT)
+        what = sig_arena_printf(sig_ctx_arena(ctx), "`%s` attributes", sig_type_name(at->type));
+    if (!what) return true;
+    sig_diag *d = sig_error(ctx, at->loc, "E0360", "the %s backend does not compute %s yet",
+                            backend, what);
+    sig_diag_label(ctx, d, "attribute `%s` of an offline view", at->name);
+    sig_diag_help(ctx, d, "compute it in a stream view (`offline false`), or compile this "
+                  "view with `--backend api` only");
+    return false;
+}
+
+bool sig_plan_supported(struct sig_ctx *ctx, const sig_model *model, const char *backend)
+{
+    bool ok = true;
+    for (size_t i = 0; model && i < model->nviews; i++) {
+        const sig_view *v = model->views[i];
+        if (!v->offline || !v->nattributes) continue;
+        for (size_t j = 0; j < v->nattributes; j++)
+            ok &= attr_supported(ctx, v->attributes[j], backend);
+    }
+    return ok;
 }
 
 const sig_plan *sig_plan_view(sig_arena *arena, const sig_view *v)

@@ -266,6 +266,15 @@ static cJSON *attribute_json(em *e, const sig_attribute *at)
     cJSON_AddStringToObject(o, "name", at->name);
     add_str(o, "description", at->description);
     cJSON_AddStringToObject(o, "type", sig_type_name(at->type));
+    if (e->views && !sig_type_is_field(at->type)) {
+        /* the View era's Attribute.type has the 16 Field types only */
+        sig_diag *d = sig_error(e->ctx, at->loc, "E0922",
+                                "the %s target cannot send type `%s` of attribute `%s`",
+                                e->target, sig_type_name(at->type), at->name);
+        sig_diag_label(e->ctx, d, "the View-era API has no `%s`", sig_type_name(at->type));
+        sig_diag_help(e->ctx, d, "use `--target attribute-groups` (SDK 0.4.5 and later)");
+        e->ok = false;
+    }
     add_tags(e, o, at, at->tags, at->ntags, at->loc, "attribute", at->name);
     cJSON *evs = cJSON_AddArrayToObject(o, "events");
     for (size_t i = 0; i < at->nevents; i++)
@@ -298,6 +307,7 @@ static cJSON *attribute_json(em *e, const sig_attribute *at)
     }
     if (at->period_seconds > 0) add_duration(o, "period", at->period_seconds);
     if (at->default_value) cJSON_AddItemToObject(o, "default_value", literal_json(at->default_value));
+    add_str(o, "time_unit", at->time_unit);
     return o;
 }
 

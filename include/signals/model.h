@@ -23,7 +23,9 @@
 
 /* ---------------------------------------------------------------- types */
 
-/* The scalar element of the 16 Signals Field types (signals-api.md 5.1). */
+/* The scalar element of the Signals types: the 16 Field types
+ * (signals-api.md 5.1), and `timestamp` and `dict`, which attributes may
+ * have since SDK 0.4.3/0.4.5 but which have no `_list` form. */
 typedef enum sig_scalar {
     SIG_BYTES,
     SIG_STRING,
@@ -32,7 +34,9 @@ typedef enum sig_scalar {
     SIG_DOUBLE,
     SIG_FLOAT,
     SIG_BOOL,
-    SIG_UNIX_TIMESTAMP
+    SIG_UNIX_TIMESTAMP,
+    SIG_TIMESTAMP,      /* an attribute type only (SDK 0.4.5) */
+    SIG_DICT            /* an attribute type only: category_count (SDK 0.4.3) */
 } sig_scalar;
 
 /* A Field type: a scalar, or a list of a scalar (`string_list`). */
@@ -41,11 +45,16 @@ typedef struct sig_type {
     bool list;
 } sig_type;
 
-/* "int32", "string_list", ...: the API spelling. Static storage. */
+/* "int32", "string_list", ...: the API spelling; "?" for a type the API
+ * does not have (a list of timestamp or dict). Static storage. */
 SIG_API const char *sig_type_name(sig_type t);
-/* Parses an API type name. Returns false if `name` is not one of the 16. */
+/* Parses an API type name. Returns false if `name` is not one of the 18. */
 SIG_API bool sig_type_parse(const char *name, sig_type *out);
-/* The 16 type names, NULL-terminated, for did-you-mean. */
+/* True for the 16 Field types, false for timestamp and dict: the types a
+ * field of an external table, and the View-era API, can have. */
+SIG_API bool sig_type_is_field(sig_type t);
+/* The 18 attribute type names in the API's order (Attribute.type, SDK
+ * 0.4.10), NULL-terminated, for did-you-mean. */
 SIG_API extern const char *const sig_type_names[];
 /* True for int32, int64, double and float (not their lists). */
 SIG_API bool sig_type_is_numeric(sig_type t);
@@ -121,7 +130,10 @@ typedef enum sig_finish {
 SIG_API const char *sig_finish_name(sig_finish f);
 
 /* What an aggregation reads. */
-typedef enum sig_agg_prop { SIG_AGG_PROP_NONE, SIG_AGG_PROP_ANY, SIG_AGG_PROP_NUMERIC } sig_agg_prop;
+typedef enum sig_agg_prop {
+    SIG_AGG_PROP_NONE, SIG_AGG_PROP_ANY, SIG_AGG_PROP_NUMERIC,
+    SIG_AGG_PROP_UNIT  /* no property; the time unit instead (time_since_*) */
+} sig_agg_prop;
 
 /* How an aggregation's result type relates to its property's type. */
 typedef enum sig_agg_rule {
@@ -132,13 +144,15 @@ typedef enum sig_agg_rule {
     SIG_RULE_ELEMENT  /* a list of the property's type */
 } sig_agg_rule;
 
-/* Sets of Field types: bit scalar + 8 * list. */
-#define SIG_TYPE_BIT(s, l) (1u << ((unsigned)(s) + ((l) ? 8u : 0u)))
+/* Sets of types: bit scalar + 16 * list. */
+#define SIG_TYPE_BIT(s, l) (1u << ((unsigned)(s) + ((l) ? 16u : 0u)))
 #define SIG_YIELDS_INTEGER (SIG_TYPE_BIT(SIG_INT32, 0) | SIG_TYPE_BIT(SIG_INT64, 0))
 #define SIG_YIELDS_REAL (SIG_TYPE_BIT(SIG_DOUBLE, 0) | SIG_TYPE_BIT(SIG_FLOAT, 0))
 #define SIG_YIELDS_NUMBER (SIG_YIELDS_INTEGER | SIG_YIELDS_REAL)
-#define SIG_YIELDS_SCALAR 0xffu
-#define SIG_YIELDS_LIST 0xff00u
+/* The scalars but dict (timestamp included), and the 8 lists. */
+#define SIG_YIELDS_SCALAR 0x1ffu
+#define SIG_YIELDS_LIST 0xff0000u
+#define SIG_YIELDS_DICT SIG_TYPE_BIT(SIG_DICT, 0)
 
 /* One row of signals/aggregations.def (see there for each field): the
  * single place that says what each aggregation takes, yields, keeps per
@@ -162,6 +176,8 @@ typedef struct sig_agg_info {
     int list_cap;              /* SIG_FINISH_LIST: at most this many values; else 0 */
     bool in_views;             /* the View-era API carries it */
     bool in_groups;            /* the attribute-group-era API carries it */
+    bool in_warehouse;         /* the dbt and DDL backends compute it */
+    bool takes_unit;           /* time_since_*: a time unit, no property */
     const char *summary;       /* phrase, {0} = the property: "sum of {0} over" */
 } sig_agg_info;
 
@@ -331,6 +347,9 @@ typedef struct sig_attribute {
     const sig_tag *tags;
     size_t ntags;
     sig_loc loc;                   /* the attribute's name */
+    /* time_since_*: "s", "min", "h" or "d" (Attribute.time_unit, SDK
+     * 0.4.8); NULL for the other aggregations. */
+    const char *time_unit;
 } sig_attribute;
 
 /* ------------------------------------------------ attribute keys (entities) */

@@ -87,7 +87,7 @@ static const sig_literal def_zero = LINT(-1);
 
 #define ATTR(n, sc, li, agg, evs, prop, crit_all, nall, crit_any, nany, period, def)     \
     {n, NULL, {sc, li}, false, agg, evs, sizeof evs / sizeof evs[0], prop,                \
-     {crit_all, nall, crit_any, nany}, period, def, NULL, 0, {0}}
+     {crit_all, nall, crit_any, nany}, period, def, NULL, 0, .loc = {0}}
 
 static sig_attribute a_page_views =
     ATTR("pricing_views", SIG_INT64, false, SIG_AGG_COUNTER, evs_pv, NULL, crit_like, 1, NULL, 0,
