@@ -402,6 +402,16 @@ bool ck_resolve_property(ck *c, const sig_ast_property *p, sig_property *out)
     ck_sym *s = ck_map_get(&c->evctx, h->name);
     if (!s) {
         const sig_atomic_column *ac = sig_atomic_lookup(h->name);
+        if (!ac && strcmp(h->name, SIG_ATOMIC_OLD_REFR_DVCE) == 0) {
+            /* the SDK's AtomicProperty said refr_device_tstamp up to 0.4.8;
+             * 0.4.9 renamed it to the warehouse column's name */
+            ac = sig_atomic_lookup("refr_dvce_tstamp");
+            sig_diag *d = sig_warning(c->ctx, h->loc, "E0410", "`%s` is the old name of "
+                                      "`refr_dvce_tstamp`", h->name);
+            sig_diag_label(c->ctx, d, "read as `refr_dvce_tstamp`");
+            sig_diag_help(c->ctx, d, "write `refr_dvce_tstamp`: the Signals API (SDK 0.4.9 "
+                          "and later) and the warehouse call the column so");
+        }
         if (ac) {
             if (p->nsegs > 1) {
                 /* From the end of the head (the `.`) to the end of the property. */

@@ -453,6 +453,10 @@ typedef struct sig_atomic_column {
 } sig_atomic_column;
 
 SIG_API const sig_atomic_column *sig_atomic_lookup(const char *name); /* NULL if unknown */
+/* The SDK's spelling of refr_dvce_tstamp before 0.4.9 (AtomicProperty):
+ * not in the table; the checker reads it as refr_dvce_tstamp, with a
+ * deprecation warning. */
+#define SIG_ATOMIC_OLD_REFR_DVCE "refr_device_tstamp"
 /* The table, in the API's order (load_tstamp last), and its length. */
 SIG_API extern const sig_atomic_column sig_atomic_columns[];
 SIG_API extern const size_t sig_atomic_column_count;

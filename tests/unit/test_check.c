@@ -210,7 +210,9 @@ TEST(check_atomic_table)
     CHECK(sig_atomic_lookup("dvce_ismobile")->type.scalar == SIG_BOOL);
     CHECK(sig_atomic_lookup("doc_height")->type.scalar == SIG_INT32);
     CHECK(sig_atomic_lookup("mkt_source")->type.scalar == SIG_STRING);
-    CHECK(sig_atomic_lookup("refr_device_tstamp") != NULL);
+    /* SDK 0.4.9 renamed the API's refr_device_tstamp to the column's name */
+    CHECK(sig_atomic_lookup("refr_dvce_tstamp")->type.scalar == SIG_UNIX_TIMESTAMP);
+    CHECK(sig_atomic_lookup(SIG_ATOMIC_OLD_REFR_DVCE) == NULL);
 }
 
 /* ------------------------------------------------------------- model */
