@@ -254,6 +254,24 @@ static sig_ast_property *new_property(sig_pstate *ps, sig_pvec *segs, sig_loc lo
     return p;
 }
 
+/* `NAME(ARG, ...)`: the arguments are in `args` (sig_ast_property *),
+ * `sep` is the last `separator "..."` argument, if any. */
+static sig_ast_property *call_property(sig_pstate *ps, sig_tok name, sig_loc name_loc,
+                                       sig_pvec *args, const sig_ast_property *sep, sig_loc loc)
+{
+    sig_ast_property *p = SIG_NEW(A, sig_ast_property);
+    p->call = name.text;
+    p->call_loc = name_loc;
+    p->args = sig_pvec_finish(A, args, sizeof(sig_ast_property *), &p->nargs);
+    if (sep) {
+        p->separator = sep->separator;
+        p->separator_loc = sep->separator_loc;
+    }
+    p->text = sig_arena_strndup(A, ps->text + loc.start, loc.end - loc.start);
+    p->loc = loc;
+    return p;
+}
+
 static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
 {
     sig_ast_block *b = SIG_NEW(A, sig_ast_block);
@@ -326,7 +344,8 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
 %type <clause> clause
 %type <vec> names ident_list segs lit_items lit_list dur_parts settings
 %type <vec> tag_items tag_list view_refs view_ref_list
-%type <prop> property opt_property
+%type <prop> property opt_property separator
+%type <vec> call_args
 %type <expr> expr or_expr and_expr primary comparison
 %type <op> cmp_op null_test
 %type <lit> literal
@@ -555,6 +574,34 @@ cmp_op:
 
 property:
     segs                { $$ = new_property(ps, &$1, @1); }
+  | NAME LPAREN call_args RPAREN {
+        $$ = call_property(ps, $1, @1, &$3, NULL, @$);
+    }
+  | NAME LPAREN call_args COMMA separator RPAREN {
+        $$ = call_property(ps, $1, @1, &$3, $5, @$);
+    }
+    ;
+
+/* The arguments of a date part or a calculated property. */
+call_args:
+    property            { $$ = (sig_pvec){0}; sig_pvec_push(&$$, &$1, sizeof $1); }
+  | call_args COMMA property { $$ = $1; sig_pvec_push(&$$, &$3, sizeof $3); }
+    ;
+
+/* `separator "..."` of concat (the API's CalculatedProperty.separator);
+ * `separator` is a name, not a keyword. */
+separator:
+    NAME STRING {
+        if (strcmp($1.text, "separator") != 0) {
+            sig_diag *d = sig_error(ps->ctx, @1, "E0201", "expected `separator`, found `%s`",
+                                    $1.text);
+            sig_diag_label(ps->ctx, d, "a string argument is the separator of `concat`");
+            sig_diag_help(ps->ctx, d, "write `concat(a, b, separator \"-\")`");
+        }
+        $$ = SIG_NEW(A, sig_ast_property);
+        $$->separator = $2.text;
+        $$->separator_loc = @2;
+    }
     ;
 
 /* The head is a name, or `event` (an atomic column). After `.` and `:` the

@@ -58,9 +58,18 @@ typedef struct sig_ast_seg {
 
 typedef struct sig_ast_property {
     sig_ast_seg *segs;
-    size_t nsegs;        /* >= 1 */
+    size_t nsegs;        /* >= 1, or 0 for a call */
     const char *text;    /* the property exactly as written */
     sig_loc loc;
+    /* A call `NAME(ARG, ...)`: a date part (`hour_of_day(derived_tstamp)`)
+     * or a calculated property (`concat(a, b, separator "-")`); NULL for a
+     * plain property. The checker decides which NAME means what. */
+    const char *call;
+    sig_loc call_loc;
+    struct sig_ast_property **args;  /* nargs >= 1 */
+    size_t nargs;
+    const char *separator;           /* `separator "..."`, NULL if none */
+    sig_loc separator_loc;
 } sig_ast_property;
 
 /* ---------------------------------------------------------- durations */

@@ -584,7 +584,18 @@ static void check_entity(ck *c, ck_sym *s)
     }
     if (set[SIG_SET_PROPERTY] && set[SIG_SET_PROPERTY]->property) {
         sig_property *p = SIG_NEW(c->a, sig_property);
-        if (ck_resolve_property(c, set[SIG_SET_PROPERTY]->property, p)) {
+        bool resolved = ck_resolve_property(c, set[SIG_SET_PROPERTY]->property, p);
+        if (resolved && p->date_part) {
+            /* AttributeKeyInput.property: "a `date_part` modifier is not
+             * permitted here" */
+            sig_diag *d = sig_error(c->ctx, p->loc, "E0411", "an entity's property cannot "
+                                    "have a date part");
+            sig_diag_label(c->ctx, d, "`%s` here", p->date_part);
+            sig_diag_help(c->ctx, d, "read the key from the property itself; date parts are "
+                          "for attributes and criteria");
+            resolved = false;
+        }
+        if (resolved) {
             k->property = p;
             k->property_explicit = true;
         } else {

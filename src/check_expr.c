@@ -393,6 +393,7 @@ static void report_unknown_head(ck *c, const sig_ast_property *p, const sig_ast_
 bool ck_resolve_property(ck *c, const sig_ast_property *p, sig_property *out)
 {
     memset(out, 0, sizeof *out);
+    if (p && p->call) return ck_resolve_call(c, p, out);
     if (!p || !p->segs || p->nsegs == 0) return false;
     const sig_ast_seg *h = &p->segs[0];
     if (h->kind != SIG_SEG_NAME || !h->name) return false;

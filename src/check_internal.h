@@ -82,6 +82,8 @@ const char *ck_schema_column(ck *c, const char *prefix, const sig_schema_ref *s)
 /* Resolves a property (E0404-E0409). Returns false after reporting, or
  * silently when an earlier error (a bad declaration) makes it meaningless. */
 bool ck_resolve_property(ck *c, const sig_ast_property *p, sig_property *out);
+/* check_call.c: a property written `NAME(ARG, ...)` (E0411, E0412). */
+bool ck_resolve_call(ck *c, const sig_ast_property *p, sig_property *out);
 /* Sums a duration in seconds; reports E0341/E0342. */
 bool ck_duration(ck *c, const sig_ast_duration *d, int64_t *out);
 /* Converts a literal (lists one level deep; nested lists are reported by

@@ -353,9 +353,15 @@ static bool attr_supported(struct sig_ctx *ctx, const sig_attribute *at, const c
 {
     const sig_agg_info *agg = sig_agg_get(at->agg);
     const char *what = NULL;
+    const char *part = at->property ? at->property->date_part : NULL;
+    for (size_t i = 0; !part && i < at->criteria.nall; i++)
+        part = at->criteria.all[i].property.date_part;
+    for (size_t i = 0; !part && i < at->criteria.nany; i++)
+        part = at->criteria.any[i].property.date_part;
     if (agg && !agg->in_warehouse) what = sig_arena_printf(sig_ctx_arena(ctx), "`%s`", agg->name);
     else if (at->type.scalar == SIG_TIMESTAMP || at->type.scalar == SIG_DICT)
         what = sig_arena_printf(sig_ctx_arena(ctx), "`%s` attributes", sig_type_name(at->type));
+    else if (part) what = sig_arena_printf(sig_ctx_arena(ctx), "date part `%s`", part);
     if (!what) return true;
     sig_diag *d = sig_error(ctx, at->loc, "E0360", "the %s backend does not compute %s yet",
                             backend, what);

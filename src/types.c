@@ -282,6 +282,17 @@ const char *sig_op_name(sig_op op)
     return "?";
 }
 
+/* ------------------------------------------------------------ date parts */
+
+const char *const sig_date_parts[] = {"active_day", "active_week", "active_month",
+                                      "hour_of_day", "day_of_week", "month_of_year", NULL};
+
+sig_type sig_date_part_type(const char *part)
+{
+    bool active = part && strncmp(part, "active_", 7) == 0;
+    return (sig_type){active ? SIG_STRING : SIG_INT64, false};
+}
+
 bool sig_op_takes_value(sig_op op)
 {
     return op != SIG_OP_IS_NULL && op != SIG_OP_IS_NOT_NULL;

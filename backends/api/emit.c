@@ -162,6 +162,7 @@ static cJSON *prop_object(em *e, const sig_property *p)
         }
         cJSON_AddStringToObject(o, "type", "atomic");
         cJSON_AddStringToObject(o, "name", p->atomic);
+        add_str(o, "date_part", p->date_part);
         return o;
     }
     const sig_schema_ref *s = prop_schema(p);
@@ -169,6 +170,7 @@ static cJSON *prop_object(em *e, const sig_property *p)
     cJSON_AddStringToObject(o, "name", s ? s->name : "");
     api_json_int(o, "major_version", s ? s->model : 0);
     cJSON_AddStringToObject(o, "path", prop_path(e, p));
+    add_str(o, "date_part", p->date_part);
     if (p->kind == SIG_PROP_EVENT) {
         cJSON_AddStringToObject(o, "type", "event");
     } else {
@@ -191,6 +193,14 @@ static const char *prop_string(em *e, const sig_property *p)
 
 static void add_property(em *e, cJSON *o, const sig_property *p)
 {
+    if (e->views && p && p->date_part) {
+        /* the View era's property is a column string: no date part */
+        sig_diag *d = sig_error(e->ctx, p->loc, "E0922", "the %s target cannot send date part "
+                                "`%s`", e->target, p->date_part);
+        sig_diag_label(e->ctx, d, "the View-era API has no date parts");
+        sig_diag_help(e->ctx, d, "use `--target attribute-groups` (SDK 0.4.7 and later)");
+        e->ok = false;
+    }
     if (e->views) {
         cJSON_AddStringToObject(o, "property_syntax", "snowflake");
         if (p) cJSON_AddStringToObject(o, "property", prop_string(e, p));

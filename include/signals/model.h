@@ -260,7 +260,20 @@ typedef struct sig_property {
     sig_type type;
     const char *text;    /* as written in the spec */
     sig_loc loc;
+    /* A date-part modifier (SDK 0.4.7, the property objects' date_part):
+     * "active_day", "active_week", "active_month", "hour_of_day",
+     * "day_of_week" or "month_of_year"; NULL for none. Then `type` is the
+     * part's type (sig_date_part_type), not the column's. */
+    const char *date_part;
 } sig_property;
+
+/* The API's date parts (SDK 0.4.7), NULL-terminated, in its order. */
+SIG_API extern const char *const sig_date_parts[];
+/* The type of a date part: int64 for hour_of_day, day_of_week and
+ * month_of_year (0-23, 1-7 Monday first, 1-12), string for the active_*
+ * parts (the day, ISO week or month, "2025-01-31", "2025-W05",
+ * "2025-01"). `part` must be one of sig_date_parts. */
+SIG_API sig_type sig_date_part_type(const char *part);
 
 /* ----------------------------------------------------------- literals */
 

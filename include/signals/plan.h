@@ -146,7 +146,8 @@ SIG_API const sig_plan *sig_plan_view(sig_arena *arena, const sig_view *v);
  * for a warehouse backend (`backend` names it in messages: "dbt", "ddl"):
  * false after queuing an E0360 error on `ctx` for each attribute whose
  * aggregation row says the warehouse does not compute it
- * (aggregations.def WAREHOUSE) or whose type is `timestamp` or `dict`.
+ * (aggregations.def WAREHOUSE), whose type is `timestamp` or `dict`, or
+ * whose property or criteria have a date part.
  * sig_compile() calls it before the dbt and DDL backends run. */
 SIG_API bool sig_plan_supported(struct sig_ctx *ctx, const sig_model *model,
                                 const char *backend);

@@ -35,10 +35,10 @@ static const sig_path_step st_flag[] = {{SIG_STEP_FIELD, "flags", 0}, {SIG_STEP_
 
 #define ATOMIC(col, scalar)                                                          \
     {SIG_PROP_ATOMIC, col, NULL, NULL, 0, NULL, 0, NULL, col, true, {scalar, false}, \
-     col, {0}}
+     col, .loc = {0}}
 #define CTXPROP(steps, path, text)                                                       \
     {SIG_PROP_ENTITY, NULL, NULL, &ctx_product, 0, steps, sizeof steps / sizeof steps[0], \
-     path, "contexts_com_acme_product_1", false, {SIG_STRING, false}, text, {0}}
+     path, "contexts_com_acme_product_1", false, {SIG_STRING, false}, text, .loc = {0}}
 
 static const sig_property p_domain_userid = ATOMIC("domain_userid", SIG_STRING);
 static const sig_property p_mkt_source = ATOMIC("mkt_source", SIG_STRING);
@@ -49,7 +49,7 @@ static const sig_property p_flag = CTXPROP(st_flag, "$.flags[2]", "product.flags
 static const sig_property p_total = {
     SIG_PROP_EVENT, NULL, &ev_add_to_cart, NULL, 0, st_total, 1, "$.total",
     "unstruct_event_com_acme_add_to_cart_1", false, {SIG_STRING, false},
-    "add_to_cart.total", {0}};
+    "add_to_cart.total", .loc = {0}};
 
 #define LSTR(s) {SIG_LIT_STRING, s, 0, 0, false, NULL, 0, {0}}
 #define LINT(v) {SIG_LIT_INT, #v, v, (double)v, false, NULL, 0, {0}}
