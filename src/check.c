@@ -594,6 +594,13 @@ static void check_entity(ck *c, ck_sym *s)
             sig_diag_help(c->ctx, d, "read the key from the property itself; date parts are "
                           "for attributes and criteria");
             resolved = false;
+        } else if (resolved && p->kind == SIG_PROP_CALCULATED) {
+            /* AttributeKeyInput.property: atomic, event or entity only */
+            sig_diag *d = sig_error(c->ctx, p->loc, "E0413", "an entity's property cannot be "
+                                    "calculated");
+            sig_diag_label(c->ctx, d, "`%s(...)` here", p->calc_op);
+            sig_diag_help(c->ctx, d, "read the key from one atomic column or field");
+            resolved = false;
         }
         if (resolved) {
             k->property = p;

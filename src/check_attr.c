@@ -131,7 +131,7 @@ void ck_check_attribute(ck *c, ck_sym *s)
         prop = SIG_NEW(c->a, sig_property);
         prop_ok = ck_resolve_property(c, at->property, prop);
         if (!prop_ok) ok = false;
-        else if (prop->kind == SIG_PROP_EVENT) sig_ptrvec_push(c->a, &reads, prop);
+        else ck_event_reads(c, &reads, prop);
     }
     if (info && info->needs_property && !at->property) {
         sig_loc l = ck_has_loc(at->call_loc) ? at->call_loc : at->agg.loc;

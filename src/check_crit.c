@@ -232,8 +232,7 @@ static bool build_crit(ck *c, const sig_ast_expr *e, sig_criterion *out, sig_ptr
     out->loc = e->loc;
     out->op = map_op(e->op);
     bool pok = ck_resolve_property(c, e->property, &out->property);
-    if (pok && out->property.kind == SIG_PROP_EVENT && reads)
-        sig_ptrvec_push(c->a, reads, &out->property);
+    if (pok && reads) ck_event_reads(c, reads, &out->property);
     bool vok = check_cmp(c, e, &out->property, pok);
     if (e->value) out->value = ck_literal(c, e->value);
     return pok && vok;

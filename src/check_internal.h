@@ -84,6 +84,9 @@ const char *ck_schema_column(ck *c, const char *prefix, const sig_schema_ref *s)
 bool ck_resolve_property(ck *c, const sig_ast_property *p, sig_property *out);
 /* check_call.c: a property written `NAME(ARG, ...)` (E0411, E0412). */
 bool ck_resolve_call(ck *c, const sig_ast_property *p, sig_property *out);
+/* Appends to `reads` the properties of `p` that read an event's own data:
+ * `p` itself, or the operands of a calculated property. */
+void ck_event_reads(ck *c, sig_ptrvec *reads, const sig_property *p);
 /* Sums a duration in seconds; reports E0341/E0342. */
 bool ck_duration(ck *c, const sig_ast_duration *d, int64_t *out);
 /* Converts a literal (lists one level deep; nested lists are reported by

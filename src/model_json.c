@@ -61,9 +61,20 @@ static cJSON *property_json(const sig_property *p)
 {
     if (!p) return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
-    static const char *const kinds[] = {"atomic", "event", "entity"};
+    static const char *const kinds[] = {"atomic", "event", "entity", "calculated"};
     cJSON_AddStringToObject(o, "kind", kinds[p->kind]);
+    if (p->kind == SIG_PROP_CALCULATED) {
+        cJSON_AddStringToObject(o, "operation", p->calc_op);
+        cJSON *ops = cJSON_AddArrayToObject(o, "operands");
+        for (size_t i = 0; i < p->noperands; i++)
+            cJSON_AddItemToArray(ops, property_json(&p->operands[i]));
+        add_str(o, "separator", p->separator);
+        add_str(o, "type", p->type_known ? sig_type_name(p->type) : NULL);
+        add_str(o, "text", p->text);
+        return o;
+    }
     cJSON_AddStringToObject(o, "column", p->column);
+    add_str(o, "date_part", p->date_part);
     if (p->kind == SIG_PROP_ATOMIC) {
         add_str(o, "type", p->type_known ? sig_type_name(p->type) : NULL);
     } else {

@@ -348,20 +348,42 @@ static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
                      : NULL;
 }
 
+/* What of property `p` the warehouse backends do not compute yet, or NULL. */
+static const char *prop_unsupported(sig_arena *a, const sig_property *p)
+{
+    if (!p) return NULL;
+    if (p->kind == SIG_PROP_CALCULATED)
+        return sig_arena_printf(a, "calculated property `%s(...)`", p->calc_op);
+    if (p->date_part) return sig_arena_printf(a, "date part `%s`", p->date_part);
+    return NULL;
+}
+
+/* What of `at` the warehouse backends do not compute yet, or NULL. */
+static const char *attr_unsupported(sig_arena *a, const sig_attribute *at)
+{
+    const sig_agg_info *agg = sig_agg_get(at->agg);
+    if (agg && !agg->in_warehouse) return sig_arena_printf(a, "`%s`", agg->name);
+    if (at->type.scalar == SIG_TIMESTAMP || at->type.scalar == SIG_DICT)
+        return sig_arena_printf(a, "`%s` attributes", sig_type_name(at->type));
+    const char *what = prop_unsupported(a, at->property);
+    for (size_t i = 0; !what && i < at->criteria.nall; i++)
+        what = prop_unsupported(a, &at->criteria.all[i].property);
+    for (size_t i = 0; !what && i < at->criteria.nany; i++)
+        what = prop_unsupported(a, &at->criteria.any[i].property);
+    return what;
+}
+
+bool sig_plan_view_supported(sig_arena *arena, const sig_view *v)
+{
+    for (size_t i = 0; v && i < v->nattributes; i++)
+        if (attr_unsupported(arena, v->attributes[i])) return false;
+    return v != NULL;
+}
+
 /* E0360: what the warehouse backends do not compute yet. */
 static bool attr_supported(struct sig_ctx *ctx, const sig_attribute *at, const char *backend)
 {
-    const sig_agg_info *agg = sig_agg_get(at->agg);
-    const char *what = NULL;
-    const char *part = at->property ? at->property->date_part : NULL;
-    for (size_t i = 0; !part && i < at->criteria.nall; i++)
-        part = at->criteria.all[i].property.date_part;
-    for (size_t i = 0; !part && i < at->criteria.nany; i++)
-        part = at->criteria.any[i].property.date_part;
-    if (agg && !agg->in_warehouse) what = sig_arena_printf(sig_ctx_arena(ctx), "`%s`", agg->name);
-    else if (at->type.scalar == SIG_TIMESTAMP || at->type.scalar == SIG_DICT)
-        what = sig_arena_printf(sig_ctx_arena(ctx), "`%s` attributes", sig_type_name(at->type));
-    else if (part) what = sig_arena_printf(sig_ctx_arena(ctx), "date part `%s`", part);
+    const char *what = attr_unsupported(sig_ctx_arena(ctx), at);
     if (!what) return true;
     sig_diag *d = sig_error(ctx, at->loc, "E0360", "the %s backend does not compute %s yet",
                             backend, what);

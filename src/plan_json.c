@@ -148,7 +148,7 @@ char *sig_plan_json(const sig_model *m)
     cJSON *views = cJSON_AddArrayToObject(root, "views");
     for (size_t i = 0; i < m->nviews; i++) {
         const sig_view *v = m->views[i];
-        if (!v->offline || !v->nattributes) continue;
+        if (!v->offline || !v->nattributes || !sig_plan_view_supported(a, v)) continue;
         cJSON_AddItemToArray(views, view_json(sig_plan_view(a, v)));
     }
     char *s = cJSON_Print(root);

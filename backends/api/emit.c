@@ -148,9 +148,26 @@ static const sig_schema_ref *prop_schema(const sig_property *p)
     return NULL;
 }
 
+static cJSON *prop_object(em *e, const sig_property *p);
+
+/* CalculatedProperty (SDK 0.4.9; field order type, operation, properties,
+ * separator). */
+static cJSON *calc_object(em *e, const sig_property *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", "calculated");
+    cJSON_AddStringToObject(o, "operation", p->calc_op);
+    cJSON *l = cJSON_AddArrayToObject(o, "properties");
+    for (size_t i = 0; i < p->noperands; i++)
+        cJSON_AddItemToArray(l, prop_object(e, &p->operands[i]));
+    add_str(o, "separator", p->separator);
+    return o;
+}
+
 /* A structured property object (v0.3+, signals-api.md 7.1). */
 static cJSON *prop_object(em *e, const sig_property *p)
 {
+    if (p->kind == SIG_PROP_CALCULATED) return calc_object(e, p);
     cJSON *o = cJSON_CreateObject();
     if (p->kind == SIG_PROP_ATOMIC) {
         if (strcmp(p->atomic, "load_tstamp") == 0) {
@@ -193,6 +210,14 @@ static const char *prop_string(em *e, const sig_property *p)
 
 static void add_property(em *e, cJSON *o, const sig_property *p)
 {
+    if (e->views && p && p->kind == SIG_PROP_CALCULATED) {
+        sig_diag *d = sig_error(e->ctx, p->loc, "E0922", "the %s target cannot send calculated "
+                                "property `%s(...)`", e->target, p->calc_op);
+        sig_diag_label(e->ctx, d, "the View-era API has no calculated properties");
+        sig_diag_help(e->ctx, d, "use `--target attribute-groups` (SDK 0.4.9 and later)");
+        e->ok = false;
+        return;
+    }
     if (e->views && p && p->date_part) {
         /* the View era's property is a column string: no date part */
         sig_diag *d = sig_error(e->ctx, p->loc, "E0922", "the %s target cannot send date part "

@@ -221,7 +221,9 @@ typedef struct sig_context {
 typedef enum sig_prop_kind {
     SIG_PROP_ATOMIC,  /* an atomic column: mkt_source */
     SIG_PROP_EVENT,   /* a field of the event's own data: unstruct_event */
-    SIG_PROP_ENTITY   /* a field of an attached context: contexts */
+    SIG_PROP_ENTITY,  /* a field of an attached context: contexts */
+    SIG_PROP_CALCULATED /* values of other properties combined (SDK 0.4.9):
+                         * calc_op over operands; no column, path or steps */
 } sig_prop_kind;
 
 typedef enum sig_step_kind { SIG_STEP_FIELD, SIG_STEP_INDEX } sig_step_kind;
@@ -265,6 +267,15 @@ typedef struct sig_property {
      * "day_of_week" or "month_of_year"; NULL for none. Then `type` is the
      * part's type (sig_date_part_type), not the column's. */
     const char *date_part;
+    /* CALCULATED (the API's CalculatedProperty): "concat", "sum",
+     * "product", "min", "max" or "coalesce" over 1 to 50 leaf operands
+     * (atomic, event or entity; at least 2 but for coalesce), and concat's
+     * separator (NULL: none). type_known/type are the result's when every
+     * operand's type is known. */
+    const char *calc_op;
+    const struct sig_property *operands;
+    size_t noperands;
+    const char *separator;
 } sig_property;
 
 /* The API's date parts (SDK 0.4.7), NULL-terminated, in its order. */
