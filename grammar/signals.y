@@ -333,7 +333,9 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
        TIMESTAMP_FIELD "`timestamp_field`"
        CREATED_TIMESTAMP_COLUMN "`created_timestamp_column`"
        DATE_PARTITION_COLUMN "`date_partition_column`"
-       PROPERTY "`property`" KEY "`key`" DEFAULT "`default`"
+       PROPERTY "`property`" KEY "`key`" EXTERNAL_COLUMN "`external_column`"
+       BACKFILL_SINCE_TSTAMP "`backfill_since_tstamp`" REFRESH_RATE "`refresh_rate`"
+       DEFAULT "`default`"
 %token EQ "`=`" NE "`!=`" LT "`<`" GT "`>`" LE "`<=`" GE "`>=`"
        LPAREN "`(`" RPAREN "`)`" LBRACK "`[`" RBRACK "`]`"
        LBRACE "`{`" RBRACE "`}`" COMMA "`,`" DOT "`.`" COLON "`:`"
@@ -786,6 +788,19 @@ setting:
         $$ = new_setting(ps, SIG_SET_KEY, @1, @$);
         $$->name = $2;
     }
+  | EXTERNAL_COLUMN name {
+        $$ = new_setting(ps, SIG_SET_EXTERNAL_COLUMN, @1, @$);
+        $$->name = $2;
+    }
+  | BACKFILL_SINCE_TSTAMP STRING {
+        $$ = new_setting(ps, SIG_SET_BACKFILL_SINCE_TSTAMP, @1, @$);
+        $$->str = $2.text;
+        $$->str_loc = @2;
+    }
+  | REFRESH_RATE duration {
+        $$ = new_setting(ps, SIG_SET_REFRESH_RATE, @1, @$);
+        $$->duration = $2;
+    }
   | DEFAULT literal {
         $$ = new_setting(ps, SIG_SET_DEFAULT, @1, @$);
         $$->literal = $2;
@@ -863,6 +878,9 @@ tag_key:
   | DATE_PARTITION_COLUMN { $$ = (sig_ident){"date_partition_column", @1}; }
   | PROPERTY { $$ = (sig_ident){"property", @1}; }
   | KEY { $$ = (sig_ident){"key", @1}; }
+  | EXTERNAL_COLUMN { $$ = (sig_ident){"external_column", @1}; }
+  | BACKFILL_SINCE_TSTAMP { $$ = (sig_ident){"backfill_since_tstamp", @1}; }
+  | REFRESH_RATE { $$ = (sig_ident){"refresh_rate", @1}; }
   | DEFAULT { $$ = (sig_ident){"default", @1}; }
     ;
 

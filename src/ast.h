@@ -147,6 +147,9 @@ typedef enum sig_setting_kind {
     SIG_SET_DATE_PARTITION_COLUMN,
     SIG_SET_PROPERTY,          /* property PROPERTY (entity blocks) */
     SIG_SET_KEY,               /* key NAME (entity blocks) */
+    SIG_SET_EXTERNAL_COLUMN,   /* external_column NAME (entity blocks) */
+    SIG_SET_BACKFILL_SINCE_TSTAMP, /* backfill_since_tstamp STRING (views) */
+    SIG_SET_REFRESH_RATE,      /* refresh_rate DURATION (views) */
     SIG_SET_DEFAULT,           /* default LITERAL (attribute blocks) */
     SIG_SET__COUNT
 } sig_setting_kind;

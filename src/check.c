@@ -204,11 +204,14 @@ static const char *const bk_short[BK__COUNT] = {
 #define S(k) (1u << (k))
 static const uint32_t bk_allowed[BK__COUNT] = {
     [BK_VIEW] = S(SIG_SET_ENTITY) | S(SIG_SET_ONLINE) | S(SIG_SET_OFFLINE) | S(SIG_SET_TTL) |
+                S(SIG_SET_BACKFILL_SINCE_TSTAMP) | S(SIG_SET_REFRESH_RATE) |
                 S(SIG_SET_OWNER) | S(SIG_SET_DESCRIPTION) | S(SIG_SET_TAGS) |
                 S(SIG_SET_ATTRIBUTES) | S(SIG_SET_ATTRIBUTE) | S(SIG_SET_SOURCE) |
                 S(SIG_SET_FIELD),
-    [BK_ATTRIBUTE] = S(SIG_SET_DESCRIPTION) | S(SIG_SET_DEFAULT) | S(SIG_SET_TAGS),
+    [BK_ATTRIBUTE] = S(SIG_SET_DESCRIPTION) | S(SIG_SET_DEFAULT) | S(SIG_SET_TAGS) |
+                     S(SIG_SET_TTL),
     [BK_ENTITY] = S(SIG_SET_PROPERTY) | S(SIG_SET_KEY) | S(SIG_SET_TTL) | S(SIG_SET_OWNER) |
+                  S(SIG_SET_EXTERNAL_COLUMN) |
                   S(SIG_SET_DESCRIPTION),
     [BK_SOURCE] = S(SIG_SET_DATABASE) | S(SIG_SET_SCHEMA) | S(SIG_SET_TABLE) |
                   S(SIG_SET_TIMESTAMP_FIELD) | S(SIG_SET_CREATED_TIMESTAMP_COLUMN) |
@@ -577,6 +580,21 @@ static void check_entity(ck *c, ck_sym *s)
     if (set[SIG_SET_DESCRIPTION]) k->description = set[SIG_SET_DESCRIPTION]->str;
     if (set[SIG_SET_TTL] && !ck_duration(c, &set[SIG_SET_TTL]->duration, &k->ttl_seconds))
         k->ttl_seconds = -1;
+    const sig_ast_setting *ext = set[SIG_SET_EXTERNAL_COLUMN];
+    if (ext && ext->name.name) {
+        /* the SDK's AttributeKey: "If external_column is specified, it must
+         * be equal to the name of the AttributeKey." */
+        if (strcmp(ext->name.name, s->name) != 0) {
+            sig_diag *d = sig_error(c->ctx, ext->name.loc, "E0316", "entity `%s` has "
+                                    "external_column `%s`; the API needs the entity's name",
+                                    s->name, ext->name.name);
+            sig_diag_label(c->ctx, d, "not `%s`", s->name);
+            sig_diag_help(c->ctx, d, "name the entity after the column: `entity %s { "
+                          "external_column %s }`", ext->name.name, ext->name.name);
+            s->ok = false;
+        }
+        k->external_column = ext->name.name;
+    }
     const sig_ast_setting *key = set[SIG_SET_KEY];
     if (key && key->name.name) {
         k->key = key->name.name;

@@ -199,8 +199,12 @@ void ck_check_attribute(ck *c, ck_sym *s)
     /* Events. */
     sig_ptrvec evs = {0};
     bool events_ok = true;
+    /* `from all`: every event, the API's empty `events` list (SDK 0.4.10),
+     * unless an event is named `all` */
+    a->all_events = at->nevents == 1 && at->events && at->events[0].name &&
+                    strcmp(at->events[0].name, "all") == 0 && !ck_map_get(&c->evctx, "all");
     if (at->has_from || at->nevents) {
-        for (size_t i = 0; at->events && i < at->nevents; i++) {
+        for (size_t i = 0; !a->all_events && at->events && i < at->nevents; i++) {
             const sig_ident *id = &at->events[i];
             ck_sym *es = ck_resolve(c, id, &c->evctx, CK_EVENT,
                                  "declare it: `event NAME = iglu:VENDOR/NAME/jsonschema/1-0-0`");
@@ -216,7 +220,7 @@ void ck_check_attribute(ck *c, ck_sym *s)
             sig_ptrvec_push(c->a, &evs, (void *)(uintptr_t)e);
         }
         /* E0327: event fields read from events that are not counted. */
-        if (events_ok) {
+        if (events_ok && !a->all_events) {
             for (size_t i = 0; i < reads.len; i++) {
                 const sig_property *p = reads.items[i];
                 if (event_in((const sig_event *const *)evs.items, evs.len, p->event)) continue;
@@ -264,6 +268,20 @@ void ck_check_attribute(ck *c, ck_sym *s)
     const sig_ast_setting *set[SIG_SET__COUNT];
     ck_collect_settings(c, at->block, BK_ATTRIBUTE, set);
     if (set[SIG_SET_DESCRIPTION]) a->description = set[SIG_SET_DESCRIPTION]->str;
+    if (set[SIG_SET_TTL] && ck_duration(c, &set[SIG_SET_TTL]->duration, &a->ttl_seconds)) {
+        if (at->has_period) {
+            /* Attribute.ttl: "Only valid for lifetime attributes (no period)" */
+            sig_diag *d = sig_error(c->ctx, set[SIG_SET_TTL]->loc, "E0343", "attribute `%s` "
+                                    "has a `ttl` and a period", s->name);
+            sig_diag_label(c->ctx, d, "a ttl is for lifetime attributes only");
+            sig_diag_note(c->ctx, d, at->period_loc, "the period is here");
+            sig_diag_help(c->ctx, d, "remove the `ttl`, or the `over last` period");
+            ok = false;
+        }
+    } else if (set[SIG_SET_TTL]) {
+        a->ttl_seconds = 0;
+        ok = false;
+    }
     ck_convert_tags(c, set[SIG_SET_TAGS], &a->tags, &a->ntags);
     if (set[SIG_SET_DEFAULT] && set[SIG_SET_DEFAULT]->literal) {
         const sig_ast_literal *l = set[SIG_SET_DEFAULT]->literal;

@@ -26,6 +26,28 @@ static ck_sym *use_entity(ck *c, const sig_ident *id)
     return s;
 }
 
+/* E0352: `YYYY-MM-DDTHH:MM:SSZ`, a UTC instant in the one form that
+ * pydantic's datetime sends back as written (AttributeGroup
+ * .backfill_since_tstamp), so that bodies are byte-identical. */
+static bool ck_utc_timestamp(ck *c, const char *t, sig_loc loc)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+    bool ok = strlen(t) == sizeof shape - 1;
+    for (size_t i = 0; ok && shape[i]; i++)
+        ok = shape[i] == 'd' ? (t[i] >= '0' && t[i] <= '9') : t[i] == shape[i];
+    if (ok) {
+        int mo = (t[5] - '0') * 10 + (t[6] - '0'), d = (t[8] - '0') * 10 + (t[9] - '0');
+        int h = (t[11] - '0') * 10 + (t[12] - '0'), mi = (t[14] - '0') * 10 + (t[15] - '0');
+        int se = (t[17] - '0') * 10 + (t[18] - '0');
+        ok = mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 && mi <= 59 && se <= 59;
+    }
+    if (ok) return true;
+    sig_diag *d = sig_error(c->ctx, loc, "E0352", "invalid timestamp `%s`", t);
+    sig_diag_label(c->ctx, d, "expected a UTC timestamp");
+    sig_diag_help(c->ctx, d, "write it as `\"2025-01-31T00:00:00Z\"`");
+    return false;
+}
+
 void ck_check_view(ck *c, ck_sym *s)
 {
     const sig_ast_decl *decl = s->decl;
@@ -59,6 +81,16 @@ void ck_check_view(ck *c, ck_sym *s)
     if (set[SIG_SET_TTL] && !ck_duration(c, &set[SIG_SET_TTL]->duration, &v->ttl_seconds)) {
         v->ttl_seconds = -1;
         ok = false;
+    }
+    if (set[SIG_SET_REFRESH_RATE] &&
+        !ck_duration(c, &set[SIG_SET_REFRESH_RATE]->duration, &v->refresh_rate_seconds)) {
+        v->refresh_rate_seconds = 0;
+        ok = false;
+    }
+    if (set[SIG_SET_BACKFILL_SINCE_TSTAMP] && set[SIG_SET_BACKFILL_SINCE_TSTAMP]->str) {
+        const sig_ast_setting *b = set[SIG_SET_BACKFILL_SINCE_TSTAMP];
+        if (ck_utc_timestamp(c, b->str, b->str_loc)) v->backfill_since_tstamp = b->str;
+        else ok = false;
     }
     if (set[SIG_SET_OWNER]) v->owner = set[SIG_SET_OWNER]->str;
     if (set[SIG_SET_DESCRIPTION]) v->description = set[SIG_SET_DESCRIPTION]->str;
@@ -169,8 +201,11 @@ void ck_check_view(ck *c, ck_sym *s)
     v->fields = fields;
     v->nfields = nf;
 
-    /* Shape: attributes, or source + fields. */
-    if (any_attr_setting && (src || first_field)) {
+    /* Shape: attributes, or source + fields; an offline view with
+     * attributes may name the batch source its results are synced to (the
+     * API's BatchAttributeGroup.batch_source, SDK 0.4.10). */
+    bool batch_group = any_attr_setting && src && !first_field && v->offline;
+    if (any_attr_setting && (src || first_field) && !batch_group) {
         const sig_ast_setting *bad = src ? src : first_field;
         sig_diag *d = sig_error(c->ctx, ck_has_loc(bad->keyword_loc) ? bad->keyword_loc
                                                                       : bad->loc, "E0313",
@@ -191,7 +226,7 @@ void ck_check_view(ck *c, ck_sym *s)
                       "(`attribute ...`), or describe a table with `source NAME` and "
                       "`field NAME: TYPE`");
         ok = false;
-    } else if (src && !first_field) {
+    } else if (src && !first_field && !batch_group) {
         sig_diag *d = sig_error(c->ctx, ck_has_loc(src->keyword_loc) ? src->keyword_loc
                                                                       : src->loc, "E0313",
                                 "view `%s` has a batch source but no fields", s->name);

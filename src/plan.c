@@ -363,6 +363,7 @@ static const char *attr_unsupported(sig_arena *a, const sig_attribute *at)
 {
     const sig_agg_info *agg = sig_agg_get(at->agg);
     if (agg && !agg->in_warehouse) return sig_arena_printf(a, "`%s`", agg->name);
+    if (at->all_events) return "attributes over all events";
     if (at->type.scalar == SIG_TIMESTAMP || at->type.scalar == SIG_DICT)
         return sig_arena_printf(a, "`%s` attributes", sig_type_name(at->type));
     const char *what = prop_unsupported(a, at->property);

@@ -96,6 +96,15 @@ static void plan_step(em *e, const char *method, const char *path, const char *b
     cJSON_AddItemToArray(e->plan, s);
 }
 
+/* E0922 for what the View-era API has no field for. */
+static void views_cannot(em *e, sig_loc loc, const char *what, const char *since)
+{
+    sig_diag *d = sig_error(e->ctx, loc, "E0922", "the %s target cannot send %s", e->target, what);
+    sig_diag_label(e->ctx, d, "the View-era API has no such field");
+    sig_diag_help(e->ctx, d, "use `--target attribute-groups` (%s and later)", since);
+    e->ok = false;
+}
+
 /* ---------------------------------------------------------- literals */
 
 static cJSON *literal_json(const sig_literal *l)
@@ -343,6 +352,10 @@ static cJSON *attribute_json(em *e, const sig_attribute *at)
     if (at->period_seconds > 0) add_duration(o, "period", at->period_seconds);
     if (at->default_value) cJSON_AddItemToObject(o, "default_value", literal_json(at->default_value));
     add_str(o, "time_unit", at->time_unit);
+    if (at->ttl_seconds > 0) add_duration(o, "ttl", at->ttl_seconds);
+    if (e->views && (at->all_events || at->ttl_seconds > 0))
+        views_cannot(e, at->loc, at->all_events ? "`from all`" : "an attribute's `ttl`",
+                     at->all_events ? "SDK 0.4.10" : "SDK 0.4.6");
     return o;
 }
 
@@ -361,6 +374,7 @@ static cJSON *key_json(em *e, const sig_attribute_key *k, bool published)
     } else {
         add_str(o, "description", k->description);
         add_str(o, "key", k->key);
+        add_str(o, "external_column", k->external_column);
         if (k->property_explicit && k->property)
             cJSON_AddItemToObject(o, "property", prop_object(e, k->property));
         add_str(o, "owner", k->owner);
@@ -390,6 +404,7 @@ static cJSON *entity_json(em *e, const sig_attribute_key *k)
         }
     }
     add_str(o, "key", key);
+    if (k->external_column) views_cannot(e, k->loc, "an entity's `external_column`", "SDK 0.4.2");
     add_str(o, "owner", k->owner);
     if (k->ttl_seconds >= 0) add_duration(o, "ttl", k->ttl_seconds);
     return o;
@@ -480,6 +495,12 @@ static cJSON *view_json(em *e, const sig_view *v)
             cJSON_AddItemToArray(l, attribute_json(e, v->attributes[i]));
     }
     if (!e->views) cJSON_AddBoolToObject(o, "is_published", true);
+    add_str(o, "backfill_since_tstamp", v->backfill_since_tstamp);
+    if (v->refresh_rate_seconds > 0) add_duration(o, "refresh_rate", v->refresh_rate_seconds);
+    if (e->views && (v->backfill_since_tstamp || v->refresh_rate_seconds > 0))
+        views_cannot(e, v->loc, v->backfill_since_tstamp ? "`backfill_since_tstamp`"
+                                                         : "`refresh_rate`",
+                     v->backfill_since_tstamp ? "SDK 0.4.4" : "SDK 0.4.7");
     return o;
 }
 

@@ -361,7 +361,7 @@ typedef struct sig_attribute {
     sig_type type;                 /* declared, or inferred (type_inferred) */
     bool type_inferred;
     sig_agg agg;
-    const sig_event *const *events; /* at least one */
+    const sig_event *const *events; /* at least one, none with all_events */
     size_t nevents;
     const sig_property *property;  /* NULL for counter */
     sig_criteria criteria;
@@ -374,6 +374,12 @@ typedef struct sig_attribute {
     /* time_since_*: "s", "min", "h" or "d" (Attribute.time_unit, SDK
      * 0.4.8); NULL for the other aggregations. */
     const char *time_unit;
+    /* `from all`: nevents is 0 and the attribute reads every event
+     * (the API's empty `events` list, SDK 0.4.10). */
+    bool all_events;
+    /* Attribute.ttl in seconds (SDK 0.4.6; lifetime attributes only); 0
+     * for none. */
+    int64_t ttl_seconds;
 } sig_attribute;
 
 /* ------------------------------------------------ attribute keys (entities) */
@@ -391,6 +397,10 @@ typedef struct sig_attribute_key {
      * or the atomic column named by `key` or else `name`. */
     const sig_property *property;
     sig_loc loc;
+    /* AttributeKey.external_column (SDK 0.4.2): the column of an external
+     * table holding the key; the SDK requires it to equal `name`. NULL if
+     * none. */
+    const char *external_column;
 } sig_attribute_key;
 
 /* ------------------------------------------------------ batch sources */
@@ -436,6 +446,12 @@ typedef struct sig_view {
     const sig_attribute *const *attributes;
     size_t nattributes;
     sig_loc loc;
+    /* AttributeGroup.backfill_since_tstamp (SDK 0.4.4), as written
+     * ("2025-01-31T00:00:00Z", the form pydantic sends back unchanged);
+     * NULL if none. */
+    const char *backfill_since_tstamp;
+    /* AttributeGroup.refresh_rate in seconds (SDK 0.4.7); 0 for none. */
+    int64_t refresh_rate_seconds;
 } sig_view;
 
 typedef struct sig_view_ref {

@@ -471,7 +471,7 @@ TEST(check_error_codes)
                  "view v { entity user_id  attributes n }\n"
                  "service s { views v v2 }\n", "E0305", 4, 21);
     EXPECT_ERROR("context app_id = iglu:a/b\n", "E0306", 1, 9);
-    EXPECT_ERROR(PV "attribute n = counter() from page_view { ttl 1 day }\n", "E0310", 2, 42);
+    EXPECT_ERROR(PV "attribute n = counter() from page_view { owner \"x\" }\n", "E0310", 2, 42);
     EXPECT_ERROR(PV "attribute n = counter() from page_view\n"
                  "view v { entity user_id  entity user_id  attributes n }\n", "E0311", 3, 26);
     EXPECT_ERROR(PV "attribute n = counter() from page_view\n"

@@ -119,7 +119,7 @@ static const sig_attribute *const view_attrs[] = {
 };
 
 static const sig_attribute_key key_duid = {
-    "domain_userid", NULL, NULL, NULL, -1, true, false, &p_domain_userid, {0}};
+    "domain_userid", NULL, NULL, NULL, -1, true, false, &p_domain_userid, .loc = {0}};
 
 static sig_view view_shop = {
     .name = "shop", .version = 2, .key = &key_duid, .ttl_seconds = -1, .online = false,
