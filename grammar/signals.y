@@ -353,7 +353,7 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
 %type <lit> literal
 %type <dur> duration
 %type <block> block opt_block
-%type <setting> setting name_or_string
+%type <setting> setting name_or_string event_value
 %type <b> bool
 %type <tag> tag
 %type <vref> view_ref
@@ -382,9 +382,14 @@ decl:
     }
   | EVENT name <decl>{
         $$ = record(ps, SIG_DECL_EVENT, sig_ploc_join(@1, @2), @1, &$2);
-    } EQ IGLU {
-        $3->uri = $5.text;
-        $3->uri_loc = @5;
+    } EQ event_value {
+        if ($5->name.name) {
+            $3->spec_id = $5->str;
+            $3->uri_loc = $5->str_loc;
+        } else {
+            $3->uri = $5->str;
+            $3->uri_loc = $5->str_loc;
+        }
         $3->loc = @$;
     }
   | CONTEXT name <decl>{
@@ -436,6 +441,30 @@ decl:
 
 name:
     NAME                { $$ = ident($1, @1); }
+    ;
+
+/* An event is an Iglu URI, or `specification "ID"`: an event
+ * specification id (the API's Event.event_specification_id, SDK 0.4.4);
+ * `specification` is a name, not a keyword. A scratch setting carries it. */
+event_value:
+    IGLU {
+        $$ = SIG_NEW(A, sig_ast_setting);
+        $$->str = $1.text;
+        $$->str_loc = @1;
+    }
+  | NAME STRING {
+        $$ = SIG_NEW(A, sig_ast_setting);
+        $$->name = ident($1, @1);
+        $$->str = $2.text;
+        $$->str_loc = @2;
+        if (strcmp($1.text, "specification") != 0) {
+            sig_diag *d = sig_error(ps->ctx, @1, "E0201", "expected an Iglu URI or "
+                                    "`specification`, found `%s`", $1.text);
+            sig_diag_label(ps->ctx, d, "not `specification`");
+            sig_diag_help(ps->ctx, d, "an event is `iglu:VENDOR/NAME/jsonschema/1-0-0`, or "
+                          "`specification \"ID\"`");
+        }
+    }
     ;
 
 opt_version:
@@ -1033,6 +1062,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
     bool settings = all_in(set, setting_keywords, NELEMS(setting_keywords));
     if (decls) clear(set, decl_keywords, NELEMS(decl_keywords));
     if (settings) clear(set, setting_keywords, NELEMS(setting_keywords));
+    /* After `event NAME =`, the Iglu URI is what to suggest (the
+     * `specification "ID"` form is in the docs). */
+    if (set[YYSYMBOL_IGLU]) set[YYSYMBOL_NAME] = false;
     /* `event` as a property head is a name to the user. */
     if (set[YYSYMBOL_NAME]) set[YYSYMBOL_EVENT] = false;
     if (settings) groups[ngroups++] = "a setting";

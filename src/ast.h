@@ -251,7 +251,9 @@ typedef struct sig_ast_decl {
     /* EVENT, CONTEXT: the URI text as written ("iglu:..."); the checker
      * parses and validates it (E04xx). */
     const char *uri;
-    sig_loc uri_loc;
+    sig_loc uri_loc;             /* also the spec id's */
+    /* EVENT: `specification "ID"` instead of a URI; NULL otherwise. */
+    const char *spec_id;
     /* VIEW */
     bool has_version;
     int version;

@@ -417,14 +417,22 @@ static void collect_evctx(ck *c, const sig_ast_decl *d)
 {
     bool is_event = d->kind == SIG_DECL_EVENT;
     ck_sym *s = new_sym(c, is_event ? CK_EVENT : CK_CONTEXT, &d->name, d);
-    sig_schema_ref ref;
-    if (!ck_parse_schema(c, d->uri, ck_has_loc(d->uri_loc) ? d->uri_loc : d->loc, &ref))
+    sig_schema_ref ref = {.model = -1, .revision = -1, .addition = -1};
+    if (is_event && d->spec_id) {
+        if (!*d->spec_id) {
+            sig_diag *dg = sig_error(c->ctx, d->uri_loc, "E0401", "empty event specification id");
+            sig_diag_label(c->ctx, dg, "the API needs at least one character");
+            s->ok = false;
+        }
+    } else if (!ck_parse_schema(c, d->uri, ck_has_loc(d->uri_loc) ? d->uri_loc : d->loc, &ref)) {
         s->ok = false;
+    }
     if (is_event) {
         sig_event *e = SIG_NEW(c->a, sig_event);
         e->name = d->name.name;
         e->schema = ref;
         e->loc = d->name.loc;
+        e->spec_id = d->spec_id;
         s->obj = e;
         sig_ptrvec_push(c->a, &c->events, e);
         sig_ptrvec_push(c->a, &c->event_syms, s);

@@ -364,6 +364,8 @@ static const char *attr_unsupported(sig_arena *a, const sig_attribute *at)
     const sig_agg_info *agg = sig_agg_get(at->agg);
     if (agg && !agg->in_warehouse) return sig_arena_printf(a, "`%s`", agg->name);
     if (at->all_events) return "attributes over all events";
+    for (size_t i = 0; i < at->nevents; i++)
+        if (at->events[i]->spec_id) return "events given by specification id";
     if (at->type.scalar == SIG_TIMESTAMP || at->type.scalar == SIG_DICT)
         return sig_arena_printf(a, "`%s` attributes", sig_type_name(at->type));
     const char *what = prop_unsupported(a, at->property);

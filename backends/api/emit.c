@@ -262,6 +262,12 @@ static const char *part(sig_arena *a, int v)
 static cJSON *event_json(em *e, const sig_event *ev)
 {
     cJSON *o = cJSON_CreateObject();
+    if (ev->spec_id) {
+        if (e->views && !warned(e, ev))
+            views_cannot(e, ev->loc, "an event specification id", "SDK 0.4.4");
+        cJSON_AddStringToObject(o, "event_specification_id", ev->spec_id);
+        return o;
+    }
     const sig_schema_ref *s = &ev->schema;
     add_str(o, "name", s->name);
     add_str(o, "vendor", s->vendor);

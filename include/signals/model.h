@@ -205,8 +205,12 @@ SIG_API const char *sig_schema_exact_version(const struct sig_schema_ref *ref);
 /* `event NAME = iglu:...`: a self-describing (or built-in) event. */
 typedef struct sig_event {
     const char *name;
-    sig_schema_ref schema;
+    sig_schema_ref schema;         /* all NULL/-1 for a spec_id event */
     sig_loc loc;
+    /* `event NAME = specification "ID"`: the API's
+     * Event.event_specification_id (SDK 0.4.4), "mutually exclusive with
+     * name/vendor/version"; NULL for an Iglu event. */
+    const char *spec_id;
 } sig_event;
 
 /* `context NAME = iglu:...`: an entity attached to events. */

@@ -15,14 +15,14 @@ static const sig_event ev_page_view = {
     "page_view",
     {"com.snowplowanalytics.snowplow", "page_view", "jsonschema", true, 1, 0, 0,
      "iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0"},
-    {0}};
+    .loc = {0}};
 static const sig_event ev_add_to_cart = {
     "add_to_cart",
     {"com.acme", "add_to_cart", "jsonschema", true, 1, -1, -1,
      "iglu:com.acme/add_to_cart/jsonschema/1-*-*"},
-    {0}};
+    .loc = {0}};
 static const sig_event ev_custom = {
-    "custom", {"com.acme", "custom", NULL, false, -1, -1, -1, "iglu:com.acme/custom"}, {0}};
+    "custom", {"com.acme", "custom", NULL, false, -1, -1, -1, "iglu:com.acme/custom"}, .loc = {0}};
 static const sig_context ctx_product = {
     "product",
     {"com.acme", "product", "jsonschema", true, 1, 0, 0, "iglu:com.acme/product/jsonschema/1-0-0"},
