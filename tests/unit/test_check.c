@@ -346,6 +346,43 @@ TEST(check_infers_types)
     sig_ctx_free(ctx);
 }
 
+/* The model of the SDK 0.4.3-0.4.10 constructs (bodies: tests/golden/api). */
+TEST(check_sdk_0410_constructs)
+{
+    sig_ctx *ctx = sig_ctx_new();
+    const sig_model *m = check_src(ctx, PV CO
+        "attribute a = counter() from page_view where mkt_source is null or page_url is not null\n"
+        "attribute b = time_since_first(min) from page_view { ttl 2 days }\n"
+        "attribute c = most_frequent(hour_of_day(derived_tstamp)) from page_view\n"
+        "attribute d = last(concat(mkt_source, checkout.coupon, separator \"/\"))\n"
+        "attribute e = sum(sum(tr_total, tr_tax)) from checkout\n"
+        "attribute f = counter() from all\n");
+    CHECK(m != NULL);
+    if (!m) { sig_ctx_free(ctx); return; }
+    const sig_attribute *a = attr(m, "a");
+    CHECK_INT(a->criteria.nany, 2);
+    CHECK(a->criteria.any[0].op == SIG_OP_IS_NULL && !sig_op_takes_value(a->criteria.any[0].op));
+    CHECK_STR(sig_op_name(a->criteria.any[1].op), "is not null");
+    const sig_attribute *b = attr(m, "b");
+    CHECK_STR(b->time_unit, "min");
+    CHECK(b->property == NULL && b->ttl_seconds == 2 * 86400);
+    CHECK(sig_type_equal(b->type, (sig_type){SIG_DOUBLE, false}));
+    const sig_attribute *c = attr(m, "c");
+    CHECK_STR(c->property->date_part, "hour_of_day");
+    CHECK_STR(c->property->atomic, "derived_tstamp");
+    CHECK(sig_type_equal(c->type, (sig_type){SIG_INT64, false}));
+    const sig_attribute *d = attr(m, "d");
+    CHECK(d->property->kind == SIG_PROP_CALCULATED);
+    CHECK_INT(d->property->noperands, 2);
+    CHECK_STR(d->property->separator, "/");
+    CHECK(d->nevents == 1 && d->events[0] == m->events[1]); /* read by an operand */
+    CHECK(sig_type_equal(d->type, (sig_type){SIG_STRING, false}));
+    const sig_attribute *e = attr(m, "e");
+    CHECK(e->property->type_known && sig_type_equal(e->property->type, (sig_type){SIG_DOUBLE, false}));
+    CHECK(attr(m, "f")->all_events && attr(m, "f")->nevents == 0);
+    sig_ctx_free(ctx);
+}
+
 TEST(check_criteria_all_any_and_periods)
 {
     sig_ctx *ctx = sig_ctx_new();
