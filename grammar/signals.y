@@ -137,6 +137,37 @@ static sig_ast_expr *new_binary(sig_pstate *ps, sig_ast_expr_kind kind,
     return e;
 }
 
+static sig_ast_expr *cmp(sig_pstate *ps, sig_ast_property *p, sig_ast_cmp_op op,
+                         sig_loc op_loc, sig_ast_literal *v, sig_loc loc)
+{
+    sig_ast_expr *e = SIG_NEW(A, sig_ast_expr);
+    e->kind = SIG_AST_CMP;
+    e->property = p;
+    e->op = op;
+    e->op_loc = op_loc;
+    e->value = v;
+    e->loc = loc;
+    return e;
+}
+
+/* The interventions' word operators: `rlike`, `not rlike` (with a value)
+ * and `changed` (without); they are names, not keywords. E0201 for any
+ * other word. */
+static sig_ast_expr *word_cmp(sig_pstate *ps, sig_ast_property *p, sig_tok w, sig_loc wl,
+                              bool negated, sig_ast_literal *v, sig_loc loc)
+{
+    bool rlike = strcmp(w.text, "rlike") == 0, changed = strcmp(w.text, "changed") == 0;
+    if ((v && rlike) || (!v && !negated && changed))
+        return cmp(ps, p, rlike ? (negated ? SIG_AST_NOT_RLIKE : SIG_AST_RLIKE) : SIG_AST_CHANGED,
+                   wl, v, loc);
+    sig_diag *d = sig_error(ps->ctx, wl, "E0201", "expected an operator, found `%s`", w.text);
+    sig_diag_label(ps->ctx, d, "not an operator");
+    sig_diag_help(ps->ctx, d, "the operators are `=`, `!=`, `<`, `>`, `<=`, `>=`, `like`, "
+                  "`in`, `is null`, and in interventions `not like`, `rlike`, `not rlike`, "
+                  "`not in`, `changed`");
+    return cmp(ps, p, SIG_AST_EQ, wl, v, loc);
+}
+
 static sig_ast_literal *new_literal(sig_pstate *ps, sig_ast_lit_kind kind, sig_loc loc)
 {
     sig_ast_literal *l = SIG_NEW(A, sig_ast_literal);
@@ -322,7 +353,7 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
 
 %token IMPORT "`import`" EVENT "`event`" CONTEXT "`context`" ENTITY "`entity`"
        ATTRIBUTE "`attribute`" VIEW "`view`" SERVICE "`service`"
-       BATCH_SOURCE "`batch_source`"
+       BATCH_SOURCE "`batch_source`" INTERVENTION "`intervention`"
 %token FROM "`from`" WHERE "`where`" OVER "`over`" LAST "`last`"
        AND "`and`" OR "`or`" LIKE "`like`" IN "`in`"
        IS "`is`" NOT "`not`" NULL "`null`" TRUE "`true`" FALSE "`false`"
@@ -335,6 +366,7 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
        DATE_PARTITION_COLUMN "`date_partition_column`"
        PROPERTY "`property`" KEY "`key`" EXTERNAL_COLUMN "`external_column`"
        BACKFILL_SINCE_TSTAMP "`backfill_since_tstamp`" REFRESH_RATE "`refresh_rate`"
+       WHEN "`when`" TARGET "`target`" PAYLOAD "`payload`"
        DEFAULT "`default`"
 %token EQ "`=`" NE "`!=`" LT "`<`" GT "`>`" LE "`<=`" GE "`>=`"
        LPAREN "`(`" RPAREN "`)`" LBRACK "`[`" RBRACK "`]`"
@@ -429,6 +461,15 @@ decl:
         $$ = record(ps, SIG_DECL_BATCH_SOURCE, sig_ploc_join(@1, @2), @1, &$2);
     } block {
         $3->block = $4;
+        $3->loc = @$;
+    }
+  | INTERVENTION name <decl>{
+        $$ = record(ps, SIG_DECL_INTERVENTION, sig_ploc_join(@1, @2), @1, &$2);
+    } opt_version block {
+        $3->has_version = $4.has;
+        $3->version = $4.value;
+        $3->version_loc = $4.loc;
+        $3->block = $5;
         $3->loc = @$;
     }
   | SERVICE name <decl>{
@@ -557,6 +598,12 @@ and_expr:
 
 primary:
     comparison
+  | NOT primary {
+        $$ = SIG_NEW(A, sig_ast_expr);
+        $$->kind = SIG_AST_NOT;
+        $$->lhs = $2;
+        $$->loc = @$;
+    }
   | LPAREN or_expr RPAREN {
         $$ = $2;
         $$->parenthesized = true;
@@ -574,6 +621,11 @@ comparison:
         $$->value = $3;
         $$->loc = @$;
     }
+  | property NOT LIKE literal   { $$ = cmp(ps, $1, SIG_AST_NOT_LIKE, sig_ploc_join(@2, @3), $4, @$); }
+  | property NOT IN literal     { $$ = cmp(ps, $1, SIG_AST_NOT_IN, sig_ploc_join(@2, @3), $4, @$); }
+  | property NAME literal       { $$ = word_cmp(ps, $1, $2, @2, false, $3, @$); }
+  | property NOT NAME literal   { $$ = word_cmp(ps, $1, $3, sig_ploc_join(@2, @3), true, $4, @$); }
+  | property NAME               { $$ = word_cmp(ps, $1, $2, @2, false, NULL, @$); }
   | property IS null_test {
         $$ = SIG_NEW(A, sig_ast_expr);
         $$->kind = SIG_AST_CMP;
@@ -809,6 +861,18 @@ setting:
   | DATE_PARTITION_COLUMN name_or_string {
         $$ = name_or_string(ps, SIG_SET_DATE_PARTITION_COLUMN, @1, @$, $2);
     }
+  | WHEN expr {
+        $$ = new_setting(ps, SIG_SET_WHEN, @1, @$);
+        $$->where = $2;
+    }
+  | TARGET names {
+        $$ = new_setting(ps, SIG_SET_TARGET, @1, @$);
+        $$->names = sig_pvec_finish(A, &$2, sizeof(sig_ident), &$$->nnames);
+    }
+  | PAYLOAD view_refs {
+        $$ = new_setting(ps, SIG_SET_PAYLOAD, @1, @$);
+        $$->views = sig_pvec_finish(A, &$2, sizeof(sig_ast_view_ref), &$$->nviews);
+    }
   | PROPERTY property {
         $$ = new_setting(ps, SIG_SET_PROPERTY, @1, @$);
         $$->property = $2;
@@ -876,6 +940,7 @@ tag_key:
   | VIEW { $$ = (sig_ident){"view", @1}; }
   | SERVICE { $$ = (sig_ident){"service", @1}; }
   | BATCH_SOURCE { $$ = (sig_ident){"batch_source", @1}; }
+  | INTERVENTION { $$ = (sig_ident){"intervention", @1}; }
   | FROM { $$ = (sig_ident){"from", @1}; }
   | WHERE { $$ = (sig_ident){"where", @1}; }
   | OVER { $$ = (sig_ident){"over", @1}; }
@@ -910,6 +975,9 @@ tag_key:
   | EXTERNAL_COLUMN { $$ = (sig_ident){"external_column", @1}; }
   | BACKFILL_SINCE_TSTAMP { $$ = (sig_ident){"backfill_since_tstamp", @1}; }
   | REFRESH_RATE { $$ = (sig_ident){"refresh_rate", @1}; }
+  | WHEN { $$ = (sig_ident){"when", @1}; }
+  | TARGET { $$ = (sig_ident){"target", @1}; }
+  | PAYLOAD { $$ = (sig_ident){"payload", @1}; }
   | DEFAULT { $$ = (sig_ident){"default", @1}; }
     ;
 

@@ -93,13 +93,17 @@ typedef struct sig_ast_duration {
 typedef enum sig_ast_expr_kind {
     SIG_AST_AND,
     SIG_AST_OR,
-    SIG_AST_CMP
+    SIG_AST_CMP,
+    SIG_AST_NOT      /* `not (...)`: interventions' `none` (lhs) */
 } sig_ast_expr_kind;
 
 typedef enum sig_ast_cmp_op {
     SIG_AST_EQ, SIG_AST_NE, SIG_AST_LT, SIG_AST_GT, SIG_AST_LE, SIG_AST_GE,
     SIG_AST_LIKE, SIG_AST_IN,
-    SIG_AST_IS_NULL, SIG_AST_IS_NOT_NULL  /* no value */
+    SIG_AST_IS_NULL, SIG_AST_IS_NOT_NULL, /* no value */
+    /* interventions only (SDK 0.4.6): */
+    SIG_AST_NOT_LIKE, SIG_AST_RLIKE, SIG_AST_NOT_RLIKE, SIG_AST_NOT_IN,
+    SIG_AST_CHANGED                       /* no value */
 } sig_ast_cmp_op;
 
 typedef struct sig_ast_expr {
@@ -150,6 +154,9 @@ typedef enum sig_setting_kind {
     SIG_SET_EXTERNAL_COLUMN,   /* external_column NAME (entity blocks) */
     SIG_SET_BACKFILL_SINCE_TSTAMP, /* backfill_since_tstamp STRING (views) */
     SIG_SET_REFRESH_RATE,      /* refresh_rate DURATION (views) */
+    SIG_SET_WHEN,              /* when CRITERIA (interventions) */
+    SIG_SET_TARGET,            /* target NAME, ... (interventions) */
+    SIG_SET_PAYLOAD,           /* payload VIEW [vN], ... (interventions) */
     SIG_SET_DEFAULT,           /* default LITERAL (attribute blocks) */
     SIG_SET__COUNT
 } sig_setting_kind;
@@ -196,6 +203,7 @@ typedef struct sig_ast_setting {
     sig_ast_field field;         /* FIELD */
     sig_ast_property *property;  /* PROPERTY */
     sig_ast_literal *literal;    /* DEFAULT */
+    struct sig_ast_expr *where;  /* WHEN */
 } sig_ast_setting;
 
 typedef struct sig_ast_block {
@@ -237,7 +245,8 @@ typedef enum sig_decl_kind {
     SIG_DECL_ATTRIBUTE,
     SIG_DECL_VIEW,         /* view NAME [vN] { ... } */
     SIG_DECL_BATCH_SOURCE, /* batch_source NAME { ... } */
-    SIG_DECL_SERVICE       /* service NAME { ... } */
+    SIG_DECL_SERVICE,      /* service NAME { ... } */
+    SIG_DECL_INTERVENTION  /* intervention NAME [vN] { ... } */
 } sig_decl_kind;
 
 typedef struct sig_ast_decl {

@@ -82,7 +82,7 @@ void ck_map_put(sig_arena *a, ck_map *m, const char *key, void *val)
 static const char *const kind_words[] = {
     [CK_EVENT] = "event", [CK_CONTEXT] = "context", [CK_ENTITY] = "entity",
     [CK_ATTRIBUTE] = "attribute", [CK_VIEW] = "view", [CK_SOURCE] = "batch source",
-    [CK_SERVICE] = "service",
+    [CK_SERVICE] = "service", [CK_INTERVENTION] = "intervention",
 };
 
 const char *ck_a_kind(ck_kind k)
@@ -95,6 +95,7 @@ const char *ck_a_kind(ck_kind k)
     case CK_VIEW: return "a view";
     case CK_SOURCE: return "a batch source";
     case CK_SERVICE: return "a service";
+    case CK_INTERVENTION: return "an intervention";
     }
     return "a declaration";
 }
@@ -195,10 +196,11 @@ void ck_dup_error(ck *c, const ck_sym *first, const char *name, sig_loc loc,
 
 
 static const char *const bk_names[BK__COUNT] = {
-    "a view", "an attribute", "an entity", "a batch_source", "a service", "a field"
+    "a view", "an attribute", "an entity", "a batch_source", "a service", "a field",
+    "an intervention"
 };
 static const char *const bk_short[BK__COUNT] = {
-    "view", "attribute", "entity", "batch_source", "service", "field"
+    "view", "attribute", "entity", "batch_source", "service", "field", "intervention"
 };
 
 #define S(k) (1u << (k))
@@ -217,6 +219,8 @@ static const uint32_t bk_allowed[BK__COUNT] = {
                   S(SIG_SET_TIMESTAMP_FIELD) | S(SIG_SET_CREATED_TIMESTAMP_COLUMN) |
                   S(SIG_SET_DATE_PARTITION_COLUMN) | S(SIG_SET_OWNER) |
                   S(SIG_SET_DESCRIPTION) | S(SIG_SET_TAGS),
+    [BK_INTERVENTION] = S(SIG_SET_WHEN) | S(SIG_SET_TARGET) | S(SIG_SET_PAYLOAD) |
+                        S(SIG_SET_OWNER) | S(SIG_SET_DESCRIPTION),
     [BK_SERVICE] = S(SIG_SET_VIEWS) | S(SIG_SET_OWNER) | S(SIG_SET_DESCRIPTION) |
                    S(SIG_SET_TAGS),
     [BK_FIELD] = S(SIG_SET_DESCRIPTION),
@@ -548,6 +552,27 @@ static void collect_decl(ck *c, const sig_ast_decl *d)
                     collect_attribute(c, d->block->items[i].attribute, d, s);
         return;
     }
+    if (d->kind == SIG_DECL_INTERVENTION) {
+        ck_sym *s = new_sym(c, CK_INTERVENTION, &d->name, d);
+        sig_intervention *iv = SIG_NEW(c->a, sig_intervention);
+        iv->name = s->name;
+        iv->version = d->has_version ? d->version : 1;
+        iv->loc = s->loc;
+        s->obj = iv;
+        s->version = iv->version;
+        sig_ptrvec_push(c->a, &c->interventions_out, iv);
+        sig_ptrvec_push(c->a, &c->intervention_syms, s);
+        if (!ck_check_name(c, s->name, s->loc, "intervention")) s->ok = false;
+        const char *key = sig_arena_printf(c->a, "%s/v%d", s->name ? s->name : "", iv->version);
+        ck_sym *prev = ck_map_get(&c->interventions, key);
+        if (prev) {
+            ck_dup_error(c, prev, s->name, s->loc, "intervention");
+            s->ok = false;
+        } else {
+            ck_map_put(c->a, &c->interventions, key, s);
+        }
+        return;
+    }
     if (d->kind == SIG_DECL_BATCH_SOURCE || d->kind == SIG_DECL_SERVICE) {
         bool src = d->kind == SIG_DECL_BATCH_SOURCE;
         ck_sym *s = new_sym(c, src ? CK_SOURCE : CK_SERVICE, &d->name, d);
@@ -760,6 +785,8 @@ const sig_model *sig_check_files(struct sig_ctx *ctx, sig_ast_file *const *files
     for (size_t i = 0; i < c->attr_syms.len; i++) ck_check_attribute(c, c->attr_syms.items[i]);
     for (size_t i = 0; i < c->view_syms.len; i++) ck_check_view(c, c->view_syms.items[i]);
     for (size_t i = 0; i < c->service_syms.len; i++) ck_check_service(c, c->service_syms.items[i]);
+    for (size_t i = 0; i < c->intervention_syms.len; i++)
+        ck_check_intervention(c, c->intervention_syms.items[i]);
 
     if (sig_error_count(ctx) > errors_before || sig_error_count(ctx) > 0) return NULL;
 
@@ -778,5 +805,7 @@ const sig_model *sig_check_files(struct sig_ctx *ctx, sig_ast_file *const *files
     m->nsources = c->sources_out.len;
     m->services = (const sig_service *const *)c->services_out.items;
     m->nservices = c->services_out.len;
+    m->interventions = (const sig_intervention *const *)c->interventions_out.items;
+    m->ninterventions = c->interventions_out.len;
     return m;
 }

@@ -40,8 +40,23 @@ static sig_op map_op(sig_ast_cmp_op op)
     case SIG_AST_IN: return SIG_OP_IN;
     case SIG_AST_IS_NULL: return SIG_OP_IS_NULL;
     case SIG_AST_IS_NOT_NULL: return SIG_OP_IS_NOT_NULL;
+    case SIG_AST_NOT_LIKE: return SIG_OP_NOT_LIKE;
+    case SIG_AST_RLIKE: return SIG_OP_RLIKE;
+    case SIG_AST_NOT_RLIKE: return SIG_OP_NOT_RLIKE;
+    case SIG_AST_NOT_IN: return SIG_OP_NOT_IN;
+    case SIG_AST_CHANGED: return SIG_OP_CHANGED;
     }
     return SIG_OP_EQ;
+}
+
+sig_op ck_map_op(sig_ast_cmp_op op)
+{
+    return map_op(op);
+}
+
+bool ck_intervention_only_op(sig_op op)
+{
+    return op >= SIG_OP_NOT_LIKE;
 }
 
 typedef enum vkind { VK_STRING, VK_NUMBER, VK_BOOL, VK_LIST } vkind;
@@ -130,6 +145,15 @@ static bool check_cmp(ck *c, const sig_ast_expr *e, const sig_property *prop, bo
 {
     const sig_ast_literal *v = e->value;
     sig_op op = map_op(e->op);
+    if (ck_intervention_only_op(op)) {
+        /* Attribute criteria have 10 operators (Criterion.operator) */
+        sig_diag *d = sig_error(c->ctx, e->op_loc, "E0334", "`%s` is an operator of "
+                                "interventions only", sig_op_name(op));
+        sig_diag_label(c->ctx, d, "not in an attribute's criteria");
+        sig_diag_help(c->ctx, d, "an attribute's criteria take `=`, `!=`, `<`, `>`, `<=`, "
+                      "`>=`, `like`, `in`, `is null` and `is not null`");
+        return false;
+    }
     if (!sig_op_takes_value(op)) return true; /* any property may be tested */
     if (!v) return false;
     const char *opn = sig_op_name(op);
@@ -248,7 +272,13 @@ bool ck_criteria(ck *c, const sig_ast_expr *where, sig_criteria *out, sig_ptrvec
     bool ok = true;
     for (size_t i = 0; i < conj.len; i++) {
         const sig_ast_expr *e = conj.items[i];
-        if (e->kind == SIG_AST_OR) {
+        if (e->kind == SIG_AST_NOT) {
+            sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "`not` in an attribute's "
+                                    "criteria: the API's all/any cannot express it");
+            sig_diag_label(c->ctx, d, "`not` is for interventions");
+            sig_diag_help(c->ctx, d, "negate the comparison instead (`!=`, `is null`)");
+            ok = false;
+        } else if (e->kind == SIG_AST_OR) {
             if (group) {
                 sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "a second `or` group: these "
                                         "criteria cannot be expressed as the API's all/any");
@@ -267,7 +297,13 @@ bool ck_criteria(ck *c, const sig_ast_expr *where, sig_criteria *out, sig_ptrvec
         flatten(group, SIG_AST_OR, c->a, &disj);
         for (size_t i = 0; i < disj.len; i++) {
             const sig_ast_expr *e = disj.items[i];
-            if (e->kind == SIG_AST_AND) {
+            if (e->kind == SIG_AST_NOT) {
+                sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "`not` in an attribute's "
+                                        "criteria: the API's all/any cannot express it");
+                sig_diag_label(c->ctx, d, "`not` is for interventions");
+                sig_diag_help(c->ctx, d, "negate the comparison instead (`!=`, `is null`)");
+                ok = false;
+            } else if (e->kind == SIG_AST_AND) {
                 sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "an `and` inside `or`: these "
                                         "criteria cannot be expressed as the API's all/any");
                 sig_diag_label(c->ctx, d, "this `and` is one alternative of an `or`");

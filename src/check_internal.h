@@ -23,7 +23,8 @@ void *ck_map_get(const ck_map *m, const char *key);
 void ck_map_put(sig_arena *a, ck_map *m, const char *key, void *val);
 
 typedef enum ck_kind {
-    CK_EVENT, CK_CONTEXT, CK_ENTITY, CK_ATTRIBUTE, CK_VIEW, CK_SOURCE, CK_SERVICE
+    CK_EVENT, CK_CONTEXT, CK_ENTITY, CK_ATTRIBUTE, CK_VIEW, CK_SOURCE, CK_SERVICE,
+    CK_INTERVENTION
 } ck_kind;
 
 /* One declared (or built-in) name. */
@@ -60,9 +61,11 @@ typedef struct ck {
     ck_map views;       /* name -> first ck_sym; versions chained */
     ck_map sources;
     ck_map services;
+    ck_map interventions;
     sig_ptrvec event_syms, context_syms, entity_syms, attr_syms, view_syms,
-        source_syms, service_syms;
-    sig_ptrvec events, contexts, keys, attrs, views_out, sources_out, services_out;
+        source_syms, service_syms, intervention_syms;
+    sig_ptrvec events, contexts, keys, attrs, views_out, sources_out, services_out,
+        interventions_out;
 } ck;
 
 /* A sub-span of `l` (one-line token): `len` bytes from byte `off`. */
@@ -103,7 +106,7 @@ bool ck_criteria(ck *c, const sig_ast_expr *where, sig_criteria *out,
 
 /* The blocks, for the settings each takes (check.c bk_allowed). */
 typedef enum bkind { BK_VIEW, BK_ATTRIBUTE, BK_ENTITY, BK_SOURCE, BK_SERVICE, BK_FIELD,
-                     BK__COUNT } bkind;
+                     BK_INTERVENTION, BK__COUNT } bkind;
 
 /* check.c: looks up `id` in `m`; reports E0301/E0303 when absent. */
 ck_sym *ck_resolve(ck *c, const sig_ident *id, ck_map *m, ck_kind want,
@@ -129,12 +132,23 @@ void ck_dup_error(ck *c, const ck_sym *first, const char *name, sig_loc loc,
 const char *ck_setting_str(const sig_ast_setting *st);
 sig_loc ck_setting_value_loc(const sig_ast_setting *st);
 
+/* check_view.c: resolves an entity (E0301/E0303), adding a used built-in
+ * to the model's keys. */
+ck_sym *ck_use_entity(ck *c, const sig_ident *id);
 /* check_view.c: passes 4 and 5. */
 void ck_check_view(ck *c, ck_sym *s);
 void ck_check_service(ck *c, ck_sym *s);
 
 /* check_attr.c: checks one attribute and fills its model object. */
 void ck_check_attribute(ck *c, ck_sym *s);
+
+/* check_crit.c: the model operator of an AST one; whether it is one of
+ * the interventions' operators only (not like, rlike, not rlike, not in,
+ * changed). */
+sig_op ck_map_op(sig_ast_cmp_op op);
+bool ck_intervention_only_op(sig_op op);
+/* check_intervention.c: pass 6, interventions. */
+void ck_check_intervention(ck *c, ck_sym *s);
 
 /* check.c: reports an undefined name (E0301) with did-you-mean. */
 void ck_undefined(ck *c, const char *what, const char *name, sig_loc loc,

@@ -12,7 +12,7 @@
 
 /* ------------------------------------------------------ pass 4: views */
 
-static ck_sym *use_entity(ck *c, const sig_ident *id)
+ck_sym *ck_use_entity(ck *c, const sig_ident *id)
 {
     ck_sym *s = ck_resolve(c, id, &c->entities, CK_ENTITY,
                         "the built-in entities are domain_userid, domain_sessionid, user_id, "
@@ -69,7 +69,7 @@ void ck_check_view(ck *c, ck_sym *s)
         sig_diag_help(c->ctx, d, "add `entity domain_userid` (or another entity) to its block");
         ok = false;
     } else {
-        ck_sym *e = use_entity(c, &set[SIG_SET_ENTITY]->name);
+        ck_sym *e = ck_use_entity(c, &set[SIG_SET_ENTITY]->name);
         if (e && e->ok) v->key = e->obj;
         else ok = false;
     }

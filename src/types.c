@@ -278,6 +278,11 @@ const char *sig_op_name(sig_op op)
     case SIG_OP_IN: return "in";
     case SIG_OP_IS_NULL: return "is null";
     case SIG_OP_IS_NOT_NULL: return "is not null";
+    case SIG_OP_NOT_LIKE: return "not like";
+    case SIG_OP_RLIKE: return "rlike";
+    case SIG_OP_NOT_RLIKE: return "not rlike";
+    case SIG_OP_NOT_IN: return "not in";
+    case SIG_OP_CHANGED: return "changed";
     }
     return "?";
 }
@@ -295,7 +300,7 @@ sig_type sig_date_part_type(const char *part)
 
 bool sig_op_takes_value(sig_op op)
 {
-    return op != SIG_OP_IS_NULL && op != SIG_OP_IS_NOT_NULL;
+    return op != SIG_OP_IS_NULL && op != SIG_OP_IS_NOT_NULL && op != SIG_OP_CHANGED;
 }
 
 /* -------------------------------------------------------------- schemas */

@@ -529,6 +529,57 @@ static cJSON *service_json(em *e, const sig_service *s)
     return o;
 }
 
+/* ------------------------------------------------------ interventions */
+
+/* RuleIntervention.criteria (SDK 0.4.10): a Criterion {attribute,
+ * operator, value?}, or {"all"|"any"|"none": [...]}. */
+static cJSON *icriteria_json(const sig_icriteria *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (c->kind == SIG_ICRIT_CRITERION) {
+        cJSON_AddStringToObject(o, "attribute", c->reference);
+        cJSON_AddStringToObject(o, "operator", sig_op_name(c->op));
+        if (sig_op_takes_value(c->op)) cJSON_AddItemToObject(o, "value", literal_json(&c->value));
+        return o;
+    }
+    const char *k = c->kind == SIG_ICRIT_ALL ? "all" : c->kind == SIG_ICRIT_ANY ? "any" : "none";
+    cJSON *l = cJSON_AddArrayToObject(o, k);
+    for (size_t i = 0; i < c->nitems; i++) cJSON_AddItemToArray(l, icriteria_json(&c->items[i]));
+    return o;
+}
+
+/* RuleInterventionInput field order: name, version, description, owner,
+ * is_published, criteria, target_attribute_keys, payload_attribute_groups. */
+static cJSON *intervention_json(em *e, const sig_intervention *iv)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", iv->name);
+    api_json_int(o, "version", iv->version);
+    add_str(o, "description", iv->description);
+    if (iv->owner) cJSON_AddStringToObject(o, "owner", iv->owner);
+    else no_owner(e, iv->loc, "intervention", iv->name);
+    cJSON_AddBoolToObject(o, "is_published", true);
+    cJSON_AddItemToObject(o, "criteria", icriteria_json(&iv->criteria));
+    if (iv->ntargets) {
+        cJSON *l = cJSON_AddArrayToObject(o, "target_attribute_keys");
+        for (size_t i = 0; i < iv->ntargets; i++) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "name", iv->targets[i]->name);
+            cJSON_AddItemToArray(l, r);
+        }
+    }
+    if (iv->npayload) {
+        cJSON *l = cJSON_AddArrayToObject(o, "payload_attribute_groups");
+        for (size_t i = 0; i < iv->npayload; i++) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "name", iv->payload[i].view->name);
+            api_json_int(r, "version", iv->payload[i].version);
+            cJSON_AddItemToArray(l, r);
+        }
+    }
+    return o;
+}
+
 /* ----------------------------------------------------------- backend */
 
 static bool api_emit(sig_ctx *ctx, const sig_model *m, const char *target,
@@ -568,6 +619,21 @@ static bool api_emit(sig_ctx *ctx, const sig_model *m, const char *target,
         put_file(&e, file, service_json(&e, s));
         plan_step(&e, "POST", "registry/services/", file,
                   sig_arena_printf(e.a, "registry/services/%s", s->name));
+    }
+    for (size_t i = 0; i < m->ninterventions; i++) {
+        const sig_intervention *iv = m->interventions[i];
+        if (e.views) {
+            /* the View-era RuleIntervention has a `method` and no criteria
+             * tree; signalsc writes the current one only */
+            views_cannot(&e, iv->loc, "interventions", "SDK 0.3");
+            continue;
+        }
+        const char *file = sig_arena_printf(e.a, "interventions/%s_v%d.json", iv->name,
+                                            iv->version);
+        put_file(&e, file, intervention_json(&e, iv));
+        plan_step(&e, "POST", "registry/interventions/", file,
+                  sig_arena_printf(e.a, "registry/interventions/%s/versions/%d", iv->name,
+                                   iv->version));
     }
     if (e.views) plan_step(&e, "POST", "feature_store/apply", NULL, NULL);
     put_file(&e, "plan.json", e.plan);

@@ -324,14 +324,20 @@ typedef enum sig_op {
     SIG_OP_LIKE,  /* SQL LIKE, pattern as written */
     SIG_OP_IN,    /* value is a list */
     SIG_OP_IS_NULL,     /* no value (absent or JSON null); SDK 0.4.3 */
-    SIG_OP_IS_NOT_NULL  /* has a value; SDK 0.4.3 */
+    SIG_OP_IS_NOT_NULL, /* has a value; SDK 0.4.3 */
+    /* interventions only (their Criterion.operator, SDK 0.4.6): */
+    SIG_OP_NOT_LIKE,
+    SIG_OP_RLIKE,       /* a regular expression */
+    SIG_OP_NOT_RLIKE,
+    SIG_OP_NOT_IN,
+    SIG_OP_CHANGED      /* the attribute's value changed; no value */
 } sig_op;
 
 /* "=", "!=", ..., "like", "in", "is null", "is not null": the API
  * spelling (Criterion.operator). Static storage; "?" out of range. */
 SIG_API const char *sig_op_name(sig_op op);
-/* False for is null / is not null, whose criterion has no value (its
- * sig_criterion.value is zeroed and must not be read). */
+/* False for is null / is not null / changed, whose criterion has no value
+ * (its value is zeroed and must not be read). */
 SIG_API bool sig_op_takes_value(sig_op op);
 
 typedef struct sig_criterion {
@@ -473,6 +479,41 @@ typedef struct sig_service {
     sig_loc loc;
 } sig_service;
 
+/* ----------------------------------------------------- interventions */
+
+/* A rule intervention's criteria (SDK 0.4.6 RuleIntervention.criteria): one
+ * criterion on an attribute of a view, or all / any / none of nested ones. */
+typedef enum sig_icrit_kind {
+    SIG_ICRIT_CRITERION, SIG_ICRIT_ALL, SIG_ICRIT_ANY, SIG_ICRIT_NONE
+} sig_icrit_kind;
+
+typedef struct sig_icriteria {
+    sig_icrit_kind kind;
+    /* CRITERION: "<view>:<attribute>" (the API's unversioned reference),
+     * the operator, and its value (unless !sig_op_takes_value(op)). */
+    const sig_view *view;
+    const sig_attribute *attribute;
+    const char *reference;
+    sig_op op;
+    sig_literal value;
+    /* ALL, ANY, NONE: at least one item. */
+    const struct sig_icriteria *items;
+    size_t nitems;
+    sig_loc loc;
+} sig_icriteria;
+
+typedef struct sig_intervention {
+    const char *name;
+    int version;                       /* >= 1; default 1 */
+    const char *owner, *description;   /* NULL if none */
+    sig_icriteria criteria;
+    const sig_attribute_key *const *targets; /* target_attribute_keys */
+    size_t ntargets;
+    const sig_view_ref *payload;       /* payload_attribute_groups */
+    size_t npayload;
+    sig_loc loc;
+} sig_intervention;
+
 /* ------------------------------------------------------------- model */
 
 typedef struct sig_model {
@@ -485,6 +526,7 @@ typedef struct sig_model {
     const sig_view *const *views;            size_t nviews;
     const sig_batch_source *const *sources;  size_t nsources;
     const sig_service *const *services;      size_t nservices;
+    const sig_intervention *const *interventions; size_t ninterventions;
 } sig_model;
 
 /* --------------------------------------------------- atomic columns */
