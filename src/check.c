@@ -6,14 +6,15 @@
  *      come out in declaration order; events and contexts parse their URIs.
  *   2. entities and batch sources;
  *   3. attributes (top-level and inline, declaration order);
- *   4. views; 5. services.
+ *   4. views; 5. services; 6. interventions.
  * Each rule reports through sig_error() with a code from codes_check.def and
  * keeps going, so that one run reports every error; a node that failed is
  * marked so that it causes no follow-on errors.
  *
- * Pass 3 is in check_attr.c, passes 4 and 5 in check_view.c; properties,
- * literals, durations and schema URIs in check_expr.c, criteria in
- * check_crit.c. */
+ * Pass 3 is in check_attr.c, passes 4 and 5 in check_view.c, pass 6 in
+ * check_intervention.c; properties, literals, durations and schema URIs in
+ * check_expr.c, calls (date parts, calculated properties) in check_call.c,
+ * criteria in check_crit.c. */
 #include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -553,24 +554,7 @@ static void collect_decl(ck *c, const sig_ast_decl *d)
         return;
     }
     if (d->kind == SIG_DECL_INTERVENTION) {
-        ck_sym *s = new_sym(c, CK_INTERVENTION, &d->name, d);
-        sig_intervention *iv = SIG_NEW(c->a, sig_intervention);
-        iv->name = s->name;
-        iv->version = d->has_version ? d->version : 1;
-        iv->loc = s->loc;
-        s->obj = iv;
-        s->version = iv->version;
-        sig_ptrvec_push(c->a, &c->interventions_out, iv);
-        sig_ptrvec_push(c->a, &c->intervention_syms, s);
-        if (!ck_check_name(c, s->name, s->loc, "intervention")) s->ok = false;
-        const char *key = sig_arena_printf(c->a, "%s/v%d", s->name ? s->name : "", iv->version);
-        ck_sym *prev = ck_map_get(&c->interventions, key);
-        if (prev) {
-            ck_dup_error(c, prev, s->name, s->loc, "intervention");
-            s->ok = false;
-        } else {
-            ck_map_put(c->a, &c->interventions, key, s);
-        }
+        ck_collect_intervention(c, d, new_sym(c, CK_INTERVENTION, &d->name, d));
         return;
     }
     if (d->kind == SIG_DECL_BATCH_SOURCE || d->kind == SIG_DECL_SERVICE) {

@@ -147,7 +147,9 @@ void ck_check_attribute(ck *c, ck_sym *s);
  * changed). */
 sig_op ck_map_op(sig_ast_cmp_op op);
 bool ck_intervention_only_op(sig_op op);
-/* check_intervention.c: pass 6, interventions. */
+/* check_intervention.c: pass 1 (model object, name, duplicates) and
+ * pass 6 (settings, criteria) of an intervention. */
+void ck_collect_intervention(ck *c, const sig_ast_decl *d, ck_sym *s);
 void ck_check_intervention(ck *c, ck_sym *s);
 
 /* check.c: reports an undefined name (E0301) with did-you-mean. */

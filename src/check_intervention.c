@@ -124,6 +124,28 @@ static bool icriteria(ck *c, const sig_ast_expr *e, sig_icriteria *out)
     return false;
 }
 
+void ck_collect_intervention(ck *c, const sig_ast_decl *d, ck_sym *s)
+{
+    sig_intervention *iv = SIG_NEW(c->a, sig_intervention);
+    iv->name = s->name;
+    iv->version = d->has_version ? d->version : 1;
+    iv->loc = s->loc;
+    s->obj = iv;
+    s->version = iv->version;
+    sig_ptrvec_push(c->a, &c->interventions_out, iv);
+    sig_ptrvec_push(c->a, &c->intervention_syms, s);
+    if (!ck_check_name(c, s->name, s->loc, "intervention")) s->ok = false;
+    /* interventions are versioned: a name may repeat with another version */
+    const char *key = sig_arena_printf(c->a, "%s/v%d", s->name ? s->name : "", iv->version);
+    ck_sym *prev = ck_map_get(&c->interventions, key);
+    if (prev) {
+        ck_dup_error(c, prev, s->name, s->loc, "intervention");
+        s->ok = false;
+    } else {
+        ck_map_put(c->a, &c->interventions, key, s);
+    }
+}
+
 void ck_check_intervention(ck *c, ck_sym *s)
 {
     sig_intervention *iv = s->obj;
