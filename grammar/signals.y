@@ -1123,13 +1123,16 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
     }
     if (all_in(set, cmp_tokens, NELEMS(cmp_tokens))) {
         clear(set, cmp_tokens, NELEMS(cmp_tokens));
-        set[YYSYMBOL_IS] = false; /* `is null`: an operator too */
+        /* `is null`, `not like`, `rlike`, `changed`: operators too */
+        set[YYSYMBOL_IS] = set[YYSYMBOL_NOT] = set[YYSYMBOL_NAME] = false;
         groups[ngroups++] = "an operator (`=`, `!=`, `<`, `>`, `<=`, `>=`, `like`, `in`)";
     }
     bool decls = all_in(set, decl_keywords, NELEMS(decl_keywords));
     bool settings = all_in(set, setting_keywords, NELEMS(setting_keywords));
     if (decls) clear(set, decl_keywords, NELEMS(decl_keywords));
     if (settings) clear(set, setting_keywords, NELEMS(setting_keywords));
+    /* Where a comparison starts, `not` (interventions) is not suggested. */
+    if (set[YYSYMBOL_NOT] && set[YYSYMBOL_LPAREN] && set[YYSYMBOL_NAME]) set[YYSYMBOL_NOT] = false;
     /* After `event NAME =`, the Iglu URI is what to suggest (the
      * `specification "ID"` form is in the docs). */
     if (set[YYSYMBOL_IGLU]) set[YYSYMBOL_NAME] = false;
