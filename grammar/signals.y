@@ -137,6 +137,37 @@ static sig_ast_expr *new_binary(sig_pstate *ps, sig_ast_expr_kind kind,
     return e;
 }
 
+static sig_ast_expr *cmp(sig_pstate *ps, sig_ast_property *p, sig_ast_cmp_op op,
+                         sig_loc op_loc, sig_ast_literal *v, sig_loc loc)
+{
+    sig_ast_expr *e = SIG_NEW(A, sig_ast_expr);
+    e->kind = SIG_AST_CMP;
+    e->property = p;
+    e->op = op;
+    e->op_loc = op_loc;
+    e->value = v;
+    e->loc = loc;
+    return e;
+}
+
+/* The interventions' word operators: `rlike`, `not rlike` (with a value)
+ * and `changed` (without); they are names, not keywords. E0201 for any
+ * other word. */
+static sig_ast_expr *word_cmp(sig_pstate *ps, sig_ast_property *p, sig_tok w, sig_loc wl,
+                              bool negated, sig_ast_literal *v, sig_loc loc)
+{
+    bool rlike = strcmp(w.text, "rlike") == 0, changed = strcmp(w.text, "changed") == 0;
+    if ((v && rlike) || (!v && !negated && changed))
+        return cmp(ps, p, rlike ? (negated ? SIG_AST_NOT_RLIKE : SIG_AST_RLIKE) : SIG_AST_CHANGED,
+                   wl, v, loc);
+    sig_diag *d = sig_error(ps->ctx, wl, "E0201", "expected an operator, found `%s`", w.text);
+    sig_diag_label(ps->ctx, d, "not an operator");
+    sig_diag_help(ps->ctx, d, "the operators are `=`, `!=`, `<`, `>`, `<=`, `>=`, `like`, "
+                  "`in`, `is null`, and in interventions `not like`, `rlike`, `not rlike`, "
+                  "`not in`, `changed`");
+    return cmp(ps, p, SIG_AST_EQ, wl, v, loc);
+}
+
 static sig_ast_literal *new_literal(sig_pstate *ps, sig_ast_lit_kind kind, sig_loc loc)
 {
     sig_ast_literal *l = SIG_NEW(A, sig_ast_literal);
@@ -254,6 +285,24 @@ static sig_ast_property *new_property(sig_pstate *ps, sig_pvec *segs, sig_loc lo
     return p;
 }
 
+/* `NAME(ARG, ...)`: the arguments are in `args` (sig_ast_property *),
+ * `sep` is the last `separator "..."` argument, if any. */
+static sig_ast_property *call_property(sig_pstate *ps, sig_tok name, sig_loc name_loc,
+                                       sig_pvec *args, const sig_ast_property *sep, sig_loc loc)
+{
+    sig_ast_property *p = SIG_NEW(A, sig_ast_property);
+    p->call = name.text;
+    p->call_loc = name_loc;
+    p->args = sig_pvec_finish(A, args, sizeof(sig_ast_property *), &p->nargs);
+    if (sep) {
+        p->separator = sep->separator;
+        p->separator_loc = sep->separator_loc;
+    }
+    p->text = sig_arena_strndup(A, ps->text + loc.start, loc.end - loc.start);
+    p->loc = loc;
+    return p;
+}
+
 static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
 {
     sig_ast_block *b = SIG_NEW(A, sig_ast_block);
@@ -304,9 +353,10 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
 
 %token IMPORT "`import`" EVENT "`event`" CONTEXT "`context`" ENTITY "`entity`"
        ATTRIBUTE "`attribute`" VIEW "`view`" SERVICE "`service`"
-       BATCH_SOURCE "`batch_source`"
+       BATCH_SOURCE "`batch_source`" INTERVENTION "`intervention`"
 %token FROM "`from`" WHERE "`where`" OVER "`over`" LAST "`last`"
-       AND "`and`" OR "`or`" LIKE "`like`" IN "`in`" TRUE "`true`" FALSE "`false`"
+       AND "`and`" OR "`or`" LIKE "`like`" IN "`in`"
+       IS "`is`" NOT "`not`" NULL "`null`" TRUE "`true`" FALSE "`false`"
 %token ONLINE "`online`" OFFLINE "`offline`" OWNER "`owner`"
        DESCRIPTION "`description`" TTL "`ttl`" TAGS "`tags`"
        ATTRIBUTES "`attributes`" SOURCE "`source`" FIELD "`field`" VIEWS "`views`"
@@ -314,7 +364,10 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
        TIMESTAMP_FIELD "`timestamp_field`"
        CREATED_TIMESTAMP_COLUMN "`created_timestamp_column`"
        DATE_PARTITION_COLUMN "`date_partition_column`"
-       PROPERTY "`property`" KEY "`key`" DEFAULT "`default`"
+       PROPERTY "`property`" KEY "`key`" EXTERNAL_COLUMN "`external_column`"
+       BACKFILL_SINCE_TSTAMP "`backfill_since_tstamp`" REFRESH_RATE "`refresh_rate`"
+       WHEN "`when`" TARGET "`target`" PAYLOAD "`payload`"
+       DEFAULT "`default`"
 %token EQ "`=`" NE "`!=`" LT "`<`" GT "`>`" LE "`<=`" GE "`>=`"
        LPAREN "`(`" RPAREN "`)`" LBRACK "`[`" RBRACK "`]`"
        LBRACE "`{`" RBRACE "`}`" COMMA "`,`" DOT "`.`" COLON "`:`"
@@ -325,13 +378,14 @@ static sig_ast_block *new_block(sig_pstate *ps, sig_pvec *items, sig_loc loc)
 %type <clause> clause
 %type <vec> names ident_list segs lit_items lit_list dur_parts settings
 %type <vec> tag_items tag_list view_refs view_ref_list
-%type <prop> property opt_property
+%type <prop> property opt_property separator
+%type <vec> call_args
 %type <expr> expr or_expr and_expr primary comparison
-%type <op> cmp_op
+%type <op> cmp_op null_test
 %type <lit> literal
 %type <dur> duration
 %type <block> block opt_block
-%type <setting> setting name_or_string
+%type <setting> setting name_or_string event_value
 %type <b> bool
 %type <tag> tag
 %type <vref> view_ref
@@ -360,9 +414,14 @@ decl:
     }
   | EVENT name <decl>{
         $$ = record(ps, SIG_DECL_EVENT, sig_ploc_join(@1, @2), @1, &$2);
-    } EQ IGLU {
-        $3->uri = $5.text;
-        $3->uri_loc = @5;
+    } EQ event_value {
+        if ($5->name.name) {
+            $3->spec_id = $5->str;
+            $3->uri_loc = $5->str_loc;
+        } else {
+            $3->uri = $5->str;
+            $3->uri_loc = $5->str_loc;
+        }
         $3->loc = @$;
     }
   | CONTEXT name <decl>{
@@ -404,6 +463,15 @@ decl:
         $3->block = $4;
         $3->loc = @$;
     }
+  | INTERVENTION name <decl>{
+        $$ = record(ps, SIG_DECL_INTERVENTION, sig_ploc_join(@1, @2), @1, &$2);
+    } opt_version block {
+        $3->has_version = $4.has;
+        $3->version = $4.value;
+        $3->version_loc = $4.loc;
+        $3->block = $5;
+        $3->loc = @$;
+    }
   | SERVICE name <decl>{
         $$ = record(ps, SIG_DECL_SERVICE, sig_ploc_join(@1, @2), @1, &$2);
     } block {
@@ -414,6 +482,30 @@ decl:
 
 name:
     NAME                { $$ = ident($1, @1); }
+    ;
+
+/* An event is an Iglu URI, or `specification "ID"`: an event
+ * specification id (the API's Event.event_specification_id, SDK 0.4.4);
+ * `specification` is a name, not a keyword. A scratch setting carries it. */
+event_value:
+    IGLU {
+        $$ = SIG_NEW(A, sig_ast_setting);
+        $$->str = $1.text;
+        $$->str_loc = @1;
+    }
+  | NAME STRING {
+        $$ = SIG_NEW(A, sig_ast_setting);
+        $$->name = ident($1, @1);
+        $$->str = $2.text;
+        $$->str_loc = @2;
+        if (strcmp($1.text, "specification") != 0) {
+            sig_diag *d = sig_error(ps->ctx, @1, "E0201", "expected an Iglu URI or "
+                                    "`specification`, found `%s`", $1.text);
+            sig_diag_label(ps->ctx, d, "not `specification`");
+            sig_diag_help(ps->ctx, d, "an event is `iglu:VENDOR/NAME/jsonschema/1-0-0`, or "
+                          "`specification \"ID\"`");
+        }
+    }
     ;
 
 opt_version:
@@ -506,6 +598,12 @@ and_expr:
 
 primary:
     comparison
+  | NOT primary {
+        $$ = SIG_NEW(A, sig_ast_expr);
+        $$->kind = SIG_AST_NOT;
+        $$->lhs = $2;
+        $$->loc = @$;
+    }
   | LPAREN or_expr RPAREN {
         $$ = $2;
         $$->parenthesized = true;
@@ -523,6 +621,25 @@ comparison:
         $$->value = $3;
         $$->loc = @$;
     }
+  | property NOT LIKE literal   { $$ = cmp(ps, $1, SIG_AST_NOT_LIKE, sig_ploc_join(@2, @3), $4, @$); }
+  | property NOT IN literal     { $$ = cmp(ps, $1, SIG_AST_NOT_IN, sig_ploc_join(@2, @3), $4, @$); }
+  | property NAME literal       { $$ = word_cmp(ps, $1, $2, @2, false, $3, @$); }
+  | property NOT NAME literal   { $$ = word_cmp(ps, $1, $3, sig_ploc_join(@2, @3), true, $4, @$); }
+  | property NAME               { $$ = word_cmp(ps, $1, $2, @2, false, NULL, @$); }
+  | property IS null_test {
+        $$ = SIG_NEW(A, sig_ast_expr);
+        $$->kind = SIG_AST_CMP;
+        $$->property = $1;
+        $$->op = (sig_ast_cmp_op)$3;
+        $$->op_loc = sig_ploc_join(@2, @3);
+        $$->loc = @$;
+    }
+    ;
+
+/* The API's `is null` / `is not null` (SDK 0.4.3): no value. */
+null_test:
+    NULL                { $$ = SIG_AST_IS_NULL; }
+  | NOT NULL            { $$ = SIG_AST_IS_NOT_NULL; }
     ;
 
 cmp_op:
@@ -540,6 +657,34 @@ cmp_op:
 
 property:
     segs                { $$ = new_property(ps, &$1, @1); }
+  | NAME LPAREN call_args RPAREN {
+        $$ = call_property(ps, $1, @1, &$3, NULL, @$);
+    }
+  | NAME LPAREN call_args COMMA separator RPAREN {
+        $$ = call_property(ps, $1, @1, &$3, $5, @$);
+    }
+    ;
+
+/* The arguments of a date part or a calculated property. */
+call_args:
+    property            { $$ = (sig_pvec){0}; sig_pvec_push(&$$, &$1, sizeof $1); }
+  | call_args COMMA property { $$ = $1; sig_pvec_push(&$$, &$3, sizeof $3); }
+    ;
+
+/* `separator "..."` of concat (the API's CalculatedProperty.separator);
+ * `separator` is a name, not a keyword. */
+separator:
+    NAME STRING {
+        if (strcmp($1.text, "separator") != 0) {
+            sig_diag *d = sig_error(ps->ctx, @1, "E0201", "expected `separator`, found `%s`",
+                                    $1.text);
+            sig_diag_label(ps->ctx, d, "a string argument is the separator of `concat`");
+            sig_diag_help(ps->ctx, d, "write `concat(a, b, separator \"-\")`");
+        }
+        $$ = SIG_NEW(A, sig_ast_property);
+        $$->separator = $2.text;
+        $$->separator_loc = @2;
+    }
     ;
 
 /* The head is a name, or `event` (an atomic column). After `.` and `:` the
@@ -716,6 +861,18 @@ setting:
   | DATE_PARTITION_COLUMN name_or_string {
         $$ = name_or_string(ps, SIG_SET_DATE_PARTITION_COLUMN, @1, @$, $2);
     }
+  | WHEN expr {
+        $$ = new_setting(ps, SIG_SET_WHEN, @1, @$);
+        $$->where = $2;
+    }
+  | TARGET names {
+        $$ = new_setting(ps, SIG_SET_TARGET, @1, @$);
+        $$->names = sig_pvec_finish(A, &$2, sizeof(sig_ident), &$$->nnames);
+    }
+  | PAYLOAD view_refs {
+        $$ = new_setting(ps, SIG_SET_PAYLOAD, @1, @$);
+        $$->views = sig_pvec_finish(A, &$2, sizeof(sig_ast_view_ref), &$$->nviews);
+    }
   | PROPERTY property {
         $$ = new_setting(ps, SIG_SET_PROPERTY, @1, @$);
         $$->property = $2;
@@ -723,6 +880,19 @@ setting:
   | KEY name {
         $$ = new_setting(ps, SIG_SET_KEY, @1, @$);
         $$->name = $2;
+    }
+  | EXTERNAL_COLUMN name {
+        $$ = new_setting(ps, SIG_SET_EXTERNAL_COLUMN, @1, @$);
+        $$->name = $2;
+    }
+  | BACKFILL_SINCE_TSTAMP STRING {
+        $$ = new_setting(ps, SIG_SET_BACKFILL_SINCE_TSTAMP, @1, @$);
+        $$->str = $2.text;
+        $$->str_loc = @2;
+    }
+  | REFRESH_RATE duration {
+        $$ = new_setting(ps, SIG_SET_REFRESH_RATE, @1, @$);
+        $$->duration = $2;
     }
   | DEFAULT literal {
         $$ = new_setting(ps, SIG_SET_DEFAULT, @1, @$);
@@ -770,6 +940,7 @@ tag_key:
   | VIEW { $$ = (sig_ident){"view", @1}; }
   | SERVICE { $$ = (sig_ident){"service", @1}; }
   | BATCH_SOURCE { $$ = (sig_ident){"batch_source", @1}; }
+  | INTERVENTION { $$ = (sig_ident){"intervention", @1}; }
   | FROM { $$ = (sig_ident){"from", @1}; }
   | WHERE { $$ = (sig_ident){"where", @1}; }
   | OVER { $$ = (sig_ident){"over", @1}; }
@@ -778,6 +949,9 @@ tag_key:
   | OR { $$ = (sig_ident){"or", @1}; }
   | LIKE { $$ = (sig_ident){"like", @1}; }
   | IN { $$ = (sig_ident){"in", @1}; }
+  | IS { $$ = (sig_ident){"is", @1}; }
+  | NOT { $$ = (sig_ident){"not", @1}; }
+  | NULL { $$ = (sig_ident){"null", @1}; }
   | TRUE { $$ = (sig_ident){"true", @1}; }
   | FALSE { $$ = (sig_ident){"false", @1}; }
   | ONLINE { $$ = (sig_ident){"online", @1}; }
@@ -798,6 +972,12 @@ tag_key:
   | DATE_PARTITION_COLUMN { $$ = (sig_ident){"date_partition_column", @1}; }
   | PROPERTY { $$ = (sig_ident){"property", @1}; }
   | KEY { $$ = (sig_ident){"key", @1}; }
+  | EXTERNAL_COLUMN { $$ = (sig_ident){"external_column", @1}; }
+  | BACKFILL_SINCE_TSTAMP { $$ = (sig_ident){"backfill_since_tstamp", @1}; }
+  | REFRESH_RATE { $$ = (sig_ident){"refresh_rate", @1}; }
+  | WHEN { $$ = (sig_ident){"when", @1}; }
+  | TARGET { $$ = (sig_ident){"target", @1}; }
+  | PAYLOAD { $$ = (sig_ident){"payload", @1}; }
   | DEFAULT { $$ = (sig_ident){"default", @1}; }
     ;
 
@@ -943,12 +1123,19 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
     }
     if (all_in(set, cmp_tokens, NELEMS(cmp_tokens))) {
         clear(set, cmp_tokens, NELEMS(cmp_tokens));
+        /* `is null`, `not like`, `rlike`, `changed`: operators too */
+        set[YYSYMBOL_IS] = set[YYSYMBOL_NOT] = set[YYSYMBOL_NAME] = false;
         groups[ngroups++] = "an operator (`=`, `!=`, `<`, `>`, `<=`, `>=`, `like`, `in`)";
     }
     bool decls = all_in(set, decl_keywords, NELEMS(decl_keywords));
     bool settings = all_in(set, setting_keywords, NELEMS(setting_keywords));
     if (decls) clear(set, decl_keywords, NELEMS(decl_keywords));
     if (settings) clear(set, setting_keywords, NELEMS(setting_keywords));
+    /* Where a comparison starts, `not` (interventions) is not suggested. */
+    if (set[YYSYMBOL_NOT] && set[YYSYMBOL_LPAREN] && set[YYSYMBOL_NAME]) set[YYSYMBOL_NOT] = false;
+    /* After `event NAME =`, the Iglu URI is what to suggest (the
+     * `specification "ID"` form is in the docs). */
+    if (set[YYSYMBOL_IGLU]) set[YYSYMBOL_NAME] = false;
     /* `event` as a property head is a name to the user. */
     if (set[YYSYMBOL_NAME]) set[YYSYMBOL_EVENT] = false;
     if (settings) groups[ngroups++] = "a setting";

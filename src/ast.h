@@ -58,9 +58,18 @@ typedef struct sig_ast_seg {
 
 typedef struct sig_ast_property {
     sig_ast_seg *segs;
-    size_t nsegs;        /* >= 1 */
+    size_t nsegs;        /* >= 1, or 0 for a call */
     const char *text;    /* the property exactly as written */
     sig_loc loc;
+    /* A call `NAME(ARG, ...)`: a date part (`hour_of_day(derived_tstamp)`)
+     * or a calculated property (`concat(a, b, separator "-")`); NULL for a
+     * plain property. The checker decides which NAME means what. */
+    const char *call;
+    sig_loc call_loc;
+    struct sig_ast_property **args;  /* nargs >= 1 */
+    size_t nargs;
+    const char *separator;           /* `separator "..."`, NULL if none */
+    sig_loc separator_loc;
 } sig_ast_property;
 
 /* ---------------------------------------------------------- durations */
@@ -84,12 +93,17 @@ typedef struct sig_ast_duration {
 typedef enum sig_ast_expr_kind {
     SIG_AST_AND,
     SIG_AST_OR,
-    SIG_AST_CMP
+    SIG_AST_CMP,
+    SIG_AST_NOT      /* `not (...)`: interventions' `none` (lhs) */
 } sig_ast_expr_kind;
 
 typedef enum sig_ast_cmp_op {
     SIG_AST_EQ, SIG_AST_NE, SIG_AST_LT, SIG_AST_GT, SIG_AST_LE, SIG_AST_GE,
-    SIG_AST_LIKE, SIG_AST_IN
+    SIG_AST_LIKE, SIG_AST_IN,
+    SIG_AST_IS_NULL, SIG_AST_IS_NOT_NULL, /* no value */
+    /* interventions only (SDK 0.4.6): */
+    SIG_AST_NOT_LIKE, SIG_AST_RLIKE, SIG_AST_NOT_RLIKE, SIG_AST_NOT_IN,
+    SIG_AST_CHANGED                       /* no value */
 } sig_ast_cmp_op;
 
 typedef struct sig_ast_expr {
@@ -99,7 +113,7 @@ typedef struct sig_ast_expr {
     sig_ast_property *property;  /* CMP */
     sig_ast_cmp_op op;           /* CMP */
     sig_loc op_loc;              /* CMP */
-    sig_ast_literal *value;      /* CMP */
+    sig_ast_literal *value;      /* CMP; NULL for is (not) null */
     sig_loc loc;
 } sig_ast_expr;
 
@@ -137,6 +151,12 @@ typedef enum sig_setting_kind {
     SIG_SET_DATE_PARTITION_COLUMN,
     SIG_SET_PROPERTY,          /* property PROPERTY (entity blocks) */
     SIG_SET_KEY,               /* key NAME (entity blocks) */
+    SIG_SET_EXTERNAL_COLUMN,   /* external_column NAME (entity blocks) */
+    SIG_SET_BACKFILL_SINCE_TSTAMP, /* backfill_since_tstamp STRING (views) */
+    SIG_SET_REFRESH_RATE,      /* refresh_rate DURATION (views) */
+    SIG_SET_WHEN,              /* when CRITERIA (interventions) */
+    SIG_SET_TARGET,            /* target NAME, ... (interventions) */
+    SIG_SET_PAYLOAD,           /* payload VIEW [vN], ... (interventions) */
     SIG_SET_DEFAULT,           /* default LITERAL (attribute blocks) */
     SIG_SET__COUNT
 } sig_setting_kind;
@@ -183,6 +203,7 @@ typedef struct sig_ast_setting {
     sig_ast_field field;         /* FIELD */
     sig_ast_property *property;  /* PROPERTY */
     sig_ast_literal *literal;    /* DEFAULT */
+    struct sig_ast_expr *where;  /* WHEN */
 } sig_ast_setting;
 
 typedef struct sig_ast_block {
@@ -224,7 +245,8 @@ typedef enum sig_decl_kind {
     SIG_DECL_ATTRIBUTE,
     SIG_DECL_VIEW,         /* view NAME [vN] { ... } */
     SIG_DECL_BATCH_SOURCE, /* batch_source NAME { ... } */
-    SIG_DECL_SERVICE       /* service NAME { ... } */
+    SIG_DECL_SERVICE,      /* service NAME { ... } */
+    SIG_DECL_INTERVENTION  /* intervention NAME [vN] { ... } */
 } sig_decl_kind;
 
 typedef struct sig_ast_decl {
@@ -238,7 +260,9 @@ typedef struct sig_ast_decl {
     /* EVENT, CONTEXT: the URI text as written ("iglu:..."); the checker
      * parses and validates it (E04xx). */
     const char *uri;
-    sig_loc uri_loc;
+    sig_loc uri_loc;             /* also the spec id's */
+    /* EVENT: `specification "ID"` instead of a URI; NULL otherwise. */
+    const char *spec_id;
     /* VIEW */
     bool has_version;
     int version;

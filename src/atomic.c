@@ -1,9 +1,10 @@
 /* atomic.c: Snowplow's atomic columns that a property may name: the 131 of
  * the Signals API's AtomicProperty enum (signals-api.md 5.1), in the API's
  * order, plus load_tstamp, which the API list lacks but the warehouse has.
- * Each with the Field type its values have in the warehouse. Note that the
- * API spells the referrer device timestamp `refr_device_tstamp` (the
- * warehouse column is refr_dvce_tstamp); the API's spelling is kept. */
+ * Each with the Field type its values have in the warehouse. The list is
+ * SDK 0.4.10's: 0.4.9 renamed `refr_device_tstamp` to the warehouse
+ * column's name, `refr_dvce_tstamp` (the checker still reads the old name,
+ * with a warning). */
 #include <stdio.h>
 #include <string.h>
 
@@ -131,7 +132,7 @@ const sig_atomic_column sig_atomic_columns[] = {
     {"etl_tags", {SIG_STRING, false}},
     {"dvce_sent_tstamp", {SIG_UNIX_TIMESTAMP, false}},
     {"refr_domain_userid", {SIG_STRING, false}},
-    {"refr_device_tstamp", {SIG_UNIX_TIMESTAMP, false}},
+    {"refr_dvce_tstamp", {SIG_UNIX_TIMESTAMP, false}},
     {"derived_contexts", {SIG_STRING, false}},
     {"domain_sessionid", {SIG_STRING, false}},
     {"derived_tstamp", {SIG_UNIX_TIMESTAMP, false}},
@@ -269,7 +270,7 @@ const char *const sig_atomic_names[] = {
     "etl_tags",
     "dvce_sent_tstamp",
     "refr_domain_userid",
-    "refr_device_tstamp",
+    "refr_dvce_tstamp",
     "derived_contexts",
     "domain_sessionid",
     "derived_tstamp",

@@ -3,6 +3,7 @@
 
 #include "backend.h"
 #include "ctx.h"
+#include "signals/plan.h"
 
 static const sig_backend *const backends[] = {
     &sig_backend_dbt,
@@ -59,6 +60,9 @@ bool sig_compile(sig_ctx *ctx, const sig_model *model, const sig_compile_options
                       sig_buf_str(&list));
         return false;
     }
+    /* the warehouse backends: what they cannot compute yet is an error
+     * before any SQL is generated */
+    if (b != &sig_backend_api && !sig_plan_supported(ctx, model, b->name)) return false;
     out->single_file = b->single_file;
     return b->emit(ctx, model, target, opts, out);
 }

@@ -1,5 +1,5 @@
 /* iglu_check.c: checks of a spec against the JSON Schemas of its events
- * and entities (codes E0410-E0419, src/codes_iglu.def), run by the checker
+ * and entities (codes E0440-E0449, src/codes_iglu.def), run by the checker
  * after its attributes are checked (ck_iglu). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +134,7 @@ static const char *names_text(sig_arena *a, const char *const *names, size_t n)
     return out;
 }
 
-/* E0412: a step that is not in the schema. */
+/* E0442: a step that is not in the schema. */
 static void report_path(ck *c, const sig_property *p, const walk *w)
 {
     const sig_path_step *s = &p->steps[w->fail];
@@ -142,17 +142,17 @@ static void report_path(ck *c, const sig_property *p, const walk *w)
     const ig_node *n = w->parent;
     sig_diag *d;
     if (s->kind == SIG_STEP_INDEX) {
-        d = sig_error(c->ctx, l, "E0412", "`%s` indexes a field that is not an array", p->text);
+        d = sig_error(c->ctx, l, "E0442", "`%s` indexes a field that is not an array", p->text);
         sig_diag_label(c->ctx, d, "the schema says: %s", types_text(c->a, n->types));
         sig_diag_help(c->ctx, d, "remove the index");
     } else if (n->types && !(n->types & SIG_JSON_OBJECT)) {
-        d = sig_error(c->ctx, l, "E0412", "no field `%s` here: the value before it is %s, not an "
+        d = sig_error(c->ctx, l, "E0442", "no field `%s` here: the value before it is %s, not an "
                       "object", s->field, a_types(c->a, n->types));
         sig_diag_label(c->ctx, d, "not an object");
         if (n->types & SIG_JSON_ARRAY)
             sig_diag_help(c->ctx, d, "pick an item first: `[0]` before `.%s`", s->field);
     } else {
-        d = sig_error(c->ctx, l, "E0412", "schema `%s` has no field `%s`%s", w->lk->uri,
+        d = sig_error(c->ctx, l, "E0442", "schema `%s` has no field `%s`%s", w->lk->uri,
                       s->field, w->fail ? " at this place" : "");
         sig_diag_label(c->ctx, d, "not in the schema");
         const char *sug = NULL;
@@ -176,7 +176,7 @@ static bool check_canonical(ck *c, const sig_property *p)
     const char *const *cols;
     if (p->kind != SIG_PROP_EVENT || !ig_canonical_columns(&p->event->schema, &cols)) return true;
     const char *field = p->nsteps && p->steps[0].kind == SIG_STEP_FIELD ? p->steps[0].field : "";
-    sig_diag *d = sig_error(c->ctx, p->loc, "E0416", "`%s` is not a self-describing event: "
+    sig_diag *d = sig_error(c->ctx, p->loc, "E0446", "`%s` is not a self-describing event: "
                             "it has no field `%s`", p->event->name, field);
     sig_diag_label(c->ctx, d, "%s data is in atomic columns", p->event->schema.name);
     size_t n = 0;
@@ -210,7 +210,7 @@ static bool numeric_string(const char *s)
     return *end == '\0';
 }
 
-/* E0413: the aggregation cannot use the field's JSON type. */
+/* E0443: the aggregation cannot use the field's JSON type. */
 static bool check_agg_fits(ck *c, const sig_attribute *a, const ig_node *n)
 {
     const sig_agg_info *info = sig_agg_get(a->agg);
@@ -234,7 +234,7 @@ static bool check_agg_fits(ck *c, const sig_attribute *a, const ig_node *n)
     } else {
         return true;
     }
-    sig_diag *d = sig_error(c->ctx, p->loc, "E0413", "`%s` cannot aggregate `%s`: the field %s",
+    sig_diag *d = sig_error(c->ctx, p->loc, "E0443", "`%s` cannot aggregate `%s`: the field %s",
                             info->name, p->text, why);
     sig_diag_label(c->ctx, d, "%s in the schema", types_text(c->a, n->types));
     if (t == SIG_JSON_OBJECT && n->nprops)
@@ -259,7 +259,7 @@ static int type_class(sig_scalar s)
     }
 }
 
-/* E0419 for a declared type, or the inferred type from the schema. */
+/* E0449 for a declared type, or the inferred type from the schema. */
 static bool check_type(ck *c, const ck_sym *s, sig_attribute *a, const ig_node *n)
 {
     const sig_agg_info *info = sig_agg_get(a->agg);
@@ -284,7 +284,7 @@ static bool check_type(ck *c, const ck_sym *s, sig_attribute *a, const ig_node *
     sig_type shown = st;
     if (info->rule == SIG_RULE_ELEMENT) shown.list = true;
     sig_diag *d = sig_error(c->ctx, s->attr && s->attr->has_type ? s->attr->type.loc : a->loc,
-                            "E0419", "attribute `%s` is declared `%s`, but `%s(%s)` gives `%s` "
+                            "E0449", "attribute `%s` is declared `%s`, but `%s(%s)` gives `%s` "
                             "values", a->name, sig_type_name(a->type), info->name,
                             a->property->text, sig_type_name(shown));
     sig_diag_label(c->ctx, d, "the schema's field is %s", types_text(c->a, n->types));
@@ -305,7 +305,7 @@ static bool literal_fits(ck *c, const sig_criterion *cr, const ig_node *n, const
     if (t && !(t & need)) {
         const char *vt = v->kind == SIG_LIT_STRING ? "a string"
                          : v->kind == SIG_LIT_BOOL ? "a boolean" : "a number";
-        sig_diag *d = sig_error(c->ctx, v->loc, "E0414", "`%s` is %s in its schema, but this "
+        sig_diag *d = sig_error(c->ctx, v->loc, "E0444", "`%s` is %s in its schema, but this "
                                 "value is %s", cr->property.text, a_types(c->a, t), vt);
         sig_diag_label(c->ctx, d, "never equal to the field's values");
         if (n->nenums) {
@@ -333,7 +333,7 @@ static bool literal_fits(ck *c, const sig_criterion *cr, const ig_node *n, const
     bool any_comparable = false;
     for (size_t i = 0; i < n->nenums; i++) any_comparable |= (n->enums[i].type & need) != 0;
     if (!any_comparable) return true;
-    sig_diag *d = sig_error(c->ctx, v->loc, "E0415", "%s is not one of the values of `%s`",
+    sig_diag *d = sig_error(c->ctx, v->loc, "E0445", "%s is not one of the values of `%s`",
                             v->kind == SIG_LIT_STRING ? sig_arena_printf(c->a, "\"%s\"", v->str)
                             : v->kind == SIG_LIT_BOOL ? (v->b ? "true" : "false")
                             : v->str ? v->str : "this value", cr->property.text);
@@ -395,7 +395,7 @@ static void check_schema(ck *c, const ck_sym *s, const sig_schema_ref *r)
     const ig_lookup *lk = ig_resolve(c->ctx, r);
     sig_loc l = ck_has_loc(s->decl->uri_loc) ? s->decl->uri_loc : s->loc;
     if (lk->status == IG_NO_SCHEMA) {
-        sig_diag *d = sig_warning(c->ctx, l, "E0411", "schema `iglu:%s/%s/%s` is in no schema "
+        sig_diag *d = sig_warning(c->ctx, l, "W0111", "schema `iglu:%s/%s/%s` is in no schema "
                                   "repository: the fields of `%s` are not checked", r->vendor,
                                   r->name, r->format, s->name);
         sig_diag_label(c->ctx, d, "not found");
@@ -412,7 +412,7 @@ static void check_schema(ck *c, const ck_sym *s, const sig_schema_ref *r)
             if (v3[i] < 0) snprintf(part[i], sizeof part[i], "*");
             else snprintf(part[i], sizeof part[i], "%d", v3[i]);
         }
-        sig_diag *d = sig_error(c->ctx, l, "E0410", "schema `iglu:%s/%s/%s` has no version "
+        sig_diag *d = sig_error(c->ctx, l, "E0440", "schema `iglu:%s/%s/%s` has no version "
                                 "`%s-%s-%s`", r->vendor, r->name, r->format, part[0], part[1],
                                 part[2]);
         sig_diag_label(c->ctx, d, "no such version");
@@ -423,7 +423,7 @@ static void check_schema(ck *c, const ck_sym *s, const sig_schema_ref *r)
                                      hi->m);
         sig_diag_suggest(c->ctx, d, fix);
     } else if (lk->status == IG_BROKEN) {
-        sig_diag *d = sig_warning(c->ctx, l, "E0417", "schema file %s cannot be used: %s; the "
+        sig_diag *d = sig_warning(c->ctx, l, "W0112", "schema file %s cannot be used: %s; the "
                                   "fields of `%s` are not checked", lk->path ? lk->path : "?",
                                   lk->why ? lk->why : "unreadable", s->name);
         sig_diag_label(c->ctx, d, "schema unusable");
@@ -434,7 +434,7 @@ void ck_iglu(ck *c)
 {
     if (ig_enabled(c->ctx)) {
         for (const char *const *m = ig_missing_repos(c->ctx); *m; m++)
-            sig_warning(c->ctx, SIG_NOLOC, "E0417", "schema repository %s is not a directory; "
+            sig_warning(c->ctx, SIG_NOLOC, "W0112", "schema repository %s is not a directory; "
                         "no schema is read from it", *m);
         for (size_t i = 0; i < c->event_syms.len; i++) {
             ck_sym *s = c->event_syms.items[i];

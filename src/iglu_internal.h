@@ -69,7 +69,7 @@ bool ig_enabled(struct sig_ctx *ctx);
  * without the schemas it is about to fetch). */
 void ig_disable(struct sig_ctx *ctx);
 /* The configured repository directories (priority order) that do not
- * exist, for E0417; NULL-terminated, arena. */
+ * exist, for W0112; NULL-terminated, arena. */
 const char *const *ig_missing_repos(struct sig_ctx *ctx);
 
 /* Parses a schema document into nodes in `a`. NULL on failure (*why set). */

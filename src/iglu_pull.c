@@ -64,7 +64,7 @@ static bool parse_repo(puller *p, const cJSON *r, size_t i, repo *out)
                                      : sig_arena_printf(p->a, "repository %zu", i + 1);
     if (!cJSON_IsString(uri)) {
         if (cJSON_GetObjectItemCaseSensitive(conn, "embedded")) return false; /* nothing to fetch */
-        sig_diag *d = sig_error(p->ctx, SIG_NOLOC, "E0418", "resolver configuration %s: "
+        sig_diag *d = sig_error(p->ctx, SIG_NOLOC, "E0448", "resolver configuration %s: "
                                 "repository `%s` has no connection.http.uri",
                                 p->o->resolver_path, out->name);
         sig_diag_help(p->ctx, d, "write {\"connection\": {\"http\": {\"uri\": \"https://...\"}}}");
@@ -97,7 +97,7 @@ static bool load_resolver(puller *p)
     const char *why = NULL;
     char *text = sig_read_input(p->o->resolver_path, &len, &why);
     if (!text) {
-        sig_error(p->ctx, SIG_NOLOC, "E0418", "cannot read resolver configuration %s: %s",
+        sig_error(p->ctx, SIG_NOLOC, "E0448", "cannot read resolver configuration %s: %s",
                   p->o->resolver_path, why);
         return false;
     }
@@ -108,7 +108,7 @@ static bool load_resolver(puller *p)
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(j, "schema");
     if (!cJSON_IsArray(repos) || (schema && (!cJSON_IsString(schema) ||
         !strstr(schema->valuestring, "com.snowplowanalytics.iglu/resolver-config/")))) {
-        sig_diag *d = sig_error(p->ctx, SIG_NOLOC, "E0418", "%s is not an Iglu resolver "
+        sig_diag *d = sig_error(p->ctx, SIG_NOLOC, "E0448", "%s is not an Iglu resolver "
                                 "configuration", p->o->resolver_path);
         sig_diag_help(p->ctx, d, "expected {\"schema\": \"iglu:com.snowplowanalytics.iglu/"
                       "resolver-config/jsonschema/1-0-3\", \"data\": {\"repositories\": [...]}}");
@@ -159,7 +159,7 @@ typedef enum got { GOT_SCHEMA, GOT_NONE, GOT_FAIL } got;
 static void repo_failed(puller *p, repo *r, const char *why)
 {
     r->dead = true;
-    sig_diag *d = sig_warning(p->ctx, SIG_NOLOC, "E0417", "schema repository `%s` (%s) is "
+    sig_diag *d = sig_warning(p->ctx, SIG_NOLOC, "W0112", "schema repository `%s` (%s) is "
                               "skipped: %s", r->name, r->uri, why);
     sig_diag_help(p->ctx, d, "the next repository is tried; run the pull again when it works");
 }
@@ -318,7 +318,7 @@ static bool write_lock(puller *p, const char *dir, pulled *rows, size_t n)
     return write_file(path, t2, strlen(t2));
 }
 
-/* Pulls one reference. Returns the lock row, or NULL after E0411. */
+/* Pulls one reference. Returns the lock row, or NULL after W0111. */
 static bool pull_one(puller *p, const sig_schema_ref *ref, sig_loc loc, const char *dir,
                      pulled *row)
 {
@@ -343,7 +343,7 @@ static bool pull_one(puller *p, const sig_schema_ref *ref, sig_loc loc, const ch
         if (p->log) fprintf(p->log, "pulled %s from %s\n", row->resolved, row->repo);
         return true;
     }
-    sig_diag *d = sig_warning(p->ctx, loc, "E0411", "schema `%s` was found in no repository",
+    sig_diag *d = sig_warning(p->ctx, loc, "W0111", "schema `%s` was found in no repository",
                               ref->uri);
     sig_diag_label(p->ctx, d, "not pulled");
     sig_diag_help(p->ctx, d, "check the name and version, or add the repository that has it to "

@@ -50,6 +50,8 @@ static void use_property(used *u, const sig_property *p)
     if (!p) return;
     used_add(u, p->event);
     used_add(u, p->context);
+    /* a calculated property reads its operands */
+    for (size_t i = 0; i < p->noperands; i++) use_property(u, &p->operands[i]);
 }
 
 static void use_criteria(used *u, const sig_criteria *c)

@@ -61,9 +61,20 @@ static cJSON *property_json(const sig_property *p)
 {
     if (!p) return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
-    static const char *const kinds[] = {"atomic", "event", "entity"};
+    static const char *const kinds[] = {"atomic", "event", "entity", "calculated"};
     cJSON_AddStringToObject(o, "kind", kinds[p->kind]);
+    if (p->kind == SIG_PROP_CALCULATED) {
+        cJSON_AddStringToObject(o, "operation", p->calc_op);
+        cJSON *ops = cJSON_AddArrayToObject(o, "operands");
+        for (size_t i = 0; i < p->noperands; i++)
+            cJSON_AddItemToArray(ops, property_json(&p->operands[i]));
+        add_str(o, "separator", p->separator);
+        add_str(o, "type", p->type_known ? sig_type_name(p->type) : NULL);
+        add_str(o, "text", p->text);
+        return o;
+    }
     cJSON_AddStringToObject(o, "column", p->column);
+    add_str(o, "date_part", p->date_part);
     if (p->kind == SIG_PROP_ATOMIC) {
         add_str(o, "type", p->type_known ? sig_type_name(p->type) : NULL);
     } else {
@@ -93,7 +104,8 @@ static cJSON *criteria_list(const sig_criterion *c, size_t n)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToObject(o, "property", property_json(&c[i].property));
         cJSON_AddStringToObject(o, "operator", sig_op_name(c[i].op));
-        cJSON_AddItemToObject(o, "value", sig_literal_json(&c[i].value));
+        if (sig_op_takes_value(c[i].op))
+            cJSON_AddItemToObject(o, "value", sig_literal_json(&c[i].value));
         cJSON_AddItemToArray(a, o);
     }
     return a;
@@ -131,6 +143,7 @@ static cJSON *attribute_json(const sig_attribute *a)
     cJSON_AddItemToObject(o, "default", sig_literal_json(a->default_value));
     add_str(o, "description", a->description);
     cJSON_AddItemToObject(o, "tags", tags_json(a->tags, a->ntags));
+    add_str(o, "time_unit", a->time_unit); /* time_since_* only */
     return o;
 }
 

@@ -4,8 +4,10 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "signals/diag.h"
 #include "signals/output.h"
 #include "signals/plan.h"
+#include "signals/signals.h"
 
 /* ------------------------------------------------------------ conversions */
 
@@ -44,7 +46,9 @@ static sig_plan_conv conv_of_scalar(sig_scalar s)
     case SIG_DOUBLE:
     case SIG_FLOAT: return SIG_PLAN_CONV_DOUBLE;
     case SIG_BOOL: return SIG_PLAN_CONV_BOOL;
-    case SIG_UNIX_TIMESTAMP: return SIG_PLAN_CONV_TIMESTAMP;
+    case SIG_UNIX_TIMESTAMP:
+    case SIG_TIMESTAMP: return SIG_PLAN_CONV_TIMESTAMP;
+    case SIG_DICT: break; /* never planned: sig_plan_supported() rejects it */
     }
     return SIG_PLAN_CONV_TEXT;
 }
@@ -52,7 +56,8 @@ static sig_plan_conv conv_of_scalar(sig_scalar s)
 /* The kind a criterion compares its property as: by its literal. */
 static sig_plan_conv conv_of_literal(const sig_criterion *c)
 {
-    if (c->op == SIG_OP_LIKE) return SIG_PLAN_CONV_TEXT;
+    /* like, and a null test: a value is any text (JSON null is none) */
+    if (c->op == SIG_OP_LIKE || !sig_op_takes_value(c->op)) return SIG_PLAN_CONV_TEXT;
     const sig_literal *l = &c->value;
     if (l->kind == SIG_LIT_LIST) {
         if (!l->nitems) return SIG_PLAN_CONV_TEXT;
@@ -280,7 +285,7 @@ static const char *match_identity(lower *L, const sig_plan_attr *pa)
         for (size_t i = 0; i < counts[k]; i++) {
             const sig_plan_criterion *c = &sets[k][i];
             sig_buf_printf(&b, "%s %s ", c->column->name, sig_op_name(c->criterion->op));
-            put_literal(&b, &c->criterion->value);
+            if (sig_op_takes_value(c->criterion->op)) put_literal(&b, &c->criterion->value);
             sig_buf_putc(&b, ';');
         }
     }
@@ -341,6 +346,66 @@ static void lower_attr(lower *L, const sig_attribute *at, sig_plan_attr *pa)
     pa->window = pa->window_days
                      ? sig_arena_printf(L->a, "in_last_%lld_days", (long long)pa->window_days)
                      : NULL;
+}
+
+/* What of property `p` the warehouse backends do not compute yet, or NULL. */
+static const char *prop_unsupported(sig_arena *a, const sig_property *p)
+{
+    if (!p) return NULL;
+    if (p->kind == SIG_PROP_CALCULATED)
+        return sig_arena_printf(a, "calculated property `%s(...)`", p->calc_op);
+    if (p->date_part) return sig_arena_printf(a, "date part `%s`", p->date_part);
+    return NULL;
+}
+
+/* What of `at` the warehouse backends do not compute yet, or NULL. */
+static const char *attr_unsupported(sig_arena *a, const sig_attribute *at)
+{
+    const sig_agg_info *agg = sig_agg_get(at->agg);
+    if (agg && !agg->in_warehouse) return sig_arena_printf(a, "`%s`", agg->name);
+    if (at->all_events) return "attributes over all events";
+    for (size_t i = 0; i < at->nevents; i++)
+        if (at->events[i]->spec_id) return "events given by specification id";
+    if (at->type.scalar == SIG_TIMESTAMP || at->type.scalar == SIG_DICT)
+        return sig_arena_printf(a, "`%s` attributes", sig_type_name(at->type));
+    const char *what = prop_unsupported(a, at->property);
+    for (size_t i = 0; !what && i < at->criteria.nall; i++)
+        what = prop_unsupported(a, &at->criteria.all[i].property);
+    for (size_t i = 0; !what && i < at->criteria.nany; i++)
+        what = prop_unsupported(a, &at->criteria.any[i].property);
+    return what;
+}
+
+bool sig_plan_view_supported(sig_arena *arena, const sig_view *v)
+{
+    for (size_t i = 0; v && i < v->nattributes; i++)
+        if (attr_unsupported(arena, v->attributes[i])) return false;
+    return v != NULL;
+}
+
+/* E0360: what the warehouse backends do not compute yet. */
+static bool attr_supported(struct sig_ctx *ctx, const sig_attribute *at, const char *backend)
+{
+    const char *what = attr_unsupported(sig_ctx_arena(ctx), at);
+    if (!what) return true;
+    sig_diag *d = sig_error(ctx, at->loc, "E0360", "the %s backend does not compute %s yet",
+                            backend, what);
+    sig_diag_label(ctx, d, "attribute `%s` of an offline view", at->name);
+    sig_diag_help(ctx, d, "compute it in a stream view (`offline false`), or compile this "
+                  "view with `--backend api` only");
+    return false;
+}
+
+bool sig_plan_supported(struct sig_ctx *ctx, const sig_model *model, const char *backend)
+{
+    bool ok = true;
+    for (size_t i = 0; model && i < model->nviews; i++) {
+        const sig_view *v = model->views[i];
+        if (!v->offline || !v->nattributes) continue;
+        for (size_t j = 0; j < v->nattributes; j++)
+            ok &= attr_supported(ctx, v->attributes[j], backend);
+    }
+    return ok;
 }
 
 const sig_plan *sig_plan_view(sig_arena *arena, const sig_view *v)

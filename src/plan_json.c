@@ -81,7 +81,8 @@ static cJSON *criteria_json(const sig_plan_criterion *cs, size_t n)
         cJSON *e = cJSON_CreateObject();
         cJSON_AddStringToObject(e, "column", cs[i].column->name);
         cJSON_AddStringToObject(e, "operator", sig_op_name(cs[i].criterion->op));
-        cJSON_AddItemToObject(e, "value", sig_literal_json(&cs[i].criterion->value));
+        if (sig_op_takes_value(cs[i].criterion->op))
+            cJSON_AddItemToObject(e, "value", sig_literal_json(&cs[i].criterion->value));
         cJSON_AddItemToArray(a, e);
     }
     return a;
@@ -147,7 +148,7 @@ char *sig_plan_json(const sig_model *m)
     cJSON *views = cJSON_AddArrayToObject(root, "views");
     for (size_t i = 0; i < m->nviews; i++) {
         const sig_view *v = m->views[i];
-        if (!v->offline || !v->nattributes) continue;
+        if (!v->offline || !v->nattributes || !sig_plan_view_supported(a, v)) continue;
         cJSON_AddItemToArray(views, view_json(sig_plan_view(a, v)));
     }
     char *s = cJSON_Print(root);

@@ -14,36 +14,51 @@
 
 /* ------------------------------------------------------------------ types */
 
-/* In sig_scalar order, then the lists in the same order. */
+/* The API's order (Attribute.type, SDK 0.4.10). */
 const char *const sig_type_names[] = {
     "bytes", "string", "int32", "int64", "double", "float", "bool", "unix_timestamp",
+    "timestamp",
     "bytes_list", "string_list", "int32_list", "int64_list", "double_list",
     "float_list", "bool_list", "unix_timestamp_list",
+    "dict",
     NULL
 };
 
-#define SIG_NSCALARS 8
+/* The 16 Field types are the first 8 scalars and their lists. */
+#define SIG_NSCALARS 10
+#define SIG_NFIELD_SCALARS 8
+static const sig_type type_of_name[] = {
+    {SIG_BYTES, false}, {SIG_STRING, false}, {SIG_INT32, false}, {SIG_INT64, false},
+    {SIG_DOUBLE, false}, {SIG_FLOAT, false}, {SIG_BOOL, false}, {SIG_UNIX_TIMESTAMP, false},
+    {SIG_TIMESTAMP, false},
+    {SIG_BYTES, true}, {SIG_STRING, true}, {SIG_INT32, true}, {SIG_INT64, true},
+    {SIG_DOUBLE, true}, {SIG_FLOAT, true}, {SIG_BOOL, true}, {SIG_UNIX_TIMESTAMP, true},
+    {SIG_DICT, false},
+};
+#define NTYPE_NAMES (sizeof type_of_name / sizeof type_of_name[0])
 
 const char *sig_type_name(sig_type t)
 {
-    unsigned s = (unsigned)t.scalar;
-    if (s >= SIG_NSCALARS) return "?";
-    return sig_type_names[s + (t.list ? SIG_NSCALARS : 0)];
+    for (unsigned i = 0; i < NTYPE_NAMES; i++)
+        if (sig_type_equal(type_of_name[i], t)) return sig_type_names[i];
+    return "?";
 }
 
 bool sig_type_parse(const char *name, sig_type *out)
 {
     if (!name) return false;
-    for (unsigned i = 0; i < 2 * SIG_NSCALARS; i++) {
+    for (unsigned i = 0; i < NTYPE_NAMES; i++) {
         if (strcmp(name, sig_type_names[i]) == 0) {
-            if (out) {
-                out->scalar = (sig_scalar)(i % SIG_NSCALARS);
-                out->list = i >= SIG_NSCALARS;
-            }
+            if (out) *out = type_of_name[i];
             return true;
         }
     }
     return false;
+}
+
+bool sig_type_is_field(sig_type t)
+{
+    return (unsigned)t.scalar < SIG_NFIELD_SCALARS;
 }
 
 bool sig_type_is_numeric(sig_type t)
@@ -63,14 +78,18 @@ bool sig_type_is_integer(sig_type t)
     return !t.list && (t.scalar == SIG_INT32 || t.scalar == SIG_INT64);
 }
 
-/* Equal, treating int32 and int64 as interchangeable (also as list elements). */
+/* Equal, treating int32 and int64 as interchangeable (also as list
+ * elements), and unix_timestamp and timestamp (two spellings of an
+ * instant). */
 bool sig_type_compatible(sig_type a, sig_type b)
 {
     if (a.list != b.list) return false;
     if (a.scalar == b.scalar) return true;
     bool ai = a.scalar == SIG_INT32 || a.scalar == SIG_INT64;
     bool bi = b.scalar == SIG_INT32 || b.scalar == SIG_INT64;
-    return ai && bi;
+    bool at = a.scalar == SIG_UNIX_TIMESTAMP || a.scalar == SIG_TIMESTAMP;
+    bool bt = b.scalar == SIG_UNIX_TIMESTAMP || b.scalar == SIG_TIMESTAMP;
+    return (ai && bi) || (at && bt);
 }
 
 /* ----------------------------------------------------------- aggregations */
@@ -79,14 +98,17 @@ bool sig_type_compatible(sig_type a, sig_type b)
 #define SIG_TYPE_DOUBLE {SIG_DOUBLE, false}
 #define SIG_TYPE_STRING {SIG_STRING, false}
 #define SIG_TYPE_STRING_LIST {SIG_STRING, true}
+#define SIG_TYPE_DICT {SIG_DICT, false}
 
 /* Signals keeps at most this many values of a unique_list. */
 #define LIST_CAP 100
 
 static const sig_agg_info agg_table[SIG_AGG__COUNT] = {
 #define SIG_AGG_ROW(ID, NAME, PROPERTY, YIELDS, RULE, DEFAULT_TYPE, STATES, FINISH, VIEWS, \
-                    GROUPS, SUMMARY, MEANING)                                              \
-    {.agg = SIG_AGG_##ID, .name = NAME, .needs_property = (PROPERTY) != SIG_AGG_PROP_NONE,  \
+                    GROUPS, WAREHOUSE, SUMMARY, MEANING)                                   \
+    {.agg = SIG_AGG_##ID, .name = NAME,                                                    \
+     .needs_property = (PROPERTY) == SIG_AGG_PROP_ANY || (PROPERTY) == SIG_AGG_PROP_NUMERIC, \
+     .takes_unit = (PROPERTY) == SIG_AGG_PROP_UNIT, .in_warehouse = WAREHOUSE,             \
      .property_must_be_numeric = (PROPERTY) == SIG_AGG_PROP_NUMERIC,                       \
      .yields_list = ((YIELDS) & SIG_YIELDS_LIST) != 0, .default_type = DEFAULT_TYPE,       \
      .meaning = MEANING, .yields = YIELDS, .rule = RULE, .states = STATES,                 \
@@ -161,16 +183,18 @@ const char *sig_agg_yields_text(sig_agg agg)
     if (!info) return "?";
     if (info->yields == SIG_YIELDS_SCALAR) return "a scalar type (not a `_list`)";
     if (info->yields == SIG_YIELDS_LIST) return "a `_list` type";
+    if (info->yields == SIG_YIELDS_DICT) return "`dict`";
     static _Thread_local char buf[SIG_AGG__COUNT][160];
     char *b = buf[agg];
     if (b[0]) return b;
     unsigned n = 0, total = 0;
-    for (unsigned i = 0; i < 2 * SIG_NSCALARS; i++) total += (info->yields >> i) & 1u;
+    for (unsigned i = 0; i < NTYPE_NAMES; i++)
+        total += (info->yields & SIG_TYPE_BIT(type_of_name[i].scalar, type_of_name[i].list)) != 0;
     size_t len = 0;
-    for (unsigned i = 0; i < 2 * SIG_NSCALARS; i++) {
-        if (!((info->yields >> i) & 1u)) continue;
+    for (unsigned i = 0; i < NTYPE_NAMES; i++) {
+        sig_type t = type_of_name[i];
+        if (!(info->yields & SIG_TYPE_BIT(t.scalar, t.list))) continue;
         const char *sep = n == 0 ? "" : (n + 1 == total ? " or " : ", ");
-        sig_type t = {(sig_scalar)(i % SIG_NSCALARS), i >= SIG_NSCALARS};
         int w = snprintf(b + len, sizeof buf[0] - len, "%s`%s`", sep, sig_type_name(t));
         if (w < 0 || (size_t)w >= sizeof buf[0] - len) break;
         len += (size_t)w;
@@ -252,8 +276,31 @@ const char *sig_op_name(sig_op op)
     case SIG_OP_GE: return ">=";
     case SIG_OP_LIKE: return "like";
     case SIG_OP_IN: return "in";
+    case SIG_OP_IS_NULL: return "is null";
+    case SIG_OP_IS_NOT_NULL: return "is not null";
+    case SIG_OP_NOT_LIKE: return "not like";
+    case SIG_OP_RLIKE: return "rlike";
+    case SIG_OP_NOT_RLIKE: return "not rlike";
+    case SIG_OP_NOT_IN: return "not in";
+    case SIG_OP_CHANGED: return "changed";
     }
     return "?";
+}
+
+/* ------------------------------------------------------------ date parts */
+
+const char *const sig_date_parts[] = {"active_day", "active_week", "active_month",
+                                      "hour_of_day", "day_of_week", "month_of_year", NULL};
+
+sig_type sig_date_part_type(const char *part)
+{
+    bool active = part && strncmp(part, "active_", 7) == 0;
+    return (sig_type){active ? SIG_STRING : SIG_INT64, false};
+}
+
+bool sig_op_takes_value(sig_op op)
+{
+    return op != SIG_OP_IS_NULL && op != SIG_OP_IS_NOT_NULL && op != SIG_OP_CHANGED;
 }
 
 /* -------------------------------------------------------------- schemas */

@@ -118,6 +118,15 @@ static void plan_step(em *e, sig_api_kind kind, const char *name, int version, c
     cJSON_AddItemToArray(e->plan, s);
 }
 
+/* E0922 for what the View-era API has no field for. */
+static void views_cannot(em *e, sig_loc loc, const char *what, const char *since)
+{
+    sig_diag *d = sig_error(e->ctx, loc, "E0922", "the %s target cannot send %s", e->target, what);
+    sig_diag_label(e->ctx, d, "the View-era API has no such field");
+    sig_diag_help(e->ctx, d, "use `--target attribute-groups` (%s and later)", since);
+    e->ok = false;
+}
+
 /* ---------------------------------------------------------- literals */
 
 static cJSON *literal_json(const sig_literal *l)
@@ -170,9 +179,26 @@ static const sig_schema_ref *prop_schema(const sig_property *p)
     return NULL;
 }
 
+static cJSON *prop_object(em *e, const sig_property *p);
+
+/* CalculatedProperty (SDK 0.4.9; field order type, operation, properties,
+ * separator). */
+static cJSON *calc_object(em *e, const sig_property *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", "calculated");
+    cJSON_AddStringToObject(o, "operation", p->calc_op);
+    cJSON *l = cJSON_AddArrayToObject(o, "properties");
+    for (size_t i = 0; i < p->noperands; i++)
+        cJSON_AddItemToArray(l, prop_object(e, &p->operands[i]));
+    add_str(o, "separator", p->separator);
+    return o;
+}
+
 /* A structured property object (v0.3+, signals-api.md 7.1). */
 static cJSON *prop_object(em *e, const sig_property *p)
 {
+    if (p->kind == SIG_PROP_CALCULATED) return calc_object(e, p);
     cJSON *o = cJSON_CreateObject();
     if (p->kind == SIG_PROP_ATOMIC) {
         if (strcmp(p->atomic, "load_tstamp") == 0) {
@@ -184,6 +210,7 @@ static cJSON *prop_object(em *e, const sig_property *p)
         }
         cJSON_AddStringToObject(o, "type", "atomic");
         cJSON_AddStringToObject(o, "name", p->atomic);
+        add_str(o, "date_part", p->date_part);
         return o;
     }
     const sig_schema_ref *s = prop_schema(p);
@@ -191,6 +218,7 @@ static cJSON *prop_object(em *e, const sig_property *p)
     cJSON_AddStringToObject(o, "name", s ? s->name : "");
     api_json_int(o, "major_version", s ? s->model : 0);
     cJSON_AddStringToObject(o, "path", prop_path(e, p));
+    add_str(o, "date_part", p->date_part);
     if (p->kind == SIG_PROP_EVENT) {
         cJSON_AddStringToObject(o, "type", "event");
     } else {
@@ -213,6 +241,22 @@ static const char *prop_string(em *e, const sig_property *p)
 
 static void add_property(em *e, cJSON *o, const sig_property *p)
 {
+    if (e->views && p && p->kind == SIG_PROP_CALCULATED) {
+        sig_diag *d = sig_error(e->ctx, p->loc, "E0922", "the %s target cannot send calculated "
+                                "property `%s(...)`", e->target, p->calc_op);
+        sig_diag_label(e->ctx, d, "the View-era API has no calculated properties");
+        sig_diag_help(e->ctx, d, "use `--target attribute-groups` (SDK 0.4.9 and later)");
+        e->ok = false;
+        return;
+    }
+    if (e->views && p && p->date_part) {
+        /* the View era's property is a column string: no date part */
+        sig_diag *d = sig_error(e->ctx, p->loc, "E0922", "the %s target cannot send date part "
+                                "`%s`", e->target, p->date_part);
+        sig_diag_label(e->ctx, d, "the View-era API has no date parts");
+        sig_diag_help(e->ctx, d, "use `--target attribute-groups` (SDK 0.4.7 and later)");
+        e->ok = false;
+    }
     if (e->views) {
         cJSON_AddStringToObject(o, "property_syntax", "snowflake");
         if (p) cJSON_AddStringToObject(o, "property", prop_string(e, p));
@@ -240,6 +284,12 @@ static const char *part(sig_arena *a, int v)
 static cJSON *event_json(em *e, const sig_event *ev)
 {
     cJSON *o = cJSON_CreateObject();
+    if (ev->spec_id) {
+        if (e->views && !warned(e, ev))
+            views_cannot(e, ev->loc, "an event specification id", "SDK 0.4.4");
+        cJSON_AddStringToObject(o, "event_specification_id", ev->spec_id);
+        return o;
+    }
     const sig_schema_ref *s = &ev->schema;
     add_str(o, "name", s->name);
     add_str(o, "vendor", s->vendor);
@@ -269,8 +319,16 @@ static cJSON *criterion_json(em *e, const sig_criterion *c)
 {
     cJSON *o = cJSON_CreateObject();
     add_property(e, o, &c->property);
+    if (e->views && !sig_op_takes_value(c->op)) {
+        /* the View-era Criterion.operator has the 8 value operators only */
+        sig_diag *d = sig_error(e->ctx, c->loc, "E0922",
+                                "the %s target cannot send `%s`", e->target, sig_op_name(c->op));
+        sig_diag_label(e->ctx, d, "the View-era API has no null test");
+        sig_diag_help(e->ctx, d, "use `--target attribute-groups` (SDK 0.4.3 and later)");
+        e->ok = false;
+    }
     cJSON_AddStringToObject(o, "operator", sig_op_name(c->op));
-    cJSON_AddItemToObject(o, "value", literal_json(&c->value));
+    if (sig_op_takes_value(c->op)) cJSON_AddItemToObject(o, "value", literal_json(&c->value));
     return o;
 }
 
@@ -280,6 +338,15 @@ static cJSON *attribute_json(em *e, const sig_attribute *at)
     cJSON_AddStringToObject(o, "name", at->name);
     add_str(o, "description", at->description);
     cJSON_AddStringToObject(o, "type", sig_type_name(at->type));
+    if (e->views && !sig_type_is_field(at->type)) {
+        /* the View era's Attribute.type has the 16 Field types only */
+        sig_diag *d = sig_error(e->ctx, at->loc, "E0922",
+                                "the %s target cannot send type `%s` of attribute `%s`",
+                                e->target, sig_type_name(at->type), at->name);
+        sig_diag_label(e->ctx, d, "the View-era API has no `%s`", sig_type_name(at->type));
+        sig_diag_help(e->ctx, d, "use `--target attribute-groups` (SDK 0.4.5 and later)");
+        e->ok = false;
+    }
     add_tags(e, o, at, at->tags, at->ntags, at->loc, "attribute", at->name);
     cJSON *evs = cJSON_AddArrayToObject(o, "events");
     for (size_t i = 0; i < at->nevents; i++)
@@ -312,6 +379,11 @@ static cJSON *attribute_json(em *e, const sig_attribute *at)
     }
     if (at->period_seconds > 0) add_duration(o, "period", at->period_seconds);
     if (at->default_value) cJSON_AddItemToObject(o, "default_value", literal_json(at->default_value));
+    add_str(o, "time_unit", at->time_unit);
+    if (at->ttl_seconds > 0) add_duration(o, "ttl", at->ttl_seconds);
+    if (e->views && (at->all_events || at->ttl_seconds > 0))
+        views_cannot(e, at->loc, at->all_events ? "`from all`" : "an attribute's `ttl`",
+                     at->all_events ? "SDK 0.4.10" : "SDK 0.4.6");
     return o;
 }
 
@@ -330,6 +402,7 @@ static cJSON *key_json(em *e, const sig_attribute_key *k, bool published)
     } else {
         add_str(o, "description", k->description);
         add_str(o, "key", k->key);
+        add_str(o, "external_column", k->external_column);
         if (k->property_explicit && k->property)
             cJSON_AddItemToObject(o, "property", prop_object(e, k->property));
         add_str(o, "owner", k->owner);
@@ -359,6 +432,7 @@ static cJSON *entity_json(em *e, const sig_attribute_key *k)
         }
     }
     add_str(o, "key", key);
+    if (k->external_column) views_cannot(e, k->loc, "an entity's `external_column`", "SDK 0.4.2");
     add_str(o, "owner", k->owner);
     if (k->ttl_seconds >= 0) add_duration(o, "ttl", k->ttl_seconds);
     return o;
@@ -449,6 +523,12 @@ static cJSON *view_json(em *e, const sig_view *v)
             cJSON_AddItemToArray(l, attribute_json(e, v->attributes[i]));
     }
     if (!e->views) cJSON_AddBoolToObject(o, "is_published", true);
+    add_str(o, "backfill_since_tstamp", v->backfill_since_tstamp);
+    if (v->refresh_rate_seconds > 0) add_duration(o, "refresh_rate", v->refresh_rate_seconds);
+    if (e->views && (v->backfill_since_tstamp || v->refresh_rate_seconds > 0))
+        views_cannot(e, v->loc, v->backfill_since_tstamp ? "`backfill_since_tstamp`"
+                                                         : "`refresh_rate`",
+                     v->backfill_since_tstamp ? "SDK 0.4.4" : "SDK 0.4.7");
     return o;
 }
 
@@ -468,6 +548,57 @@ static cJSON *service_json(em *e, const sig_service *s)
     if (s->owner) cJSON_AddStringToObject(o, "owner", s->owner);
     else no_owner(e, s->loc, "service", s->name);
     if (!e->views) cJSON_AddBoolToObject(o, "is_published", true);
+    return o;
+}
+
+/* ------------------------------------------------------ interventions */
+
+/* RuleIntervention.criteria (SDK 0.4.10): a Criterion {attribute,
+ * operator, value?}, or {"all"|"any"|"none": [...]}. */
+static cJSON *icriteria_json(const sig_icriteria *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (c->kind == SIG_ICRIT_CRITERION) {
+        cJSON_AddStringToObject(o, "attribute", c->reference);
+        cJSON_AddStringToObject(o, "operator", sig_op_name(c->op));
+        if (sig_op_takes_value(c->op)) cJSON_AddItemToObject(o, "value", literal_json(&c->value));
+        return o;
+    }
+    const char *k = c->kind == SIG_ICRIT_ALL ? "all" : c->kind == SIG_ICRIT_ANY ? "any" : "none";
+    cJSON *l = cJSON_AddArrayToObject(o, k);
+    for (size_t i = 0; i < c->nitems; i++) cJSON_AddItemToArray(l, icriteria_json(&c->items[i]));
+    return o;
+}
+
+/* RuleInterventionInput field order: name, version, description, owner,
+ * is_published, criteria, target_attribute_keys, payload_attribute_groups. */
+static cJSON *intervention_json(em *e, const sig_intervention *iv)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", iv->name);
+    api_json_int(o, "version", iv->version);
+    add_str(o, "description", iv->description);
+    if (iv->owner) cJSON_AddStringToObject(o, "owner", iv->owner);
+    else no_owner(e, iv->loc, "intervention", iv->name);
+    cJSON_AddBoolToObject(o, "is_published", true);
+    cJSON_AddItemToObject(o, "criteria", icriteria_json(&iv->criteria));
+    if (iv->ntargets) {
+        cJSON *l = cJSON_AddArrayToObject(o, "target_attribute_keys");
+        for (size_t i = 0; i < iv->ntargets; i++) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "name", iv->targets[i]->name);
+            cJSON_AddItemToArray(l, r);
+        }
+    }
+    if (iv->npayload) {
+        cJSON *l = cJSON_AddArrayToObject(o, "payload_attribute_groups");
+        for (size_t i = 0; i < iv->npayload; i++) {
+            cJSON *r = cJSON_CreateObject();
+            cJSON_AddStringToObject(r, "name", iv->payload[i].view->name);
+            api_json_int(r, "version", iv->payload[i].version);
+            cJSON_AddItemToArray(l, r);
+        }
+    }
     return o;
 }
 
@@ -510,6 +641,21 @@ static bool emit_all(sig_ctx *ctx, const sig_model *m, const char *target, sig_o
         const sig_output_file *f = put_file(&e, file, service_json(&e, s));
         plan_step(&e, SIG_API_SERVICE, s->name, 0, "POST", "registry/services/", f,
                   sig_arena_printf(e.a, "registry/services/%s", s->name));
+    }
+    for (size_t i = 0; i < m->ninterventions; i++) {
+        const sig_intervention *iv = m->interventions[i];
+        if (e.views) {
+            /* the View-era RuleIntervention has a `method` and no criteria
+             * tree; signalsc writes the current one only */
+            views_cannot(&e, iv->loc, "interventions", "SDK 0.3");
+            continue;
+        }
+        const char *file = sig_arena_printf(e.a, "interventions/%s_v%d.json", iv->name,
+                                            iv->version);
+        const sig_output_file *f = put_file(&e, file, intervention_json(&e, iv));
+        plan_step(&e, SIG_API_INTERVENTION, iv->name, iv->version, "POST", "registry/interventions/", f,
+                  sig_arena_printf(e.a, "registry/interventions/%s/versions/%d", iv->name,
+                                   iv->version));
     }
     if (e.views) plan_step(&e, SIG_API_APPLY, NULL, 0, "POST", "feature_store/apply", NULL, NULL);
     put_file(&e, "plan.json", e.plan);

@@ -138,7 +138,8 @@ bool api_deploy_load(sig_ctx *ctx, const sig_api_requests *reqs, api_deploy *d)
             return false;
         }
         api_object *o = &d->objs[d->n++];
-        o->kind = r->kind == SIG_API_KEY ? API_OBJ_KEY : r->kind == SIG_API_GROUP ? API_OBJ_GROUP : API_OBJ_SERVICE;
+        o->kind = r->kind == SIG_API_KEY ? API_OBJ_KEY : r->kind == SIG_API_GROUP ? API_OBJ_GROUP
+                  : r->kind == SIG_API_INTERVENTION ? API_OBJ_INTERVENTION : API_OBJ_SERVICE;
         o->name = r->name;
         o->version = r->version;
         o->post_path = r->path;
@@ -162,6 +163,7 @@ static const char *kind_name(const api_deploy *d, api_kind k)
     case API_OBJ_KEY: return d->views ? "entity" : "attribute key";
     case API_OBJ_GROUP: return d->views ? "view" : "attribute group";
     case API_OBJ_SERVICE: return "service";
+    case API_OBJ_INTERVENTION: return "intervention";
     }
     return "?";
 }
@@ -172,6 +174,7 @@ static const char *kind_id(const api_deploy *d, api_kind k)
     case API_OBJ_KEY: return d->views ? "entity" : "attribute_key";
     case API_OBJ_GROUP: return d->views ? "view" : "attribute_group";
     case API_OBJ_SERVICE: return "service";
+    case API_OBJ_INTERVENTION: return "intervention";
     }
     return "?";
 }
@@ -189,7 +192,7 @@ const char *api_shown(sig_arena *a, const cJSON *s, const char *dflt)
 
 static const char *label(sig_arena *a, const api_deploy *d, const api_object *o)
 {
-    if (o->kind == API_OBJ_GROUP) return sig_arena_printf(a, "%s `%s` v%d", kind_name(d, o->kind), o->name, o->version);
+    if (o->kind == API_OBJ_GROUP || o->kind == API_OBJ_INTERVENTION) return sig_arena_printf(a, "%s `%s` v%d", kind_name(d, o->kind), o->name, o->version);
     return sig_arena_printf(a, "%s `%s`", kind_name(d, o->kind), o->name);
 }
 
@@ -350,7 +353,8 @@ static void print_plan_json(const api_deploy *d, api_verb verb, FILE *out)
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "kind", kind_id(d, o->kind));
         cJSON_AddStringToObject(j, "name", o->name);
-        if (o->kind == API_OBJ_GROUP) cJSON_AddNumberToObject(j, "version", o->version);
+        if (o->kind == API_OBJ_GROUP || o->kind == API_OBJ_INTERVENTION)
+            cJSON_AddNumberToObject(j, "version", o->version);
         cJSON_AddStringToObject(j, "action", action_name(o->action, verb));
         cJSON_AddStringToObject(j, "path", o->item_path);
         cJSON *f = cJSON_AddArrayToObject(j, "fields");

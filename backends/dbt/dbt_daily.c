@@ -24,6 +24,8 @@ const sqlx_node *dbt_criterion(gen *g, const sig_plan_criterion *pc)
     sig_scalar s = sig_plan_conv_scalar(pc->column->conv);
     const sig_literal *l = &c->value;
     switch (c->op) {
+    case SIG_OP_IS_NULL: return sqlx_post(a, col, "IS NULL");
+    case SIG_OP_IS_NOT_NULL: return sqlx_post(a, col, "IS NOT NULL");
     case SIG_OP_IN: {
         if (l->kind != SIG_LIT_LIST || !l->nitems) return sqlx_raw(a, "FALSE");
         const sqlx_node **items = SIG_NEW_ARRAY(a, const sqlx_node *, l->nitems);

@@ -313,8 +313,7 @@ static void put_literal_text(sig_buf *b, const sig_literal *l)
 
 const char *dbt_op_text(sig_op op)
 {
-    static const char *const t[] = {"=", "!=", "<", ">", "<=", ">=", "like", "in"};
-    return t[op];
+    return sig_op_name(op);
 }
 
 /* The criteria as written, for comments and docs ("" when none). */
@@ -324,16 +323,22 @@ static const char *criteria_text(gen *g, const sig_criteria *cr)
     for (size_t i = 0; i < cr->nall; i++) {
         const sig_criterion *c = &cr->all[i];
         if (i) sig_buf_puts(&b, " and ");
-        sig_buf_printf(&b, "%s %s ", c->property.text ? c->property.text : "?", dbt_op_text(c->op));
-        put_literal_text(&b, &c->value);
+        sig_buf_printf(&b, "%s %s", c->property.text ? c->property.text : "?", dbt_op_text(c->op));
+        if (sig_op_takes_value(c->op)) {
+            sig_buf_putc(&b, ' ');
+            put_literal_text(&b, &c->value);
+        }
     }
     if (cr->nany) {
         if (cr->nall) sig_buf_puts(&b, " and (");
         for (size_t i = 0; i < cr->nany; i++) {
             const sig_criterion *c = &cr->any[i];
             if (i) sig_buf_puts(&b, " or ");
-            sig_buf_printf(&b, "%s %s ", c->property.text ? c->property.text : "?", dbt_op_text(c->op));
-            put_literal_text(&b, &c->value);
+            sig_buf_printf(&b, "%s %s", c->property.text ? c->property.text : "?", dbt_op_text(c->op));
+            if (sig_op_takes_value(c->op)) {
+                sig_buf_putc(&b, ' ');
+                put_literal_text(&b, &c->value);
+            }
         }
         if (cr->nall) sig_buf_puts(&b, ")");
     }

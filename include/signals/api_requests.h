@@ -24,11 +24,13 @@ typedef enum sig_api_kind {
     SIG_API_KEY,
     SIG_API_GROUP,
     SIG_API_SERVICE,
+    SIG_API_INTERVENTION, /* a RuleIntervention, versioned like a group */
     SIG_API_APPLY,
 } sig_api_kind;
 
-/* One request, in the order publishing sends them (keys, groups, services:
- * a group refers to its key, a service to its groups). */
+/* One request, in the order publishing sends them (keys, groups, services,
+ * interventions: a group refers to its key, a service to its groups, an
+ * intervention to keys and groups). */
 typedef struct sig_api_request {
     sig_api_kind kind;
     const char *name;       /* the object's `name`; NULL for APPLY */

@@ -49,7 +49,7 @@ SIG_API size_t api_diff(sig_arena *a, const cJSON *deployed, const cJSON *desire
                         api_change **out, size_t *n)
     SIG_SYMBOL("sig_api_diff");
 
-typedef enum api_kind { API_OBJ_KEY, API_OBJ_GROUP, API_OBJ_SERVICE } api_kind;
+typedef enum api_kind { API_OBJ_KEY, API_OBJ_GROUP, API_OBJ_SERVICE, API_OBJ_INTERVENTION } api_kind;
 
 typedef enum api_action {
     API_ACT_UNKNOWN,    /* dry run: not fetched */

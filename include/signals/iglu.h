@@ -4,7 +4,7 @@
  * Schema kept in an Iglu repository (https://docs.snowplow.io/docs/
  * api-reference/iglu/). signalsc reads them from local directories laid out
  * as a static repository, `DIR/schemas/VENDOR/NAME/FORMAT/M-R-A`, and checks
- * the fields a spec reads against them (codes E0410-E0419).
+ * the fields a spec reads against them (codes E0440-E0449).
  *
  * Where schemas come from, in priority order:
  *   1. the directories given with sig_iglu_add_repo() (`--iglu-repo DIR`);
@@ -12,9 +12,9 @@
  *      SIG_IGLU_PULLED_DIR, which `signalsc schemas pull` fills from remote
  *      repositories (it is itself a static repository, plus a lock file).
  * check and compile never touch the network. With no repository at all the
- * schema checks are off and nothing is reported (but E0416, fields read
+ * schema checks are off and nothing is reported (but E0446, fields read
  * from page_view and the other canonical events, which needs no schema);
- * with one, a schema that is in none of them is warning E0411, never an
+ * with one, a schema that is in none of them is warning W0111, never an
  * error.
  *
  * Schemas are read lazily: only the ones a spec's events and contexts name,
@@ -38,7 +38,7 @@ struct sig_ctx;
 
 /* Adds a static repository directory (holding `schemas/`) to `ctx`, after
  * those added before. Call before sig_ctx_check(). `dir` is copied. A
- * directory that does not exist is warning E0417 at check time. */
+ * directory that does not exist is warning W0112 at check time. */
 SIG_API void sig_iglu_add_repo(struct sig_ctx *ctx, const char *dir);
 
 /* JSON types of a schema node, as a bit set. */
@@ -101,7 +101,7 @@ typedef struct sig_iglu_pull_options {
  * (M+1)-0-0), which static repositories and Iglu Servers both answer. HTTP
  * goes through libcurl, loaded at run time (sig_http_get()). `ctx` is a
  * fresh context: the files are added to it. Diagnostics are queued on it
- * (E0411 schemas found nowhere, E0417 repository failures, E0418 bad
+ * (W0111 schemas found nowhere, W0112 repository failures, E0448 bad
  * resolver configuration); progress lines go to `log` when non-NULL.
  * Returns 0 when every schema was found, 1 when some were not or the spec
  * has errors, 2 when the configuration is unusable. */

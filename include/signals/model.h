@@ -23,7 +23,9 @@
 
 /* ---------------------------------------------------------------- types */
 
-/* The scalar element of the 16 Signals Field types (signals-api.md 5.1). */
+/* The scalar element of the Signals types: the 16 Field types
+ * (signals-api.md 5.1), and `timestamp` and `dict`, which attributes may
+ * have since SDK 0.4.3/0.4.5 but which have no `_list` form. */
 typedef enum sig_scalar {
     SIG_BYTES,
     SIG_STRING,
@@ -32,7 +34,9 @@ typedef enum sig_scalar {
     SIG_DOUBLE,
     SIG_FLOAT,
     SIG_BOOL,
-    SIG_UNIX_TIMESTAMP
+    SIG_UNIX_TIMESTAMP,
+    SIG_TIMESTAMP,      /* an attribute type only (SDK 0.4.5) */
+    SIG_DICT            /* an attribute type only: category_count (SDK 0.4.3) */
 } sig_scalar;
 
 /* A Field type: a scalar, or a list of a scalar (`string_list`). */
@@ -41,11 +45,16 @@ typedef struct sig_type {
     bool list;
 } sig_type;
 
-/* "int32", "string_list", ...: the API spelling. Static storage. */
+/* "int32", "string_list", ...: the API spelling; "?" for a type the API
+ * does not have (a list of timestamp or dict). Static storage. */
 SIG_API const char *sig_type_name(sig_type t);
-/* Parses an API type name. Returns false if `name` is not one of the 16. */
+/* Parses an API type name. Returns false if `name` is not one of the 18. */
 SIG_API bool sig_type_parse(const char *name, sig_type *out);
-/* The 16 type names, NULL-terminated, for did-you-mean. */
+/* True for the 16 Field types, false for timestamp and dict: the types a
+ * field of an external table, and the View-era API, can have. */
+SIG_API bool sig_type_is_field(sig_type t);
+/* The 18 attribute type names in the API's order (Attribute.type, SDK
+ * 0.4.10), NULL-terminated, for did-you-mean. */
 SIG_API extern const char *const sig_type_names[];
 /* True for int32, int64, double and float (not their lists). */
 SIG_API bool sig_type_is_numeric(sig_type t);
@@ -121,7 +130,10 @@ typedef enum sig_finish {
 SIG_API const char *sig_finish_name(sig_finish f);
 
 /* What an aggregation reads. */
-typedef enum sig_agg_prop { SIG_AGG_PROP_NONE, SIG_AGG_PROP_ANY, SIG_AGG_PROP_NUMERIC } sig_agg_prop;
+typedef enum sig_agg_prop {
+    SIG_AGG_PROP_NONE, SIG_AGG_PROP_ANY, SIG_AGG_PROP_NUMERIC,
+    SIG_AGG_PROP_UNIT  /* no property; the time unit instead (time_since_*) */
+} sig_agg_prop;
 
 /* How an aggregation's result type relates to its property's type. */
 typedef enum sig_agg_rule {
@@ -132,13 +144,15 @@ typedef enum sig_agg_rule {
     SIG_RULE_ELEMENT  /* a list of the property's type */
 } sig_agg_rule;
 
-/* Sets of Field types: bit scalar + 8 * list. */
-#define SIG_TYPE_BIT(s, l) (1u << ((unsigned)(s) + ((l) ? 8u : 0u)))
+/* Sets of types: bit scalar + 16 * list. */
+#define SIG_TYPE_BIT(s, l) (1u << ((unsigned)(s) + ((l) ? 16u : 0u)))
 #define SIG_YIELDS_INTEGER (SIG_TYPE_BIT(SIG_INT32, 0) | SIG_TYPE_BIT(SIG_INT64, 0))
 #define SIG_YIELDS_REAL (SIG_TYPE_BIT(SIG_DOUBLE, 0) | SIG_TYPE_BIT(SIG_FLOAT, 0))
 #define SIG_YIELDS_NUMBER (SIG_YIELDS_INTEGER | SIG_YIELDS_REAL)
-#define SIG_YIELDS_SCALAR 0xffu
-#define SIG_YIELDS_LIST 0xff00u
+/* The scalars but dict (timestamp included), and the 8 lists. */
+#define SIG_YIELDS_SCALAR 0x1ffu
+#define SIG_YIELDS_LIST 0xff0000u
+#define SIG_YIELDS_DICT SIG_TYPE_BIT(SIG_DICT, 0)
 
 /* One row of signals/aggregations.def (see there for each field): the
  * single place that says what each aggregation takes, yields, keeps per
@@ -162,6 +176,8 @@ typedef struct sig_agg_info {
     int list_cap;              /* SIG_FINISH_LIST: at most this many values; else 0 */
     bool in_views;             /* the View-era API carries it */
     bool in_groups;            /* the attribute-group-era API carries it */
+    bool in_warehouse;         /* the dbt and DDL backends compute it */
+    bool takes_unit;           /* time_since_*: a time unit, no property */
     const char *summary;       /* phrase, {0} = the property: "sum of {0} over" */
 } sig_agg_info;
 
@@ -189,8 +205,12 @@ SIG_API const char *sig_schema_exact_version(const struct sig_schema_ref *ref);
 /* `event NAME = iglu:...`: a self-describing (or built-in) event. */
 typedef struct sig_event {
     const char *name;
-    sig_schema_ref schema;
+    sig_schema_ref schema;         /* all NULL/-1 for a spec_id event */
     sig_loc loc;
+    /* `event NAME = specification "ID"`: the API's
+     * Event.event_specification_id (SDK 0.4.4), "mutually exclusive with
+     * name/vendor/version"; NULL for an Iglu event. */
+    const char *spec_id;
 } sig_event;
 
 /* `context NAME = iglu:...`: an entity attached to events. */
@@ -205,7 +225,9 @@ typedef struct sig_context {
 typedef enum sig_prop_kind {
     SIG_PROP_ATOMIC,  /* an atomic column: mkt_source */
     SIG_PROP_EVENT,   /* a field of the event's own data: unstruct_event */
-    SIG_PROP_ENTITY   /* a field of an attached context: contexts */
+    SIG_PROP_ENTITY,  /* a field of an attached context: contexts */
+    SIG_PROP_CALCULATED /* values of other properties combined (SDK 0.4.9):
+                         * calc_op over operands; no column, path or steps */
 } sig_prop_kind;
 
 typedef enum sig_step_kind { SIG_STEP_FIELD, SIG_STEP_INDEX } sig_step_kind;
@@ -244,7 +266,29 @@ typedef struct sig_property {
     sig_type type;
     const char *text;    /* as written in the spec */
     sig_loc loc;
+    /* A date-part modifier (SDK 0.4.7, the property objects' date_part):
+     * "active_day", "active_week", "active_month", "hour_of_day",
+     * "day_of_week" or "month_of_year"; NULL for none. Then `type` is the
+     * part's type (sig_date_part_type), not the column's. */
+    const char *date_part;
+    /* CALCULATED (the API's CalculatedProperty): "concat", "sum",
+     * "product", "min", "max" or "coalesce" over 1 to 50 leaf operands
+     * (atomic, event or entity; at least 2 but for coalesce), and concat's
+     * separator (NULL: none). type_known/type are the result's when every
+     * operand's type is known. */
+    const char *calc_op;
+    const struct sig_property *operands;
+    size_t noperands;
+    const char *separator;
 } sig_property;
+
+/* The API's date parts (SDK 0.4.7), NULL-terminated, in its order. */
+SIG_API extern const char *const sig_date_parts[];
+/* The type of a date part: int64 for hour_of_day, day_of_week and
+ * month_of_year (0-23, 1-7 Monday first, 1-12), string for the active_*
+ * parts (the day, ISO week or month, "2025-01-31", "2025-W05",
+ * "2025-01"). `part` must be one of sig_date_parts. */
+SIG_API sig_type sig_date_part_type(const char *part);
 
 /* ----------------------------------------------------------- literals */
 
@@ -278,10 +322,23 @@ typedef enum sig_op {
     SIG_OP_LE,
     SIG_OP_GE,
     SIG_OP_LIKE,  /* SQL LIKE, pattern as written */
-    SIG_OP_IN     /* value is a list */
+    SIG_OP_IN,    /* value is a list */
+    SIG_OP_IS_NULL,     /* no value (absent or JSON null); SDK 0.4.3 */
+    SIG_OP_IS_NOT_NULL, /* has a value; SDK 0.4.3 */
+    /* interventions only (their Criterion.operator, SDK 0.4.6): */
+    SIG_OP_NOT_LIKE,
+    SIG_OP_RLIKE,       /* a regular expression */
+    SIG_OP_NOT_RLIKE,
+    SIG_OP_NOT_IN,
+    SIG_OP_CHANGED      /* the attribute's value changed; no value */
 } sig_op;
 
-SIG_API const char *sig_op_name(sig_op op); /* "=", "!=", ..., "like", "in" */
+/* "=", "!=", ..., "like", "in", "is null", "is not null": the API
+ * spelling (Criterion.operator). Static storage; "?" out of range. */
+SIG_API const char *sig_op_name(sig_op op);
+/* False for is null / is not null / changed, whose criterion has no value
+ * (its value is zeroed and must not be read). */
+SIG_API bool sig_op_takes_value(sig_op op);
 
 typedef struct sig_criterion {
     sig_property property;
@@ -314,7 +371,7 @@ typedef struct sig_attribute {
     sig_type type;                 /* declared, or inferred (type_inferred) */
     bool type_inferred;
     sig_agg agg;
-    const sig_event *const *events; /* at least one */
+    const sig_event *const *events; /* at least one, none with all_events */
     size_t nevents;
     const sig_property *property;  /* NULL for counter */
     sig_criteria criteria;
@@ -324,6 +381,15 @@ typedef struct sig_attribute {
     const sig_tag *tags;
     size_t ntags;
     sig_loc loc;                   /* the attribute's name */
+    /* time_since_*: "s", "min", "h" or "d" (Attribute.time_unit, SDK
+     * 0.4.8); NULL for the other aggregations. */
+    const char *time_unit;
+    /* `from all`: nevents is 0 and the attribute reads every event
+     * (the API's empty `events` list, SDK 0.4.10). */
+    bool all_events;
+    /* Attribute.ttl in seconds (SDK 0.4.6; lifetime attributes only); 0
+     * for none. */
+    int64_t ttl_seconds;
 } sig_attribute;
 
 /* ------------------------------------------------ attribute keys (entities) */
@@ -341,6 +407,10 @@ typedef struct sig_attribute_key {
      * or the atomic column named by `key` or else `name`. */
     const sig_property *property;
     sig_loc loc;
+    /* AttributeKey.external_column (SDK 0.4.2): the column of an external
+     * table holding the key; the SDK requires it to equal `name`. NULL if
+     * none. */
+    const char *external_column;
 } sig_attribute_key;
 
 /* ------------------------------------------------------ batch sources */
@@ -386,6 +456,12 @@ typedef struct sig_view {
     const sig_attribute *const *attributes;
     size_t nattributes;
     sig_loc loc;
+    /* AttributeGroup.backfill_since_tstamp (SDK 0.4.4), as written
+     * ("2025-01-31T00:00:00Z", the form pydantic sends back unchanged);
+     * NULL if none. */
+    const char *backfill_since_tstamp;
+    /* AttributeGroup.refresh_rate in seconds (SDK 0.4.7); 0 for none. */
+    int64_t refresh_rate_seconds;
 } sig_view;
 
 typedef struct sig_view_ref {
@@ -403,6 +479,41 @@ typedef struct sig_service {
     sig_loc loc;
 } sig_service;
 
+/* ----------------------------------------------------- interventions */
+
+/* A rule intervention's criteria (SDK 0.4.6 RuleIntervention.criteria): one
+ * criterion on an attribute of a view, or all / any / none of nested ones. */
+typedef enum sig_icrit_kind {
+    SIG_ICRIT_CRITERION, SIG_ICRIT_ALL, SIG_ICRIT_ANY, SIG_ICRIT_NONE
+} sig_icrit_kind;
+
+typedef struct sig_icriteria {
+    sig_icrit_kind kind;
+    /* CRITERION: "<view>:<attribute>" (the API's unversioned reference),
+     * the operator, and its value (unless !sig_op_takes_value(op)). */
+    const sig_view *view;
+    const sig_attribute *attribute;
+    const char *reference;
+    sig_op op;
+    sig_literal value;
+    /* ALL, ANY, NONE: at least one item. */
+    const struct sig_icriteria *items;
+    size_t nitems;
+    sig_loc loc;
+} sig_icriteria;
+
+typedef struct sig_intervention {
+    const char *name;
+    int version;                       /* >= 1; default 1 */
+    const char *owner, *description;   /* NULL if none */
+    sig_icriteria criteria;
+    const sig_attribute_key *const *targets; /* target_attribute_keys */
+    size_t ntargets;
+    const sig_view_ref *payload;       /* payload_attribute_groups */
+    size_t npayload;
+    sig_loc loc;
+} sig_intervention;
+
 /* ------------------------------------------------------------- model */
 
 typedef struct sig_model {
@@ -415,6 +526,7 @@ typedef struct sig_model {
     const sig_view *const *views;            size_t nviews;
     const sig_batch_source *const *sources;  size_t nsources;
     const sig_service *const *services;      size_t nservices;
+    const sig_intervention *const *interventions; size_t ninterventions;
 } sig_model;
 
 /* --------------------------------------------------- atomic columns */
@@ -427,6 +539,10 @@ typedef struct sig_atomic_column {
 } sig_atomic_column;
 
 SIG_API const sig_atomic_column *sig_atomic_lookup(const char *name); /* NULL if unknown */
+/* The SDK's spelling of refr_dvce_tstamp before 0.4.9 (AtomicProperty):
+ * not in the table; the checker reads it as refr_dvce_tstamp, with a
+ * deprecation warning. */
+#define SIG_ATOMIC_OLD_REFR_DVCE "refr_device_tstamp"
 /* The table, in the API's order (load_tstamp last), and its length. */
 SIG_API extern const sig_atomic_column sig_atomic_columns[];
 SIG_API extern const size_t sig_atomic_column_count;

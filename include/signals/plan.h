@@ -142,7 +142,23 @@ SIG_API const char *sig_plan_path(sig_arena *arena, const sig_property *p);
  * NULL only when `v` or `arena` is NULL. */
 SIG_API const sig_plan *sig_plan_view(sig_arena *arena, const sig_view *v);
 
-/* The plans of every offline view with attributes of `model`, as JSON
+/* Whether every offline view with attributes of `model` can be lowered
+ * for a warehouse backend (`backend` names it in messages: "dbt", "ddl"):
+ * false after queuing an E0360 error on `ctx` for each attribute whose
+ * aggregation row says the warehouse does not compute it
+ * (aggregations.def WAREHOUSE), whose type is `timestamp` or `dict`, or
+ * whose property or criteria have a date part or a calculated property.
+ * sig_compile() calls it before the dbt and DDL backends run. */
+SIG_API bool sig_plan_supported(struct sig_ctx *ctx, const sig_model *model,
+                                const char *backend);
+
+/* Whether view `v` has nothing sig_plan_supported() rejects (false for
+ * NULL); scratch text goes to `arena`. sig_plan_view() is only meaningful
+ * for such a view. */
+SIG_API bool sig_plan_view_supported(sig_arena *arena, const sig_view *v);
+
+/* The plans of every offline view with attributes of `model` that
+ * sig_plan_view_supported() accepts (the others have no plan), as JSON
  * (docs/plan-json.md): a malloc'd, NUL-terminated, deterministic string
  * the caller frees, or NULL when memory runs out. */
 SIG_API char *sig_plan_json(const sig_model *model);

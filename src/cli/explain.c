@@ -49,9 +49,9 @@ static void print_yields(unsigned yields)
         return;
     }
     const char *sep = "";
-    for (unsigned bit = 0; bit < 16; bit++) {
+    for (unsigned bit = 0; bit < 32; bit++) { /* SIG_TYPE_BIT: scalar + 16 * list */
         if (!(yields & (1u << bit))) continue;
-        sig_type t = {(sig_scalar)(bit % 8), bit >= 8};
+        sig_type t = {(sig_scalar)(bit % 16), bit >= 16};
         printf("%s%s", sep, sig_type_name(t));
         sep = ", ";
     }
@@ -69,16 +69,22 @@ static void explain_aggregation(const sig_agg_info *a)
     print_yields(a->yields);
     printf("\nResult type: %s\n", rule_text(a->rule));
     printf("Default type: %s\n", sig_type_name(a->default_type));
-    fputs("Kept per entity and day:", stdout);
-    const char *sep = " ";
-    for (unsigned k = 0; k < SIG_STATE__COUNT; k++) {
-        const sig_state_info *st = sig_state_get((sig_state_kind)k);
-        if (!(a->states & SIG_STATE_BIT(k)) || !st) continue;
-        printf("%s%s (%s; days merge by %s)", sep, st->name, st->meaning, st->merge_name);
-        sep = ", ";
+    if (!a->in_warehouse) {
+        /* no daily states or finish yet: the plan lowering refuses it */
+        fputs("Kept per entity and day: not computed by the dbt and ddl backends yet (E0360)\n"
+              "Finish: not computed by the dbt and ddl backends yet (E0360)", stdout);
+    } else {
+        fputs("Kept per entity and day:", stdout);
+        const char *sep = " ";
+        for (unsigned k = 0; k < SIG_STATE__COUNT; k++) {
+            const sig_state_info *st = sig_state_get((sig_state_kind)k);
+            if (!(a->states & SIG_STATE_BIT(k)) || !st) continue;
+            printf("%s%s (%s; days merge by %s)", sep, st->name, st->meaning, st->merge_name);
+            sep = ", ";
+        }
+        printf("\nFinish: %s: %s", sig_finish_name(a->finish), finish_text(a->finish));
+        if (a->list_cap) printf(" (at most %d values)", a->list_cap);
     }
-    printf("\nFinish: %s: %s", sig_finish_name(a->finish), finish_text(a->finish));
-    if (a->list_cap) printf(" (at most %d values)", a->list_cap);
     printf("\nAPI (attribute groups): %s\n", a->in_groups ? "yes" : "no");
     printf("API (views, SDK 0.1.x): %s\n", a->in_views ? "yes" : "no");
 }

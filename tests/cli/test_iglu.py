@@ -144,7 +144,7 @@ def pulled(tmp_path):
 def test_check_with_iglu_repo_reports_enum_typo(tmp_path):
     r = run("check", "--color", "never", "--iglu-repo", REPO, spec_in(tmp_path, TYPO))
     assert r.returncode == 1
-    assert "error[E0415]" in r.stderr and 'did you mean `"add_to_cart"`?' in r.stderr
+    assert "error[E0445]" in r.stderr and 'did you mean `"add_to_cart"`?' in r.stderr
 
 
 def test_without_repositories_nothing_changes(tmp_path):
@@ -156,8 +156,8 @@ def test_without_repositories_nothing_changes(tmp_path):
 def test_missing_repo_dir_is_a_warning(tmp_path):
     r = run("check", "--color", "never", "--iglu-repo", str(tmp_path / "nope"), spec_in(tmp_path))
     assert r.returncode == 0
-    assert "warning[E0417]" in r.stderr and "nope is not a directory" in r.stderr
-    assert "warning[E0411]" in r.stderr  # and so every schema is unchecked
+    assert "warning[W0112]" in r.stderr and "nope is not a directory" in r.stderr
+    assert "warning[W0111]" in r.stderr  # and so every schema is unchecked
 
 
 def test_inferred_type_in_model(tmp_path):
@@ -183,7 +183,7 @@ def test_pull_static_then_check_offline(tmp_path, servers):
     assert not any("page_view" in k for k in rows)  # canonical: nothing to pull
     # check reads iglu_schemas/ with no flag and no server.
     r = run("check", "--color", "never", spec)
-    assert r.returncode == 1 and "error[E0415]" in r.stderr
+    assert r.returncode == 1 and "error[E0445]" in r.stderr
     # Pulling twice gives the same bytes (deterministic lock).
     before = (tmp_path / "iglu_schemas" / "iglu-lock.json").read_bytes()
     run("schemas", "pull", "--resolver", resolver(tmp_path, [("Local", url, None)]), spec)
@@ -201,8 +201,8 @@ def test_pull_iglu_server_with_api_key(tmp_path, servers):
     r = run("schemas", "pull", "-o", str(tmp_path / "other"), "--resolver",
             resolver(tmp_path, [("Server", url + "/api", "wrong")]), spec)
     assert r.returncode == 1
-    assert "warning[E0417]" in r.stderr and "the apikey was refused" in r.stderr
-    assert r.stderr.count("warning[E0411]") == 3
+    assert "warning[W0112]" in r.stderr and "the apikey was refused" in r.stderr
+    assert r.stderr.count("warning[W0111]") == 3
     assert "wrong" not in r.stderr
 
 
@@ -231,13 +231,13 @@ def test_pull_with_nothing_reachable_warns_and_check_still_works(tmp_path, serve
             resolver(tmp_path, [("Down", closed_port(), None),
                                 ("Garbage", servers("garbage"), None)]), spec)
     assert r.returncode == 1
-    assert r.stderr.count("warning[E0411]") == 3 and "error[" not in r.stderr
+    assert r.stderr.count("warning[W0111]") == 3 and "error[" not in r.stderr
     t0 = time.monotonic()
     r = run("check", "--color", "never", spec)
     assert time.monotonic() - t0 < 2
     # The lock exists, the schemas do not: check says which it could not check.
     assert r.returncode == 0
-    assert r.stderr.count("warning[E0411]") == 3
+    assert r.stderr.count("warning[W0111]") == 3
     assert "signalsc schemas pull" in r.stderr
 
 
@@ -252,12 +252,12 @@ def test_bad_resolver_configuration(tmp_path):
     bad = tmp_path / "resolver.json"
     bad.write_text('{"schema": "iglu:com.acme/x/jsonschema/1-0-0", "data": {}}')
     r = run("schemas", "pull", "--resolver", str(bad), spec_in(tmp_path))
-    assert r.returncode == 2 and "error[E0418]" in r.stderr
+    assert r.returncode == 2 and "error[E0448]" in r.stderr
     r = run("schemas", "pull", "--resolver", str(tmp_path / "missing.json"), spec_in(tmp_path))
     assert r.returncode == 2 and "cannot read resolver configuration" in r.stderr
     r = run("schemas", "pull", "--format=json", "--resolver", str(bad), spec_in(tmp_path))
     assert r.returncode == 2
-    assert json.loads(r.stderr.splitlines()[0])["code"] == "E0418"
+    assert json.loads(r.stderr.splitlines()[0])["code"] == "E0448"
 
 
 def test_schemas_usage_errors(tmp_path):
@@ -289,7 +289,7 @@ def test_examples_against_iglu_central_are_clean_and_fast():
 # two places: consent_preferences events at 1-0-2 (Iglu Central has 1-0-0
 # only) and cmp_visible data with the key `elapsed_time` (the schema's field is
 # `elapsedTime`; the fixture holds the snake_case spelling of some warehouses).
-KNOWN_FIXTURE_MISMATCHES = {"web.signals": {"E0410": 1, "E0412": 5}}
+KNOWN_FIXTURE_MISMATCHES = {"web.signals": {"E0440": 1, "E0442": 5}}
 
 
 @pytest.mark.skipif(not os.path.isdir(IGLU_CENTRAL), reason="Iglu Central copy not present")

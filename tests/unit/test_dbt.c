@@ -19,14 +19,14 @@ static const sig_event ev_page_view = {
     "page_view",
     {"com.snowplowanalytics.snowplow", "page_view", "jsonschema", true, 1, 0, 0,
      "iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0"},
-    {0}};
+    .loc = {0}};
 static const sig_event ev_add_to_cart = {
     "add_to_cart",
     {"com.acme", "add_to_cart", "jsonschema", true, 1, -1, -1,
      "iglu:com.acme/add_to_cart/jsonschema/1-*-*"},
-    {0}};
+    .loc = {0}};
 static const sig_event ev_custom = {
-    "custom", {"com.acme", "custom", NULL, false, -1, -1, -1, "iglu:com.acme/custom"}, {0}};
+    "custom", {"com.acme", "custom", NULL, false, -1, -1, -1, "iglu:com.acme/custom"}, .loc = {0}};
 static const sig_context ctx_product = {
     "product",
     {"com.acme", "product", "jsonschema", true, 1, 0, 0, "iglu:com.acme/product/jsonschema/1-0-0"},
@@ -39,10 +39,10 @@ static const sig_path_step st_flag[] = {{SIG_STEP_FIELD, "flags", 0}, {SIG_STEP_
 
 #define ATOMIC(col, scalar)                                                          \
     {SIG_PROP_ATOMIC, col, NULL, NULL, 0, NULL, 0, NULL, col, true, {scalar, false}, \
-     col, {0}}
+     col, .loc = {0}}
 #define CTXPROP(steps, path, text)                                                       \
     {SIG_PROP_ENTITY, NULL, NULL, &ctx_product, 0, steps, sizeof steps / sizeof steps[0], \
-     path, "contexts_com_acme_product_1", false, {SIG_STRING, false}, text, {0}}
+     path, "contexts_com_acme_product_1", false, {SIG_STRING, false}, text, .loc = {0}}
 
 static const sig_property p_domain_userid = ATOMIC("domain_userid", SIG_STRING);
 static const sig_property p_mkt_source = ATOMIC("mkt_source", SIG_STRING);
@@ -53,7 +53,7 @@ static const sig_property p_flag = CTXPROP(st_flag, "$.flags[2]", "product.flags
 static const sig_property p_total = {
     SIG_PROP_EVENT, NULL, &ev_add_to_cart, NULL, 0, st_total, 1, "$.total",
     "unstruct_event_com_acme_add_to_cart_1", false, {SIG_STRING, false},
-    "add_to_cart.total", {0}};
+    "add_to_cart.total", .loc = {0}};
 
 #define LSTR(s) {SIG_LIT_STRING, s, 0, 0, false, NULL, 0, {0}}
 #define LINT(v) {SIG_LIT_INT, #v, v, (double)v, false, NULL, 0, {0}}
@@ -91,7 +91,7 @@ static const sig_literal def_zero = LINT(-1);
 
 #define ATTR(n, sc, li, agg, evs, prop, crit_all, nall, crit_any, nany, period, def)     \
     {n, NULL, {sc, li}, false, agg, evs, sizeof evs / sizeof evs[0], prop,                \
-     {crit_all, nall, crit_any, nany}, period, def, NULL, 0, {0}}
+     {crit_all, nall, crit_any, nany}, period, def, NULL, 0, .loc = {0}}
 
 static sig_attribute a_page_views =
     ATTR("pricing_views", SIG_INT64, false, SIG_AGG_COUNTER, evs_pv, NULL, crit_like, 1, NULL, 0,
@@ -123,7 +123,7 @@ static const sig_attribute *const view_attrs[] = {
 };
 
 static const sig_attribute_key key_duid = {
-    "domain_userid", NULL, NULL, NULL, -1, true, false, &p_domain_userid, {0}};
+    "domain_userid", NULL, NULL, NULL, -1, true, false, &p_domain_userid, .loc = {0}};
 
 static sig_view view_shop = {
     .name = "shop", .version = 2, .key = &key_duid, .ttl_seconds = -1, .online = false,
