@@ -506,6 +506,17 @@ event_value:
                           "`specification \"ID\"`");
         }
     }
+    /* A bare name (`event x = page_view`) is the usual slip: said here, at
+     * the name, rather than as a missing string after it. */
+  | NAME {
+        /* kept as a specification id, so that no URI error follows */
+        $$ = SIG_NEW(A, sig_ast_setting);
+        $$->name = ident($1, @1);
+        $$->str = $1.text;
+        $$->str_loc = @1;
+        sig_diag *d = sig_error(ps->ctx, @1, "E0201", "expected an Iglu URI, found `%s`", $1.text);
+        sig_diag_label(ps->ctx, d, "expected an Iglu URI");
+    }
     ;
 
 opt_version:
