@@ -13,27 +13,11 @@
 /* The members of an Attribute (SDK 0.4.10 models/model.py; View era:
  * tags, property_syntax) that the spec carries, and those it ignores. */
 static const char *const attr_carried[] = {"name", "description", "type", "events", "aggregation", "property",
-                                           "criteria", "period", "default_value", "tags", NULL};
+                                           "time_unit", "criteria", "period", "default_value", "tags",
+                                           NULL};
 static const char *const attr_ignored[] = {"property_syntax", NULL};
 static const char *const event_carried[] = {"name", "vendor", "version", NULL};
 static const char *const criteria_carried[] = {"all", "any", NULL};
-/* Values of SDK 0.4.3+ that the language does not have yet, with the
- * release that added each (signals-current.md's table of releases). */
-typedef struct sdk_value { const char *value, *release; } sdk_value;
-static const sdk_value sdk_types[] = {{"dict", "0.4.3"}, {"timestamp", "0.4.5"}, {NULL, NULL}};
-static const sdk_value sdk_aggs[] = {
-    {"most_frequent", "0.4.3"}, {"least_frequent", "0.4.3"}, {"category_count", "0.4.3"},
-    {"approx_count_distinct", "0.4.3"}, {"time_since_last", "0.4.8"}, {"time_since_first", "0.4.8"},
-    {NULL, NULL}};
-
-/* The release of SDK value `s`, or NULL when it is no SDK value. */
-static const char *in_sdk(const sdk_value *l, const char *s)
-{
-    for (size_t i = 0; l[i].value; i++)
-        if (strcmp(l[i].value, s) == 0) return l[i].release;
-    return NULL;
-}
-
 /* The declarations of an attribute's `events`, in order, into `from`. */
 static bool attr_events(im *m, const cJSON *events, const char *where, sig_ptrvec *from)
 {
@@ -100,20 +84,21 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
     bool members_ok = imp_members(m, at, where, attr_carried, attr_ignored); /* and report the rest */
     sig_type ty;
     if (!sig_type_parse(type, &ty)) {
-        if (in_sdk(sdk_types, type))
-            imp_not_yet(m, imp_member(m, where, "type"),
-                        sig_arena_printf(m->a, "the type `%s` (SDK %s)", type, in_sdk(sdk_types, type)));
-        else
-            imp_err(m, "E0931", imp_member(m, where, "type"), "unknown type `%s`", imp_clip(m, type));
+        imp_err(m, "E0931", imp_member(m, where, "type"), "unknown type `%s`", imp_clip(m, type));
         return NULL;
     }
     const sig_agg_info *ai = sig_agg_lookup(agg);
     if (!ai) {
-        if (in_sdk(sdk_aggs, agg))
-            imp_not_yet(m, imp_member(m, where, "aggregation"),
-                        sig_arena_printf(m->a, "the aggregation `%s` (SDK %s)", agg, in_sdk(sdk_aggs, agg)));
-        else
-            imp_err(m, "E0931", imp_member(m, where, "aggregation"), "unknown aggregation `%s`", imp_clip(m, agg));
+        imp_err(m, "E0931", imp_member(m, where, "aggregation"), "unknown aggregation `%s`", imp_clip(m, agg));
+        return NULL;
+    }
+    /* time_since_* (SDK 0.4.8): the time unit is written where a property
+     * goes; no other aggregation has one. */
+    const cJSON *unit = imp_jget(at, "time_unit");
+    const char *unit_s = imp_jstr(at, "time_unit");
+    if (unit && (!ai->takes_unit || !unit_s)) {
+        imp_err(m, "E0931", imp_member(m, where, "time_unit"),
+                ai->takes_unit ? "`time_unit` is a string: s, min, h or d" : "only time_since_* take a `time_unit`");
         return NULL;
     }
     if (!members_ok) return NULL;
@@ -134,6 +119,14 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
     }
     if (prop && !imp_put_property(m, &b, prop, &from, sig_arena_printf(m->a, "%s.property", where)))
         return NULL;
+    if (unit_s) {
+        if (strcmp(unit_s, "s") && strcmp(unit_s, "min") && strcmp(unit_s, "h") && strcmp(unit_s, "d")) {
+            imp_err(m, "E0931", imp_member(m, where, "time_unit"), "unknown time unit `%s` (s, min, h or d)",
+                    imp_clip(m, unit_s));
+            return NULL;
+        }
+        sig_buf_puts(&b, unit_s);
+    }
     /* The criteria are rendered before `from` is written: reading a
      * versionless event may turn it into its `M-*-*` (schema_for_major). */
     sig_buf wb = {.arena = m->a};

@@ -355,7 +355,6 @@ bool imp_put_tags(im *m, sig_buf *b, const char *ind, const cJSON *tags, const c
 static const struct { const char *member, *what; } not_yet[] = {
     {"date_part", "a date part (SDK 0.4.7)"},
     {"ttl", "a per-attribute ttl (SDK 0.4.6)"},
-    {"time_unit", "the time unit of time_since_* (SDK 0.4.8)"},
     {"event_specification_id", "an event specification id (SDK 0.4.4)"},
     {"backfill_since_tstamp", "a backfill start (SDK 0.4.4)"},
     {"refresh_rate", "a refresh rate (SDK 0.4.7)"},

@@ -45,7 +45,26 @@ with open(os.path.join(SDK0410, "unsupported.json")) as _f:
     UNSUPPORTED = json.load(_f)
 
 
-@pytest.mark.parametrize("case", sorted(UNSUPPORTED))
+# Cases of unsupported.json that the language has learnt since the fixtures
+# were written: import carries them, and compile gives the body back.
+CARRIED = {"most_frequent", "time_since_last", "timestamp_type"}
+
+
+@pytest.mark.parametrize("case", sorted(CARRIED))
+def test_sdk0410_newer_member_round_trips(case, tmp_path):
+    obj, _ = UNSUPPORTED[case]
+    f = tmp_path / (case + ".json")
+    f.write_text(json.dumps(obj))
+    spec = import_spec(str(f), tmp_path)
+    out = tmp_path / "out"
+    p = compile_api(str(spec), "attribute-groups", out)
+    assert p.returncode == 0, p.stderr + spec.read_text()
+    with open(out / "attribute_groups" / ("%s_v%d.json" % (obj["name"], obj["version"]))) as g:
+        got = json.load(g)
+    assert without_publish_state(normalise(got, False)) == without_publish_state(normalise(obj, False))
+
+
+@pytest.mark.parametrize("case", sorted(set(UNSUPPORTED) - CARRIED))
 def test_sdk0410_member_is_never_dropped(case, tmp_path):
     obj, path = UNSUPPORTED[case]
     f = tmp_path / (case + ".json")

@@ -76,10 +76,31 @@ SDKS = {"attribute-groups": (".venv-sdk04", "attribute-groups"),
         "views": (".venv-sdk01", "views")}
 
 
+# Specs that use what SDK 0.4.2 does not have (null tests 0.4.3, the
+# aggregations of 0.4.3-0.4.8, date parts 0.4.7, calculated properties 0.4.9,
+# interventions' payload 0.4.4, ttl 0.4.6, refr_dvce_tstamp 0.4.10): checked
+# with 0.4.10 and the View era only.
+NEWER_THAN_042 = {
+    "tests/golden/api/aggregations_043.signals", "tests/golden/api/calculated.signals",
+    "tests/golden/api/date_parts.signals", "tests/golden/api/group_fields.signals",
+    "tests/golden/api/interventions.signals", "tests/golden/api/null_tests.signals",
+    "tests/golden/api/refr_dvce_tstamp.signals", "tests/golden/api/refr_dvce_tstamp_views.signals",
+    "tests/golden/check/offline_043.signals", "tests/golden/check/refr_device_tstamp.signals",
+    "tests/golden/plan/null_tests.signals", "tests/golden/plan/unsupported.signals",
+}
+
+
+def test_newer_than_042_lists_real_specs():
+    for spec in NEWER_THAN_042:
+        assert spec in specs(), spec
+
+
 @pytest.mark.parametrize("sdk", sorted(SDKS))
 @pytest.mark.parametrize("spec", specs())
 def test_bodies_validate_with_the_sdk(spec, sdk, tmp_path):
     venv, target = SDKS[sdk]
+    if sdk == "attribute-groups" and spec in NEWER_THAN_042:
+        pytest.skip("uses constructs newer than SDK 0.4.2; checked with 0.4.10")
     out = tmp_path / "out"
     p = compile_api(spec, target, out)
     if p.returncode != 0 and "E0922" in p.stderr:

@@ -72,13 +72,26 @@ def parse_service(body, views):
     return api.Service.model_validate(body)
 
 
+def parse_intervention(body, views):
+    """A RuleIntervention (registry/interventions/): the SDK wrapper, which
+    requires an email owner, when the body has an owner."""
+    if body.get("owner"):
+        try:
+            from snowplow_signals.models.interventions import RuleIntervention
+            return RuleIntervention.model_validate(body)
+        except ImportError:  # SDKs before the wrapper: the API model
+            pass
+    return api.RuleInterventionInput.model_validate(body)
+
+
 def main():
     out, target = sys.argv[1], sys.argv[2]
     views = target == "views"
     kdir, gdir = ("entities", "views") if views else ("attribute_keys", "attribute_groups")
     errors, checked = [], 0
     files = {}
-    for d, parse in ((kdir, parse_key), (gdir, parse_group), ("services", parse_service)):
+    for d, parse in ((kdir, parse_key), (gdir, parse_group), ("services", parse_service),
+                     ("interventions", parse_intervention)):
         path = os.path.join(out, d)
         names = sorted(os.listdir(path)) if os.path.isdir(path) else []
         files[d] = [f"{d}/{n}" for n in names]
@@ -98,12 +111,13 @@ def main():
     with open(os.path.join(out, "plan.json"), encoding="utf-8") as f:
         plan = json.load(f)
     bodies = [s.get("body") for s in plan if s.get("body")]
-    # SDK order: keys, then groups, then services (each kind in output order).
+    # SDK order: keys, then groups, then services, then interventions (each
+    # kind in output order).
     kinds = [b.split("/")[0] for b in bodies]
-    order = {kdir: 0, gdir: 1, "services": 2}
+    order = {kdir: 0, gdir: 1, "services": 2, "interventions": 3}
     if kinds != sorted(kinds, key=lambda k: order[k]):
         errors.append({"file": "plan.json", "error": f"not in publish order: {bodies}"})
-    if sorted(bodies) != sorted(files[kdir] + files[gdir] + files["services"]):
+    if sorted(bodies) != sorted(files[kdir] + files[gdir] + files["services"] + files["interventions"]):
         errors.append({"file": "plan.json", "error": "plan bodies != files written"})
     for s in plan:
         body = s.get("body")
@@ -115,7 +129,7 @@ def main():
         want_post = f"registry/{kind}/"
         if s["method"] != "POST" or s["path"] != want_post:
             errors.append({"file": "plan.json", "error": f"bad create step {s}"})
-        if kind == gdir:
+        if kind in (gdir, "interventions"):
             put = f"registry/{kind}/{b['name']}/versions/{b.get('version', 1)}"
         else:
             put = f"registry/{kind}/{b['name']}"
