@@ -351,38 +351,76 @@ static bool literal_fits(ck *c, const sig_criterion *cr, const ig_node *n, const
     return false;
 }
 
+static bool check_read(ck *c, const sig_property *p, const ig_node **node);
+
 static bool check_criterion(ck *c, const sig_criterion *cr)
 {
-    const sig_property *p = &cr->property;
-    if (p->kind == SIG_PROP_ATOMIC) return true;
-    if (!check_canonical(c, p)) return false;
-    walk w;
-    if (!walk_path(c->ctx, p, &w)) { report_path(c, p, &w); return false; }
-    if (w.unknown || !w.node) return true;
+    const ig_node *n;
+    if (!check_read(c, &cr->property, &n)) return false;
+    if (!n || !sig_op_takes_value(cr->op)) return true;
     if (cr->value.kind == SIG_LIT_LIST) {
         bool ok = true;
         for (size_t i = 0; i < cr->value.nitems; i++)
-            ok = literal_fits(c, cr, w.node, &cr->value.items[i]) && ok;
+            ok = literal_fits(c, cr, n, &cr->value.items[i]) && ok;
         return ok;
     }
-    return literal_fits(c, cr, w.node, &cr->value);
+    return literal_fits(c, cr, n, &cr->value);
 }
 
 /* ------------------------------------------------------ the hook */
 
+/* E0441: a date part (SDK 0.4.7) reads a date-time: a JSON string of
+ * format `date-time` (or `date`). */
+static bool check_date_part(ck *c, const sig_property *p, const ig_node *n)
+{
+    unsigned t = n->types & ~(unsigned)SIG_JSON_NULL;
+    if (!t) return true;
+    if (t == SIG_JSON_STRING && n->format &&
+        (strcmp(n->format, "date-time") == 0 || strcmp(n->format, "date") == 0))
+        return true;
+    /* the field as written: `order.total` of `hour_of_day(order.total)` */
+    const char *field = p->text ? p->text : "?";
+    size_t pl = strlen(p->date_part), fl = strlen(field);
+    if (fl > pl + 2 && strncmp(field, p->date_part, pl) == 0 && field[pl] == '(' && field[fl - 1] == ')')
+        field = sig_arena_strndup(c->a, field + pl + 1, fl - pl - 2);
+    sig_diag *d = sig_error(c->ctx, p->loc, "E0441", "`%s` needs a date-time, but the field "
+                            "`%s` is %s%s%s", p->date_part, field, a_types(c->a, t),
+                            n->format ? " of format " : "", n->format ? n->format : "");
+    sig_diag_label(c->ctx, d, "not `format: date-time` in the schema");
+    sig_diag_help(c->ctx, d, "take the date part of a string field with `\"format\": "
+                  "\"date-time\"`, or of an atomic `*_tstamp` column such as `derived_tstamp`");
+    return false;
+}
+
+/* The schema checks of one property read (an attribute's, a criterion's or
+ * an operand's): its path, then what reads it. Sets *node to the field read
+ * when a plain field of a known schema (no date part, not calculated). */
+static bool check_read(ck *c, const sig_property *p, const ig_node **node)
+{
+    *node = NULL;
+    if (!p || p->kind == SIG_PROP_ATOMIC) return true;
+    if (p->kind == SIG_PROP_CALCULATED) {
+        /* the calculation's own type rules are the checker's (E0413) */
+        bool ok = true;
+        const ig_node *ignored;
+        for (size_t i = 0; i < p->noperands; i++) ok = check_read(c, &p->operands[i], &ignored) && ok;
+        return ok;
+    }
+    if (!check_canonical(c, p)) return false;
+    walk w;
+    if (!walk_path(c->ctx, p, &w)) { report_path(c, p, &w); return false; }
+    if (w.unknown || !w.node) return true;
+    if (p->date_part) return check_date_part(c, p, w.node);
+    *node = w.node;
+    return true;
+}
+
 static void check_attr(ck *c, ck_sym *s)
 {
     sig_attribute *a = s->obj;
-    bool ok = true;
-    const sig_property *p = a->property;
-    if (p && p->kind != SIG_PROP_ATOMIC) {
-        walk w;
-        if (!check_canonical(c, p)) ok = false;
-        else if (!walk_path(c->ctx, p, &w)) { report_path(c, p, &w); ok = false; }
-        else if (!w.unknown && w.node) {
-            ok = check_agg_fits(c, a, w.node) && check_type(c, s, a, w.node);
-        }
-    }
+    const ig_node *n;
+    bool ok = check_read(c, a->property, &n);
+    if (ok && n) ok = check_agg_fits(c, a, n) && check_type(c, s, a, n);
     for (size_t i = 0; i < a->criteria.nall; i++) ok = check_criterion(c, &a->criteria.all[i]) && ok;
     for (size_t i = 0; i < a->criteria.nany; i++) ok = check_criterion(c, &a->criteria.any[i]) && ok;
     if (!ok) s->ok = false;
