@@ -50,6 +50,30 @@ void sig_iglu_add_repo(sig_ctx *ctx, const char *dir)
     s->resolved = false;
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+size_t sig_iglu_files_read(sig_ctx *ctx, const char *const **out)
+{
+    *out = NULL;
+    if (!ctx->iglu) return 0;
+    size_t n = 0;
+    for (ig_cached *c = ((sig_iglu *)ctx->iglu)->cache; c; c = c->next) n += c->lk.path != NULL;
+    if (!n) return 0;
+    const char **v = SIG_NEW_ARRAY(ctx->arena, const char *, n);
+    size_t k = 0;
+    for (ig_cached *c = ((sig_iglu *)ctx->iglu)->cache; c; c = c->next)
+        if (c->lk.path) v[k++] = c->lk.path;
+    qsort(v, k, sizeof *v, cmp_str);
+    size_t u = 0; /* two references may resolve to one file */
+    for (size_t i = 0; i < k; i++)
+        if (!u || strcmp(v[u - 1], v[i]) != 0) v[u++] = v[i];
+    *out = v;
+    return u;
+}
+
 static bool is_dir(const char *path)
 {
     struct stat st;

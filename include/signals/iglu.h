@@ -41,6 +41,13 @@ struct sig_ctx;
  * directory that does not exist is warning W0112 at check time. */
 SIG_API void sig_iglu_add_repo(struct sig_ctx *ctx, const char *dir);
 
+/* The schema files the check of `ctx` read (one per resolved reference,
+ * whether it parsed or not), sorted, without repeats: for build systems'
+ * dependency files. Sets *out to an array in ctx's arena (NULL when none).
+ * Directories listed to resolve `1-*-*` are not files read and are not
+ * included. Returns the count. */
+SIG_API size_t sig_iglu_files_read(struct sig_ctx *ctx, const char *const **out);
+
 /* JSON types of a schema node, as a bit set. */
 enum {
     SIG_JSON_STRING = 1u << 0,

@@ -14,6 +14,8 @@
 
 #include "signals/lint.h"
 
+#include "signals/iglu.h"
+
 #include "cli.h"
 
 typedef struct strv {
@@ -317,6 +319,14 @@ bool cli_write_depfile(sig_ctx *ctx, const cli *c, const char *target)
             strv_push(&deps, strdup(src->path));
             fputs(" \\\n ", f);
             make_name(f, src->path);
+        }
+        /* and the Iglu schemas the checks read */
+        const char *const *schemas;
+        size_t nschemas = sig_iglu_files_read(ctx, &schemas);
+        for (size_t i = 0; i < nschemas; i++) {
+            strv_push(&deps, strdup(schemas[i]));
+            fputs(" \\\n ", f);
+            make_name(f, schemas[i]);
         }
         fputc('\n', f);
         /* An empty rule per input, as gcc -MP: a deleted import does not

@@ -102,7 +102,7 @@ const cli_option cli_options[] = {
     {"resolver", 0, "FILE", "Snowplow resolver configuration (resolver-config 1-0-x);\n"
                             "default: Iglu Central", CLI_G_PULL},
     {"depfile", 0, "FILE", "also write a make rule: OUT depends on every file read,\n"
-                           "imports included (as gcc -MD -MP)", CLI_G_DEP},
+                           "imports and Iglu schemas included (as gcc -MD -MP)", CLI_G_DEP},
     {"api-url", 0, "URL", "SNOWPLOW_API_URL", API},
     {"api-version", 0, "attribute-groups|views", "the API era (default attribute-groups)", API},
     {"auth-mode", 0, "bdp|sandbox", "SNOWPLOW_AUTH_MODE (default bdp)", API},

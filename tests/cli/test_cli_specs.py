@@ -127,6 +127,26 @@ def test_depfile_lists_the_output_and_every_file_read(tmp_path):
                               capture_output=True).returncode == 0
 
 
+def test_depfile_lists_the_iglu_schemas_read(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(os.path.join(os.path.dirname(__file__), "..", "iglu", "repo"), repo)
+    write(tmp_path, "s.signals",
+          "event order = iglu:com.acme/order/jsonschema/1-*-*\n"
+          "context product = iglu:com.snowplowanalytics.snowplow.ecommerce/product/jsonschema/1-0-0\n"
+          "view v v1 {\n    entity domain_userid\n    offline true\n"
+          "    attribute n = counter() from order where order.total.currency = \"EUR\"\n"
+          "    attribute p = last(product[0].price) from order\n}\n")
+    dep = tmp_path / "out.d"
+    p = run("compile", "-o", "out", "--iglu-repo", "repo", "--depfile", str(dep), "s.signals",
+            cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    order = "repo/schemas/com.acme/order/jsonschema/1-0-0"
+    product = "repo/schemas/com.snowplowanalytics.snowplow.ecommerce/product/jsonschema/1-0-0"
+    assert dep.read_text() == (
+        "out: \\\n s.signals \\\n %s \\\n %s\n\ns.signals:\n\n%s:\n\n%s:\n"
+        % (order, product, order, product))
+
+
 def test_no_depfile_when_the_compile_fails(tmp_path):
     bad = write(tmp_path, "bad.signals", LIB)
     dep = tmp_path / "out.d"
