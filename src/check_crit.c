@@ -262,6 +262,16 @@ static bool build_crit(ck *c, const sig_ast_expr *e, sig_criterion *out, sig_ptr
     return pok && vok;
 }
 
+/* E0330 for `not` in an attribute's criteria; returns false. */
+static bool not_in_criteria(ck *c, const sig_ast_expr *e)
+{
+    sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "`not` in an attribute's "
+                            "criteria: the API's all/any cannot express it");
+    sig_diag_label(c->ctx, d, "`not` is for interventions");
+    sig_diag_help(c->ctx, d, "negate the comparison instead (`!=`, `is null`)");
+    return false;
+}
+
 bool ck_criteria(ck *c, const sig_ast_expr *where, sig_criteria *out, sig_ptrvec *reads)
 {
     memset(out, 0, sizeof *out);
@@ -273,11 +283,7 @@ bool ck_criteria(ck *c, const sig_ast_expr *where, sig_criteria *out, sig_ptrvec
     for (size_t i = 0; i < conj.len; i++) {
         const sig_ast_expr *e = conj.items[i];
         if (e->kind == SIG_AST_NOT) {
-            sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "`not` in an attribute's "
-                                    "criteria: the API's all/any cannot express it");
-            sig_diag_label(c->ctx, d, "`not` is for interventions");
-            sig_diag_help(c->ctx, d, "negate the comparison instead (`!=`, `is null`)");
-            ok = false;
+            ok = not_in_criteria(c, e);
         } else if (e->kind == SIG_AST_OR) {
             if (group) {
                 sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "a second `or` group: these "
@@ -298,11 +304,7 @@ bool ck_criteria(ck *c, const sig_ast_expr *where, sig_criteria *out, sig_ptrvec
         for (size_t i = 0; i < disj.len; i++) {
             const sig_ast_expr *e = disj.items[i];
             if (e->kind == SIG_AST_NOT) {
-                sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "`not` in an attribute's "
-                                        "criteria: the API's all/any cannot express it");
-                sig_diag_label(c->ctx, d, "`not` is for interventions");
-                sig_diag_help(c->ctx, d, "negate the comparison instead (`!=`, `is null`)");
-                ok = false;
+                ok = not_in_criteria(c, e);
             } else if (e->kind == SIG_AST_AND) {
                 sig_diag *d = sig_error(c->ctx, e->loc, "E0330", "an `and` inside `or`: these "
                                         "criteria cannot be expressed as the API's all/any");

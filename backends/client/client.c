@@ -211,20 +211,14 @@ static void sleep_ms(long ms)
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
 }
 
-typedef struct membuf {
-    char *data;
-    size_t len, cap;
-    bool too_big;
-} membuf;
-
-static size_t on_body(char *p, size_t size, size_t n, void *ud)
+size_t api_on_body(char *p, size_t size, size_t n, void *ud)
 {
-    membuf *b = ud;
-    size_t add = size * n;
+    api_membuf *b = ud;
+    size_t add = size * n, max = b->max ? b->max : (64u << 20);
+    if (b->len + add > max) { b->too_big = true; return 0; }
     if (b->len + add + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->len + add + 1) cap *= 2;
-        if (cap > (64u << 20)) { b->too_big = true; return 0; }
         char *nd = realloc(b->data, cap);
         if (!nd) return 0;
         b->data = nd;
@@ -254,7 +248,7 @@ typedef enum auth_kind { AUTH_NONE, AUTH_API, AUTH_CONSOLE } auth_kind;
 /* One attempt. Returns the curl code; fills status, body and whether a
  * Retry-After came. */
 static CURLcode perform(api_client *c, const char *method, const char *url, const char *body,
-                        auth_kind auth, long *status, membuf *mb, hdrs *h, char *errbuf)
+                        auth_kind auth, long *status, api_membuf *mb, hdrs *h, char *errbuf)
 {
     CURL *k = c->curl;
     curl_easy_reset(k);
@@ -301,7 +295,7 @@ static CURLcode perform(api_client *c, const char *method, const char *url, cons
     curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->cfg.connect_timeout * 1000));
     curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)(c->cfg.timeout * 1000));
-    curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, api_on_body);
     curl_easy_setopt(k, CURLOPT_WRITEDATA, mb);
     curl_easy_setopt(k, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(k, CURLOPT_HEADERDATA, h);
@@ -369,7 +363,7 @@ static loop_result attempt_loop(api_client *c, const char *method, const char *u
 {
     *exhausted = false;
     for (int attempt = 0;; attempt++) {
-        membuf mb = {0};
+        api_membuf mb = {0};
         hdrs h = {false};
         char errbuf[CURL_ERROR_SIZE];
         long status = 0;

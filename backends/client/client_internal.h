@@ -67,6 +67,16 @@ extern api_curl_table api_curl;
  * cannot be loaded or lacks a function; the handle is kept for the process. */
 bool api_curl_load(void);
 
+/* An answer's body, grown as libcurl hands it over (api_on_body, a
+ * CURLOPT_WRITEFUNCTION): malloc'd, NUL-terminated; at most `max` bytes
+ * (0: 64 MiB), beyond which the transfer stops with too_big set. */
+typedef struct api_membuf {
+    char *data;
+    size_t len, cap, max;
+    bool too_big;
+} api_membuf;
+size_t api_on_body(char *p, size_t size, size_t n, void *ud);
+
 /* The environment variable `name`, NULL when unset or empty. */
 const char *api_env(const char *name);
 

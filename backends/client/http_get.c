@@ -9,33 +9,8 @@
 #include "signals/client.h"
 #include "client/client_internal.h"
 
-typedef struct capped {
-    char *data;
-    size_t len, cap, max;
-    bool too_big;
-} capped;
-
-static size_t on_capped(char *p, size_t size, size_t n, void *ud)
-{
-    capped *b = ud;
-    size_t add = size * n;
-    if (b->len + add > b->max) { b->too_big = true; return 0; }
-    if (b->len + add + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->len + add + 1) cap *= 2;
-        char *nd = realloc(b->data, cap);
-        if (!nd) return 0;
-        b->data = nd;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, p, add);
-    b->len += add;
-    b->data[b->len] = '\0';
-    return add;
-}
-
 static void set_options(CURL *k, const char *url, struct curl_slist *hl, double connect_timeout,
-                        double timeout, capped *cb, char *errbuf)
+                        double timeout, api_membuf *cb, char *errbuf)
 {
     curl_easy_setopt(k, CURLOPT_URL, url);
     if (hl) curl_easy_setopt(k, CURLOPT_HTTPHEADER, hl);
@@ -54,7 +29,7 @@ static void set_options(CURL *k, const char *url, struct curl_slist *hl, double 
     curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect_timeout * 1000));
     curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
-    curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, on_capped);
+    curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, api_on_body);
     curl_easy_setopt(k, CURLOPT_WRITEDATA, cb);
     curl_easy_setopt(k, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(k, CURLOPT_USERAGENT, "signalsc/" SIGNALS_VERSION);
@@ -72,7 +47,7 @@ int sig_http_get(const char *url, const char *const *headers, double connect_tim
     if (!k) { snprintf(out->error, sizeof out->error, "libcurl failed to start"); return -1; }
     struct curl_slist *hl = NULL;
     for (size_t i = 0; headers && headers[i]; i++) hl = curl_slist_append(hl, headers[i]);
-    capped cb = {.max = max_bytes};
+    api_membuf cb = {.max = max_bytes ? max_bytes : 1};
     char errbuf[CURL_ERROR_SIZE] = "";
     set_options(k, url, hl, connect_timeout, timeout, &cb, errbuf);
     CURLcode rc = curl_easy_perform(k);
