@@ -1214,6 +1214,13 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
         sig_diag_suggest(ps->ctx, d, suggestion);
         return 0;
     }
+    if (is_keyword(la) && set[YYSYMBOL_NAME] && !set[la]) {
+        const char *kw = keyword_text(la);
+        sig_diag_help(ps->ctx, d, "`%s` is a reserved word; to use it as a name, write "
+                      "``%s`` (in backquotes)", kw, kw);
+        d->replacement = sig_arena_printf(A, "`%s`", kw);
+        return 0;
+    }
     if (la == YYSYMBOL_STRING && set[YYSYMBOL_IGLU]) {
         sig_diag_help(ps->ctx, d, "write the Iglu URI without quotes: "
                       "`iglu:com.acme/checkout/jsonschema/1-0-0`");
