@@ -1084,6 +1084,86 @@ static const char *describe(sig_pstate *ps, yysymbol_kind_t k, const sig_loc *l)
     return yysymbol_name(k);
 }
 
+/* The Signals SDK's Python classes: a definition pasted from Python. */
+static const char *const sdk_classes[] = {
+    "Attribute", "AttributeGroup", "StreamAttributeGroup", "BatchAttributeGroup",
+    "ExternalBatchAttributeGroup", "AttributeKey", "View", "StreamView", "BatchView",
+    "ExternalBatchView", "Entity", "Event", "Service", "Criteria", "Criterion",
+    "RuleIntervention", "BatchSource", "Field", "Signals", NULL};
+
+static bool tok_is(const sig_pstate *ps, const sig_loc *l, const char *w)
+{
+    size_t n = strlen(w);
+    return l->end - l->start == n && memcmp(ps->text + l->start, w, n) == 0;
+}
+
+/* An ISO 8601 duration (`P7D`, `PT30M`) as the language writes it
+ * (`7 days`), or NULL. Only one unit: what a window usually is. */
+static const char *iso_period(sig_pstate *ps, const sig_loc *l)
+{
+    const char *t = ps->text + l->start;
+    size_t n = l->end - l->start, i = 1;
+    if (n < 3 || t[0] != 'P') return NULL;
+    bool time = t[i] == 'T';
+    if (time) i++;
+    size_t digits = i;
+    while (i < n && t[i] >= '0' && t[i] <= '9') i++;
+    if (i == digits || i + 1 != n) return NULL;
+    const char *unit = NULL;
+    switch (t[i]) {
+    case 'D': unit = time ? NULL : "days"; break;
+    case 'W': unit = time ? NULL : "weeks"; break;
+    case 'H': unit = time ? "hours" : NULL; break;
+    case 'M': unit = time ? "minutes" : NULL; break;
+    case 'S': unit = time ? "seconds" : NULL; break;
+    }
+    return unit ? sig_arena_printf(ps->arena, "%.*s %s", (int)(i - digits), t + digits, unit) : NULL;
+}
+
+/* Help for what users arriving from elsewhere write; true when given. */
+static bool arrival_help(sig_pstate *ps, sig_diag *d, yysymbol_kind_t la, const sig_loc *loc,
+                         const bool *set)
+{
+    if (la == YYSYMBOL_NAME) {
+        for (size_t i = 0; sdk_classes[i]; i++)
+            if (tok_is(ps, loc, sdk_classes[i])) {
+                sig_diag_help(ps->ctx, d, "this looks like Python from the Signals SDK; "
+                              "`signalsc import` turns the SDK's JSON (or the API's) into a spec");
+                return true;
+            }
+        const char *period = set[YYSYMBOL_INT] ? iso_period(ps, loc) : NULL;
+        if (period) {
+            sig_diag_help(ps->ctx, d, "a period is written `over last %s`, not as an ISO 8601 "
+                          "duration", period);
+            d->replacement = period;
+            return true;
+        }
+    }
+    if (la == YYSYMBOL_LBRACK && ps->prev_kind == T_NAME && ps->prev2_kind == T_COLON) {
+        sig_diag_help(ps->ctx, d, "a list type is one word: `string_list`, `int64_list`, "
+                      "`double_list`, ...");
+        return true;
+    }
+    if (la == YYSYMBOL_LBRACK && ps->prev_kind == T_ATTRIBUTES) {
+        sig_diag_help(ps->ctx, d, "list a view's attributes without brackets: "
+                      "`attributes a, b`");
+        return true;
+    }
+    if (la == YYSYMBOL_COLON && ps->prev_kind != T_NAME && ps->prev_kind != T_RBRACK) {
+        sig_diag_help(ps->ctx, d, "a setting is written without `:` (`entity domain_userid`, "
+                      "`owner \"you@example.com\"`)");
+        return true;
+    }
+    if (la == YYSYMBOL_DOT && ps->prev_kind == T_NAME && ps->prev2_kind == T_EQ
+        && set[YYSYMBOL_STRING]) {
+        sig_diag_help(ps->ctx, d, "an Iglu URI starts with `iglu:` "
+                      "(`iglu:com.acme/checkout/jsonschema/1-0-0`)");
+        return true;
+    }
+    return false;
+}
+
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
                                  sig_pstate *ps)
 {
@@ -1209,7 +1289,9 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, yyscan_t scanner,
             sig_diag_label(ps->ctx, d, "not expected here");
     }
 
-    /* Help for the usual mistakes. */
+    /* Help for the usual mistakes, first those of users arriving from the
+     * Python SDK, Snowplow's docs and other languages. */
+    if (arrival_help(ps, d, la, loc, set)) return 0;
     if (suggestion) {
         sig_diag_suggest(ps->ctx, d, suggestion);
         return 0;

@@ -157,6 +157,13 @@ bool ck_parse_schema(ck *c, const char *uri, sig_loc loc, sig_schema_ref *out)
         sig_diag_label(c->ctx, d, "expected `iglu:VENDOR/NAME/FORMAT/VERSION`");
         return false;
     }
+    if (strncmp(uri, "iglu://", 7) == 0) {
+        /* Snowplow's docs print `iglu://...` in places; the URI has no `//` */
+        sig_diag *d = sig_error(c->ctx, loc, "E0401", "an Iglu URI has no `//` after `iglu:`");
+        sig_diag_label(c->ctx, d, "remove `//`");
+        sig_diag_suggest(c->ctx, d, sig_arena_printf(c->a, "iglu:%s", uri + 7));
+        return false;
+    }
     size_t starts[5] = {0}, lens[5] = {0};
     int n = 0;
     size_t i = 5, ulen = strlen(uri);
