@@ -432,12 +432,18 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
     sig_buf_puts(out_spec, "# Imported from ");
     imp_put_comment_text(out_spec, m.src);
     sig_buf_puts(out_spec, " by signalsc import.\n");
-    if (m.schemas.len) sig_buf_putc(out_spec, '\n');
+    if (m.schemas.len || m.specs.len) sig_buf_putc(out_spec, '\n');
     for (size_t i = 0; i < m.schemas.len; i++) {
         const im_schema *s = m.schemas.items[i];
         if (s->is_context) continue;
         sig_buf_printf(out_spec, "event %s = iglu:%s/%s", s->decl, s->vendor, s->name);
         if (s->version) sig_buf_printf(out_spec, "/jsonschema/%s", s->version);
+        sig_buf_putc(out_spec, '\n');
+    }
+    for (size_t i = 0; i < m.specs.len; i++) {
+        const im_schema *s = m.specs.items[i];
+        sig_buf_printf(out_spec, "event %s = specification ", s->decl);
+        imp_put_string(out_spec, s->spec_id);
         sig_buf_putc(out_spec, '\n');
     }
     for (size_t i = 0; i < m.schemas.len; i++) {

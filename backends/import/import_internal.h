@@ -19,6 +19,9 @@ typedef struct im_schema {
     const char *version;  /* "1-0-2", "1-*-*", or NULL (any version) */
     int major;            /* -1 when version is NULL */
     bool is_context;
+    /* An event given by its event specification id (SDK 0.4.4): vendor and
+     * name are "" (no Iglu part is empty, so it never matches a property). */
+    const char *spec_id;
 } im_schema;
 
 /* An attribute of a view, rendered once to compare duplicates. */
@@ -43,6 +46,7 @@ typedef struct im {
     const char *src;
     bool ok;
     sig_ptrvec schemas;   /* im_schema* */
+    sig_ptrvec specs;     /* im_schema* of event specification ids */
     sig_ptrvec known;     /* im_schema* of every input event: vendor/name */
     sig_ptrvec used;      /* char*: declared event/context names */
     sig_ptrvec entities;  /* char*: declared entity names */

@@ -21,7 +21,9 @@ const char *imp_unique_decl(im *m, const char *base, const char *kind)
     for (char *p = name; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_')) *p = '_';
     if (isdigit((unsigned char)name[0])) name = sig_arena_printf(m->a, "_%s", name);
-    if (imp_is_keyword(name) || sig_atomic_lookup(name) || sig_builtin_key_lookup(name))
+    /* `all` would read as `from all` (every event) in an attribute. */
+    if (imp_is_keyword(name) || sig_atomic_lookup(name) || sig_builtin_key_lookup(name) ||
+        strcmp(name, "all") == 0)
         name = sig_arena_printf(m->a, "%s_%s", name, kind);
     const char *cand = name;
     for (int i = 2; imp_contains(&m->used, cand); i++)
