@@ -140,10 +140,32 @@ static void scan_view(im *m, im_view *iv)
  * publish state (publish and unpublish set it). */
 static const char *const group_carried[] = {
     "name", "version", "attribute_key", "entity", "ttl", "batch_source", "online", "offline",
-    "description", "owner", "fields", "attributes", "tags", NULL};
+    "description", "owner", "fields", "attributes", "tags", "backfill_since_tstamp", "refresh_rate",
+    NULL};
 static const char *const group_ignored[] = {
     "is_published", "full_name", "feast_name", "stream_source_name", "attribute_key_or_name",
     "attribute_group_or_attribute_key_ttl", "entity_key", "view_or_entity_ttl", NULL};
+
+/* A group's backfill start (SDK 0.4.4; its form, "YYYY-MM-DDTHH:MM:SSZ",
+ * is the checker's E0352) and refresh rate (SDK 0.4.7). */
+static bool put_sync(im *m, sig_buf *b, const cJSON *v, const char *where)
+{
+    const cJSON *since = imp_jget(v, "backfill_since_tstamp"), *rate = imp_jget(v, "refresh_rate");
+    if (since && !cJSON_IsString(since)) {
+        imp_err(m, "E0931", imp_member(m, where, "backfill_since_tstamp"), "a backfill start is a "
+                "string such as \"2025-01-31T00:00:00Z\"");
+        return false;
+    }
+    imp_put_setting_str(b, "    ", "backfill_since_tstamp", since ? since->valuestring : NULL);
+    if (rate) {
+        int64_t secs;
+        if (!imp_duration_of(m, rate, imp_member(m, where, "refresh_rate"), true, &secs)) return false;
+        sig_buf_puts(b, "    refresh_rate ");
+        imp_put_duration(b, secs);
+        sig_buf_putc(b, '\n');
+    }
+    return true;
+}
 
 static void put_view(im *m, sig_buf *b, const im_view *iv)
 {
@@ -185,6 +207,7 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
         imp_put_duration(b, secs);
         sig_buf_putc(b, '\n');
     }
+    if (!put_sync(m, b, v, iv->where)) return;
     const cJSON *src = imp_jget(v, "batch_source");
     if (src) {
         const char *sn = imp_declare_source(m, src, imp_member(m, iv->where, "batch_source"));

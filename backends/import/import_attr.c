@@ -216,10 +216,16 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
     if (!imp_check_name(m, name, "entity name", imp_member(m, where, "name"))) return false;
     /* AttributeKeyInput (SDK 0.4.10) and the View era's Entity; blobl_path
      * is computed by the API, is_published is publish state. */
-    static const char *const carried[] = {"name", "description", "key", "property", "owner", "ttl", NULL};
+    static const char *const carried[] = {"name", "description", "key", "property", "owner", "ttl",
+                                          "external_column", NULL};
     static const char *const ignored[] = {"is_published", "blobl_path", NULL};
-    if (!imp_members(m, k, where, carried, ignored)) return false; /* external_column: E0936 */
-    const char *key = imp_jstr(k, "key");
+    if (!imp_members(m, k, where, carried, ignored)) return false;
+    const char *key = imp_jstr(k, "key"), *ext = imp_jstr(k, "external_column");
+    /* The SDK requires external_column to equal the key's name (the
+     * checker's E0316, run on the spec). */
+    if (imp_jget(k, "external_column") &&
+        !imp_check_name(m, ext, "external column", imp_member(m, where, "external_column")))
+        return false;
     const cJSON *prop = imp_jget(k, "property"), *ttl = imp_jget(k, "ttl");
     if (imp_jget(k, "key") && !key) {
         imp_err(m, "E0931", imp_member(m, where, "key"), "`key` is not a string");
@@ -238,7 +244,7 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
     imp_push(m, &m->entities, name);
     sig_buf *b = &m->entity_text;
     const char *desc = imp_jstr(k, "description"), *owner = imp_jstr(k, "owner");
-    if (!key && !prop && !ttl && !desc && !owner) {
+    if (!key && !prop && !ttl && !desc && !owner && !ext) {
         sig_buf_printf(b, "entity %s\n", name);
         return true;
     }
@@ -250,6 +256,7 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
         sig_buf_putc(b, '\n');
     }
     if (key) sig_buf_printf(b, "    key %s\n", key);
+    if (ext) sig_buf_printf(b, "    external_column %s\n", ext);
     if (ttl) {
         int64_t secs;
         if (!imp_duration_of(m, ttl, imp_member(m, where, "ttl"), true, &secs)) return false;
