@@ -67,8 +67,8 @@ static void collect(im *m, const cJSON *v, const char *where)
         return;
     }
     if (is_intervention(v)) {
-        imp_not_yet(m, where, sig_arena_printf(m->a, "rule intervention `%s` (registry/interventions/)",
-                                               imp_clip(m, imp_jstr(v, "name"))));
+        imp_push(m, &m->rules, v);
+        imp_push(m, &m->rule_where, where);
     } else if (is_event_log(v)) {
         imp_not_yet(m, where, sig_arena_printf(m->a, "event log `%s` (registry/event_logs/, SDK 0.4.5)",
                                                imp_clip(m, imp_jstr(v, "name"))));
@@ -435,7 +435,8 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
                                                               ? "attribute_key" : "entity"));
         scan_view(&m, iv);
     }
-    sig_buf views = {.arena = m.a}, shared = {.arena = m.a}, services = {.arena = m.a};
+    sig_buf views = {.arena = m.a}, shared = {.arena = m.a}, services = {.arena = m.a},
+            rules = {.arena = m.a};
     for (size_t i = 0; i < m.attrs.len; i++) {
         const im_attr *a = m.attrs.items[i];
         if (a->uses < 2) continue;
@@ -450,6 +451,9 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         if (services.len) sig_buf_putc(&services, '\n');
         put_service(&m, &services, m.services.items[i], m.service_where.items[i]);
     }
+
+    for (size_t i = 0; i < m.rules.len; i++)
+        imp_put_intervention(&m, &rules, m.rules.items[i], m.rule_where.items[i]);
 
     size_t spec_start = out_spec->len;
     sig_buf_puts(out_spec, "# Imported from ");
@@ -475,7 +479,7 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         sig_buf_printf(out_spec, "context %s = iglu:%s/%s/jsonschema/%s\n", s->decl, s->vendor,
                        s->name, s->version ? s->version : "1-*-*");
     }
-    sig_buf *parts[] = {&m.entity_text, &m.source_text, &shared, &views, &services};
+    sig_buf *parts[] = {&m.entity_text, &m.source_text, &shared, &views, &services, &rules};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!parts[i]->len) continue;
         sig_buf_putc(out_spec, '\n');
