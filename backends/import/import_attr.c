@@ -205,6 +205,26 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
 
 /* ------------------------------------------------------------ entities */
 
+/* A built-in key as the API sends it (name, its description and key, the
+ * publish state), or a reference {"name"} to one. Anything more (an owner,
+ * an external_column) is an entity that replaces the built-in. */
+static bool is_builtin(const cJSON *k, const char *name)
+{
+    const sig_builtin_key *b = sig_builtin_key_lookup(name);
+    if (!b) return false;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, k) {
+        const char *v = cJSON_IsString(it) ? it->valuestring : NULL;
+        if (cJSON_IsNull(it) || strcmp(it->string, "name") == 0 || strcmp(it->string, "is_published") == 0 ||
+            strcmp(it->string, "blobl_path") == 0)
+            continue;
+        if (strcmp(it->string, "description") == 0 && v && strcmp(v, b->description) == 0) continue;
+        if (strcmp(it->string, "key") == 0 && v && strcmp(v, b->key) == 0) continue;
+        return false;
+    }
+    return true;
+}
+
 bool imp_declare_entity(im *m, const cJSON *k, const char *where)
 {
     const char *name = imp_jstr(k, "name");
@@ -212,7 +232,7 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
         imp_err(m, "E0931", where, "an attribute key needs a name");
         return false;
     }
-    if (sig_builtin_key_lookup(name) || imp_contains(&m->entities, name)) return true;
+    if (is_builtin(k, name) || imp_contains(&m->entities, name)) return true;
     if (!imp_check_name(m, name, "entity name", imp_member(m, where, "name"))) return false;
     /* AttributeKeyInput (SDK 0.4.10) and the View era's Entity; blobl_path
      * is computed by the API, is_published is publish state. */
