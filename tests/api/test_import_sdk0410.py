@@ -4,8 +4,12 @@
 * what the language carries comes back unchanged from import then
   `compile --backend api` (publish state `is_published` aside: publish and
   unpublish set it);
-* every 0.4.10 member or value the language cannot carry yet is an error
-  E0936 that names its JSON path: nothing is dropped, nothing is written."""
+* the cases of unsupported.json the language has learnt since round trip
+  too (rules: a one-item all or any comes back as its item);
+* what the SDK dumps but the API's models rule out is refused whole;
+* every 0.4.10 member or value the language cannot carry (event logs) is an
+  error E0936 that names its JSON path: nothing is dropped, nothing is
+  written."""
 import json
 import os
 import subprocess
