@@ -67,8 +67,8 @@ static void collect(im *m, const cJSON *v, const char *where)
         return;
     }
     if (is_intervention(v)) {
-        imp_not_yet(m, where, sig_arena_printf(m->a, "rule intervention `%s` (registry/interventions/)",
-                                               imp_clip(m, imp_jstr(v, "name"))));
+        imp_push(m, &m->rules, v);
+        imp_push(m, &m->rule_where, where);
     } else if (is_event_log(v)) {
         imp_not_yet(m, where, sig_arena_printf(m->a, "event log `%s` (registry/event_logs/, SDK 0.4.5)",
                                                imp_clip(m, imp_jstr(v, "name"))));
@@ -140,10 +140,32 @@ static void scan_view(im *m, im_view *iv)
  * publish state (publish and unpublish set it). */
 static const char *const group_carried[] = {
     "name", "version", "attribute_key", "entity", "ttl", "batch_source", "online", "offline",
-    "description", "owner", "fields", "attributes", "tags", NULL};
+    "description", "owner", "fields", "attributes", "tags", "backfill_since_tstamp", "refresh_rate",
+    NULL};
 static const char *const group_ignored[] = {
     "is_published", "full_name", "feast_name", "stream_source_name", "attribute_key_or_name",
     "attribute_group_or_attribute_key_ttl", "entity_key", "view_or_entity_ttl", NULL};
+
+/* A group's backfill start (SDK 0.4.4; its form, "YYYY-MM-DDTHH:MM:SSZ",
+ * is the checker's E0352) and refresh rate (SDK 0.4.7). */
+static bool put_sync(im *m, sig_buf *b, const cJSON *v, const char *where)
+{
+    const cJSON *since = imp_jget(v, "backfill_since_tstamp"), *rate = imp_jget(v, "refresh_rate");
+    if (since && !cJSON_IsString(since)) {
+        imp_err(m, "E0931", imp_member(m, where, "backfill_since_tstamp"), "a backfill start is a "
+                "string such as \"2025-01-31T00:00:00Z\"");
+        return false;
+    }
+    imp_put_setting_str(b, "    ", "backfill_since_tstamp", since ? since->valuestring : NULL);
+    if (rate) {
+        int64_t secs;
+        if (!imp_duration_of(m, rate, imp_member(m, where, "refresh_rate"), true, &secs)) return false;
+        sig_buf_puts(b, "    refresh_rate ");
+        imp_put_duration(b, secs);
+        sig_buf_putc(b, '\n');
+    }
+    return true;
+}
 
 static void put_view(im *m, sig_buf *b, const im_view *iv)
 {
@@ -185,6 +207,7 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
         imp_put_duration(b, secs);
         sig_buf_putc(b, '\n');
     }
+    if (!put_sync(m, b, v, iv->where)) return;
     const cJSON *src = imp_jget(v, "batch_source");
     if (src) {
         const char *sn = imp_declare_source(m, src, imp_member(m, iv->where, "batch_source"));
@@ -412,7 +435,8 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
                                                               ? "attribute_key" : "entity"));
         scan_view(&m, iv);
     }
-    sig_buf views = {.arena = m.a}, shared = {.arena = m.a}, services = {.arena = m.a};
+    sig_buf views = {.arena = m.a}, shared = {.arena = m.a}, services = {.arena = m.a},
+            rules = {.arena = m.a};
     for (size_t i = 0; i < m.attrs.len; i++) {
         const im_attr *a = m.attrs.items[i];
         if (a->uses < 2) continue;
@@ -428,16 +452,25 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         put_service(&m, &services, m.services.items[i], m.service_where.items[i]);
     }
 
+    for (size_t i = 0; i < m.rules.len; i++)
+        imp_put_intervention(&m, &rules, m.rules.items[i], m.rule_where.items[i]);
+
     size_t spec_start = out_spec->len;
     sig_buf_puts(out_spec, "# Imported from ");
     imp_put_comment_text(out_spec, m.src);
     sig_buf_puts(out_spec, " by signalsc import.\n");
-    if (m.schemas.len) sig_buf_putc(out_spec, '\n');
+    if (m.schemas.len || m.specs.len) sig_buf_putc(out_spec, '\n');
     for (size_t i = 0; i < m.schemas.len; i++) {
         const im_schema *s = m.schemas.items[i];
         if (s->is_context) continue;
         sig_buf_printf(out_spec, "event %s = iglu:%s/%s", s->decl, s->vendor, s->name);
         if (s->version) sig_buf_printf(out_spec, "/jsonschema/%s", s->version);
+        sig_buf_putc(out_spec, '\n');
+    }
+    for (size_t i = 0; i < m.specs.len; i++) {
+        const im_schema *s = m.specs.items[i];
+        sig_buf_printf(out_spec, "event %s = specification ", s->decl);
+        imp_put_string(out_spec, s->spec_id);
         sig_buf_putc(out_spec, '\n');
     }
     for (size_t i = 0; i < m.schemas.len; i++) {
@@ -446,7 +479,7 @@ bool sig_import_json(sig_ctx *ctx, const char *json, size_t len, const char *sou
         sig_buf_printf(out_spec, "context %s = iglu:%s/%s/jsonschema/%s\n", s->decl, s->vendor,
                        s->name, s->version ? s->version : "1-*-*");
     }
-    sig_buf *parts[] = {&m.entity_text, &m.source_text, &shared, &views, &services};
+    sig_buf *parts[] = {&m.entity_text, &m.source_text, &shared, &views, &services, &rules};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!parts[i]->len) continue;
         sig_buf_putc(out_spec, '\n');

@@ -14,9 +14,40 @@
  * tags, property_syntax) that the spec carries, and those it ignores. */
 static const char *const attr_carried[] = {"name", "description", "type", "events", "aggregation", "property",
                                            "time_unit", "criteria", "period", "default_value", "tags",
-                                           NULL};
+                                           "ttl", NULL};
 static const char *const attr_ignored[] = {"property_syntax", NULL};
-static const char *const event_carried[] = {"name", "vendor", "version", NULL};
+static const char *const event_carried[] = {"name", "vendor", "version", "event_specification_id", NULL};
+
+/* The declaration of an event given by its event specification id, which
+ * the API's Event holds instead of name, vendor and version (SDK 0.4.4:
+ * "Mutually exclusive with name/vendor/version"). */
+static im_schema *spec_event(im *m, const cJSON *ev, const char *w)
+{
+    const cJSON *idj = imp_jget(ev, "event_specification_id");
+    const char *id = cJSON_IsString(idj) ? idj->valuestring : NULL;
+    if (!id || !*id) {
+        imp_err(m, "E0931", imp_member(m, w, "event_specification_id"), "an event specification id is a "
+                "non-empty string");
+        return NULL;
+    }
+    if (imp_jget(ev, "name") || imp_jget(ev, "vendor") || imp_jget(ev, "version")) {
+        imp_err(m, "E0932", imp_member(m, w, "event_specification_id"), "an event has either an event "
+                "specification id or a name, vendor and version, not both");
+        return NULL;
+    }
+    for (size_t i = 0; i < m->specs.len; i++) {
+        im_schema *s = m->specs.items[i];
+        if (strcmp(s->spec_id, id) == 0) return s;
+    }
+    im_schema *s = SIG_NEW(m->a, im_schema);
+    s->vendor = s->name = "";
+    s->major = -1;
+    s->spec_id = id;
+    s->decl = imp_unique_decl(m, sig_arena_printf(m->a, "spec_%s", id), "event");
+    imp_push(m, &m->specs, s);
+    return s;
+}
+
 static const char *const criteria_carried[] = {"all", "any", NULL};
 /* The declarations of an attribute's `events`, in order, into `from`. */
 static bool attr_events(im *m, const cJSON *events, const char *where, sig_ptrvec *from)
@@ -26,6 +57,12 @@ static bool attr_events(im *m, const cJSON *events, const char *where, sig_ptrve
     cJSON_ArrayForEach(ev, events) {
         const char *w = sig_arena_printf(m->a, "%s.events[%zu]", where, i++);
         if (cJSON_IsObject(ev) && !imp_members(m, ev, w, event_carried, NULL)) return false;
+        if (imp_jget(ev, "event_specification_id")) {
+            im_schema *sc = spec_event(m, ev, w);
+            if (!sc) return false;
+            imp_push(m, from, sc);
+            continue;
+        }
         const char *en = imp_jstr(ev, "name"), *vendor = imp_jstr(ev, "vendor"), *ver = imp_jstr(ev, "version");
         if (imp_jget(ev, "version") && !ver) {
             imp_err(m, "E0931", imp_member(m, w, "version"), "a version is a string such as \"1-0-2\"");
@@ -39,10 +76,6 @@ static bool attr_events(im *m, const cJSON *events, const char *where, sig_ptrve
         im_schema *sc = imp_schema_for(m, false, vendor, en, ver, w, true);
         if (!sc) return false;
         imp_push(m, from, sc);
-    }
-    if (!from->len) {
-        imp_err(m, "E0931", where, "an attribute needs at least one event");
-        return false;
     }
     return true;
 }
@@ -102,13 +135,12 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
         return NULL;
     }
     if (!members_ok) return NULL;
-    if (!cJSON_GetArraySize(events)) { /* the API's "every event" */
-        imp_not_yet(m, imp_member(m, where, "events"), "an attribute over every event (an empty `events`)");
-        return NULL;
-    }
-    /* Events first: the property may read one of them. */
+    /* Events first: the property may read one of them. An empty list is
+     * the API's "every event" (SDK 0.4.10), `from all`: the property may
+     * read any event then. */
     sig_ptrvec from = {0};
     if (!attr_events(m, events, where, &from)) return NULL;
+    sig_ptrvec *reads = from.len ? &from : NULL;
     size_t i;
     sig_buf_printf(&b, "%s: %s = %s(", name, type, agg);
     const cJSON *prop = imp_jget(at, "property");
@@ -117,7 +149,7 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
             ai->name);
         return NULL;
     }
-    if (prop && !imp_put_property(m, &b, prop, &from, sig_arena_printf(m->a, "%s.property", where)))
+    if (prop && !imp_put_property(m, &b, prop, reads, sig_arena_printf(m->a, "%s.property", where)))
         return NULL;
     if (unit_s) {
         if (strcmp(unit_s, "s") && strcmp(unit_s, "min") && strcmp(unit_s, "h") && strcmp(unit_s, "d")) {
@@ -130,8 +162,9 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
     /* The criteria are rendered before `from` is written: reading a
      * versionless event may turn it into its `M-*-*` (schema_for_major). */
     sig_buf wb = {.arena = m->a};
-    if (!put_where(m, &wb, imp_jget(at, "criteria"), &from, where, ind)) return NULL;
+    if (!put_where(m, &wb, imp_jget(at, "criteria"), reads, where, ind)) return NULL;
     sig_buf_printf(&b, ")\n%s    from ", ind);
+    if (!from.len) sig_buf_puts(&b, "all");
     for (i = 0; i < from.len; i++)
         sig_buf_printf(&b, "%s%s", i ? ", " : "", ((im_schema *)from.items[i])->decl);
     if (wb.len) sig_buf_append(&b, wb.data, wb.len);
@@ -146,8 +179,10 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
     }
     const char *desc = imp_jstr(at, "description");
     const cJSON *def = imp_jget(at, "default_value");
-    const cJSON *tags = imp_jget(at, "tags");
-    if (desc || def || (tags && tags->child)) {
+    const cJSON *tags = imp_jget(at, "tags"), *ttl = imp_jget(at, "ttl");
+    int64_t ttl_secs = 0;
+    if (ttl && !imp_duration_of(m, ttl, imp_member(m, where, "ttl"), true, &ttl_secs)) return NULL;
+    if (desc || def || ttl || (tags && tags->child)) {
         sig_buf_printf(&b, "\n%s    {\n", ind);
         const char *in2 = sig_arena_printf(m->a, "%s        ", ind);
         imp_put_setting_str(&b, in2, "description", desc);
@@ -155,6 +190,11 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
             sig_buf_printf(&b, "%sdefault ", in2);
             if (!imp_put_literal(m, &b, def, false, sig_arena_printf(m->a, "%s.default_value", where)))
                 return NULL;
+            sig_buf_putc(&b, '\n');
+        }
+        if (ttl) { /* per attribute (SDK 0.4.6) */
+            sig_buf_printf(&b, "%sttl ", in2);
+            imp_put_duration(&b, ttl_secs);
             sig_buf_putc(&b, '\n');
         }
         if (!imp_put_tags(m, &b, in2, tags, where)) return NULL;
@@ -165,6 +205,26 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
 
 /* ------------------------------------------------------------ entities */
 
+/* A built-in key as the API sends it (name, its description and key, the
+ * publish state), or a reference {"name"} to one. Anything more (an owner,
+ * an external_column) is an entity that replaces the built-in. */
+static bool is_builtin(const cJSON *k, const char *name)
+{
+    const sig_builtin_key *b = sig_builtin_key_lookup(name);
+    if (!b) return false;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, k) {
+        const char *v = cJSON_IsString(it) ? it->valuestring : NULL;
+        if (cJSON_IsNull(it) || strcmp(it->string, "name") == 0 || strcmp(it->string, "is_published") == 0 ||
+            strcmp(it->string, "blobl_path") == 0)
+            continue;
+        if (strcmp(it->string, "description") == 0 && v && strcmp(v, b->description) == 0) continue;
+        if (strcmp(it->string, "key") == 0 && v && strcmp(v, b->key) == 0) continue;
+        return false;
+    }
+    return true;
+}
+
 bool imp_declare_entity(im *m, const cJSON *k, const char *where)
 {
     const char *name = imp_jstr(k, "name");
@@ -172,14 +232,20 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
         imp_err(m, "E0931", where, "an attribute key needs a name");
         return false;
     }
-    if (sig_builtin_key_lookup(name) || imp_contains(&m->entities, name)) return true;
+    if (is_builtin(k, name) || imp_contains(&m->entities, name)) return true;
     if (!imp_check_name(m, name, "entity name", imp_member(m, where, "name"))) return false;
     /* AttributeKeyInput (SDK 0.4.10) and the View era's Entity; blobl_path
      * is computed by the API, is_published is publish state. */
-    static const char *const carried[] = {"name", "description", "key", "property", "owner", "ttl", NULL};
+    static const char *const carried[] = {"name", "description", "key", "property", "owner", "ttl",
+                                          "external_column", NULL};
     static const char *const ignored[] = {"is_published", "blobl_path", NULL};
-    if (!imp_members(m, k, where, carried, ignored)) return false; /* external_column: E0936 */
-    const char *key = imp_jstr(k, "key");
+    if (!imp_members(m, k, where, carried, ignored)) return false;
+    const char *key = imp_jstr(k, "key"), *ext = imp_jstr(k, "external_column");
+    /* The SDK requires external_column to equal the key's name (the
+     * checker's E0316, run on the spec). */
+    if (imp_jget(k, "external_column") &&
+        !imp_check_name(m, ext, "external column", imp_member(m, where, "external_column")))
+        return false;
     const cJSON *prop = imp_jget(k, "property"), *ttl = imp_jget(k, "ttl");
     if (imp_jget(k, "key") && !key) {
         imp_err(m, "E0931", imp_member(m, where, "key"), "`key` is not a string");
@@ -198,7 +264,7 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
     imp_push(m, &m->entities, name);
     sig_buf *b = &m->entity_text;
     const char *desc = imp_jstr(k, "description"), *owner = imp_jstr(k, "owner");
-    if (!key && !prop && !ttl && !desc && !owner) {
+    if (!key && !prop && !ttl && !desc && !owner && !ext) {
         sig_buf_printf(b, "entity %s\n", name);
         return true;
     }
@@ -210,6 +276,7 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
         sig_buf_putc(b, '\n');
     }
     if (key) sig_buf_printf(b, "    key %s\n", key);
+    if (ext) sig_buf_printf(b, "    external_column %s\n", ext);
     if (ttl) {
         int64_t secs;
         if (!imp_duration_of(m, ttl, imp_member(m, where, "ttl"), true, &secs)) return false;

@@ -19,6 +19,9 @@ typedef struct im_schema {
     const char *version;  /* "1-0-2", "1-*-*", or NULL (any version) */
     int major;            /* -1 when version is NULL */
     bool is_context;
+    /* An event given by its event specification id (SDK 0.4.4): vendor and
+     * name are "" (no Iglu part is empty, so it never matches a property). */
+    const char *spec_id;
 } im_schema;
 
 /* An attribute of a view, rendered once to compare duplicates. */
@@ -43,6 +46,7 @@ typedef struct im {
     const char *src;
     bool ok;
     sig_ptrvec schemas;   /* im_schema* */
+    sig_ptrvec specs;     /* im_schema* of event specification ids */
     sig_ptrvec known;     /* im_schema* of every input event: vendor/name */
     sig_ptrvec used;      /* char*: declared event/context names */
     sig_ptrvec entities;  /* char*: declared entity names */
@@ -52,6 +56,8 @@ typedef struct im {
     sig_ptrvec views;     /* im_view* */
     sig_ptrvec services;  /* const cJSON* */
     sig_ptrvec service_where;
+    sig_ptrvec rules;     /* const cJSON* rule interventions */
+    sig_ptrvec rule_where;
     sig_ptrvec keys;      /* const cJSON* key objects */
     sig_ptrvec key_where;
     sig_buf entity_text, source_text;
@@ -138,5 +144,11 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
 bool imp_declare_entity(im *m, const cJSON *k, const char *where);
 /* Declares batch source `s` (once); its name, or NULL after an error. */
 const char *imp_declare_source(im *m, const cJSON *s, const char *where);
+
+/* ---- import_rule.c: rule-based interventions */
+
+/* Appends `intervention NAME vN { ... }` for RuleIntervention `iv` to `b`
+ * (after a blank line when `b` is not empty); nothing after an error. */
+void imp_put_intervention(im *m, sig_buf *b, const cJSON *iv, const char *where);
 
 #endif

@@ -21,7 +21,9 @@ const char *imp_unique_decl(im *m, const char *base, const char *kind)
     for (char *p = name; *p; p++)
         if (!(isalnum((unsigned char)*p) || *p == '_')) *p = '_';
     if (isdigit((unsigned char)name[0])) name = sig_arena_printf(m->a, "_%s", name);
-    if (imp_is_keyword(name) || sig_atomic_lookup(name) || sig_builtin_key_lookup(name))
+    /* `all` would read as `from all` (every event) in an attribute. */
+    if (imp_is_keyword(name) || sig_atomic_lookup(name) || sig_builtin_key_lookup(name) ||
+        strcmp(name, "all") == 0)
         name = sig_arena_printf(m->a, "%s_%s", name, kind);
     const char *cand = name;
     for (int i = 2; imp_contains(&m->used, cand); i++)
@@ -292,36 +294,42 @@ static bool put_string_property(im *m, sig_buf *b, const char *s, const sig_ptrv
     return imp_put_path(m, b, rest + 1, where);
 }
 
-bool imp_put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *from,
-                         const char *where)
+/* A leaf property object (atomic, event or entity) with its date part
+ * (SDK 0.4.7, `hour_of_day(derived_tstamp)`). */
+static bool put_leaf(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *from, const char *where)
 {
-    if (cJSON_IsString(p)) return put_string_property(m, b, p->valuestring, from, where);
-    if (!cJSON_IsObject(p)) {
-        imp_err(m, "E0931", where, "a property is a string or an object");
-        return false;
-    }
     const char *type = imp_jstr(p, "type");
     const char *name = imp_jstr(p, "name");
-    static const char *const atomic_carried[] = {"type", "name", NULL};
-    static const char *const event_carried[] = {"type", "vendor", "name", "major_version", "path", NULL};
-    static const char *const entity_carried[] = {"type", "vendor", "name", "major_version", "path", "index", NULL};
-    if (type && strcmp(type, "calculated") == 0) {
-        imp_not_yet(m, where, "a calculated property (SDK 0.4.9)");
-        return false;
-    }
+    static const char *const atomic_carried[] = {"type", "name", "date_part", NULL};
+    static const char *const event_carried[] = {"type", "vendor", "name", "major_version", "path",
+                                                "date_part", NULL};
+    static const char *const entity_carried[] = {"type", "vendor", "name", "major_version", "path",
+                                                 "index", "date_part", NULL};
     bool atomic = (!type && !imp_jget(p, "vendor")) || (type && strcmp(type, "atomic") == 0);
     bool entity = !atomic && (type ? strcmp(type, "entity") == 0 : imp_jget(p, "index") != NULL);
     if (!imp_members(m, p, where, atomic ? atomic_carried : entity ? entity_carried : event_carried, NULL))
         return false;
+    const char *part = imp_jstr(p, "date_part");
+    if (imp_jget(p, "date_part")) {
+        bool known = false;
+        for (size_t i = 0; part && sig_date_parts[i]; i++) known |= strcmp(part, sig_date_parts[i]) == 0;
+        if (!known) {
+            imp_err(m, "E0931", imp_member(m, where, "date_part"), "unknown date part `%s`",
+                    part ? imp_clip(m, part) : "(not a string)");
+            return false;
+        }
+        sig_buf_printf(b, "%s(", part);
+    }
     if (atomic) {
         if (!name || !imp_is_name(name) || !sig_atomic_lookup(name)) {
             imp_err(m, "E0932", where, "`%s` is not an atomic column", name ? name : "(no name)");
             return false;
         }
         sig_buf_puts(b, name);
+        if (part) sig_buf_putc(b, ')');
         return true;
     }
-    bool cx = type ? strcmp(type, "entity") == 0 : imp_jget(p, "index") != NULL;
+    bool cx = entity;
     if (type && !cx && strcmp(type, "event") != 0) {
         imp_err(m, "E0931", where, "unknown property type `%s`", type);
         return false;
@@ -342,7 +350,67 @@ bool imp_put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *from,
     if (!sc) return false;
     sig_buf_puts(b, sc->decl);
     if (index) sig_buf_printf(b, "[%lld]", index);
-    return imp_put_path(m, b, path, imp_member(m, where, "path"));
+    if (!imp_put_path(m, b, path, imp_member(m, where, "path"))) return false;
+    if (part) sig_buf_putc(b, ')');
+    return true;
+}
+
+/* CalculatedProperty (SDK 0.4.9) as `OP(a, b, ..., separator "S")`; the
+ * arity and type rules are the checker's (E0413, run on the spec). */
+static bool put_calculated(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *from, const char *where)
+{
+    static const char *const carried[] = {"type", "operation", "properties", "separator", NULL};
+    static const char *const ops[] = {"concat", "sum", "product", "min", "max", "coalesce", NULL};
+    if (!imp_members(m, p, where, carried, NULL)) return false;
+    const char *op = imp_jstr(p, "operation");
+    bool known = false;
+    for (size_t i = 0; op && ops[i]; i++) known |= strcmp(op, ops[i]) == 0;
+    if (!known) {
+        imp_err(m, "E0931", imp_member(m, where, "operation"), "unknown operation `%s` (concat, sum, "
+                "product, min, max or coalesce)", op ? imp_clip(m, op) : "(not a string)");
+        return false;
+    }
+    const cJSON *l = imp_jget(p, "properties"), *sep = imp_jget(p, "separator");
+    if (!cJSON_IsArray(l) || (sep && !cJSON_IsString(sep))) {
+        imp_err(m, "E0931", where, "a calculated property needs a list `properties` (and a string "
+                "`separator`, if any)");
+        return false;
+    }
+    sig_buf_printf(b, "%s(", op);
+    const cJSON *q;
+    size_t i = 0;
+    cJSON_ArrayForEach(q, l) {
+        const char *w = sig_arena_printf(m->a, "%s.properties[%zu]", where, i);
+        if (i++) sig_buf_puts(b, ", ");
+        if (cJSON_IsObject(q) && imp_jstr(q, "type") && strcmp(imp_jstr(q, "type"), "calculated") == 0) {
+            imp_err(m, "E0932", w, "calculated properties do not nest (E0413)");
+            return false;
+        }
+        if (!cJSON_IsObject(q)) {
+            imp_err(m, "E0931", w, "an operand is a property object");
+            return false;
+        }
+        if (!put_leaf(m, b, q, from, w)) return false;
+    }
+    if (sep) {
+        sig_buf_puts(b, ", separator ");
+        imp_put_string(b, sep->valuestring);
+    }
+    sig_buf_putc(b, ')');
+    return true;
+}
+
+bool imp_put_property(im *m, sig_buf *b, const cJSON *p, const sig_ptrvec *from,
+                         const char *where)
+{
+    if (cJSON_IsString(p)) return put_string_property(m, b, p->valuestring, from, where);
+    if (!cJSON_IsObject(p)) {
+        imp_err(m, "E0931", where, "a property is a string or an object");
+        return false;
+    }
+    const char *type = imp_jstr(p, "type");
+    if (type && strcmp(type, "calculated") == 0) return put_calculated(m, b, p, from, where);
+    return put_leaf(m, b, p, from, where);
 }
 
 /* -------------------------------------------------------- attributes */
@@ -354,19 +422,26 @@ static bool put_criterion(im *m, sig_buf *b, const cJSON *c, const sig_ptrvec *f
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, "value");
     static const char *const ops[] = {"=", "!=", "<", ">", "<=", ">=", "like", "in", NULL};
     static const char *const carried[] = {"property", "operator", "value", NULL};
-    if (op && (strcmp(op, "is null") == 0 || strcmp(op, "is not null") == 0)) {
-        imp_not_yet(m, imp_member(m, where, "operator"), sig_arena_printf(m->a, "the operator `%s` (SDK 0.4.3)", op));
-        return false;
-    }
     static const char *const ignored[] = {"property_syntax", NULL}; /* View era */
     if (cJSON_IsObject(c) && !imp_members(m, c, where, carried, ignored)) return false;
-    bool known = false;
+    /* `is null` / `is not null` (SDK 0.4.3) take no value. */
+    bool null_test = op && (strcmp(op, "is null") == 0 || strcmp(op, "is not null") == 0);
+    if (null_test && imp_jget(c, "value")) {
+        imp_err(m, "E0931", imp_member(m, where, "value"), "the operator `%s` takes no value", op);
+        return false;
+    }
+    bool known = null_test;
     for (size_t i = 0; op && ops[i]; i++) known |= strcmp(op, ops[i]) == 0;
-    if (!cJSON_IsObject(c) || !known || !v || !imp_jget(c, "property")) {
-        imp_err(m, "E0931", where, "a criterion needs property, operator (= != < > <= >= like in) and value");
+    if (!cJSON_IsObject(c) || !known || (!v && !null_test) || !imp_jget(c, "property")) {
+        imp_err(m, "E0931", where, "a criterion needs property, operator (= != < > <= >= like in, "
+                                   "or is null, is not null) and value");
         return false;
     }
     if (!imp_put_property(m, b, imp_jget(c, "property"), from, where)) return false;
+    if (null_test) {
+        sig_buf_printf(b, " %s", op);
+        return true;
+    }
     sig_buf_printf(b, " %s ", op);
     return imp_put_literal(m, b, v, true, where);
 }

@@ -353,14 +353,6 @@ bool imp_put_tags(im *m, sig_buf *b, const char *ind, const cJSON *tags, const c
 /* Members of SDK 0.4.10 objects the language cannot say yet, with the
  * release that added them (the SDK's changelog), for the message. */
 static const struct { const char *member, *what; } not_yet[] = {
-    {"date_part", "a date part (SDK 0.4.7)"},
-    {"ttl", "a per-attribute ttl (SDK 0.4.6)"},
-    {"event_specification_id", "an event specification id (SDK 0.4.4)"},
-    {"backfill_since_tstamp", "a backfill start (SDK 0.4.4)"},
-    {"refresh_rate", "a refresh rate (SDK 0.4.7)"},
-    {"external_column", "an attribute key's external column (SDK 0.4.2)"},
-    {"separator", "a calculated property (SDK 0.4.9)"},
-    {"operation", "a calculated property (SDK 0.4.9)"},
     {"tags", "tags on this object"},
     {NULL, NULL},
 };

@@ -10,8 +10,9 @@ committed; the tests do not need the SDK):
 * supported.json: a group, its key and a service that use only what the
   .signals language carries: import then compile gives the same bodies.
 * unsupported.json: {case: [object, JSONPath, ...]}: each object sets one
-  0.4.10 member or value that the language cannot carry yet; import must
-  refuse it (E0936) at that JSONPath."""
+  0.4.10 member or value that the language could not carry when the file was
+  written. tests/api/test_import_sdk0410.py says which cases import now
+  carries; the rest it must refuse (E0936) at that JSONPath."""
 import copy
 import json
 import os
