@@ -1,0 +1,334 @@
+"""`signalsc lsp` driven end to end over stdio by a small LSP client: the
+base protocol's Content-Length framing written here, every request built
+and every answer parsed with the `lsprotocol` types (the LSP 3.17 model
+that pygls and other Python clients use), so a shape the protocol does not
+allow fails the test."""
+import json
+import os
+import pathlib
+import re
+import subprocess
+
+import pytest
+from lsprotocol import converters, types
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SIGNALSC = os.environ.get("SIGNALSC", os.path.join(ROOT, "build", "signalsc"))
+EXAMPLE = pathlib.Path(ROOT, "examples", "ecommerce.signals")
+IGLU_REPO = os.path.join(ROOT, "tests", "iglu", "repo")
+CONV = converters.get_converter()
+PV = "event pv = iglu:com.acme/pv/jsonschema/1-0-0\n"
+
+
+class Client:
+    """Starts `signalsc lsp ARGS`; requests wait for their answer and keep
+    the notifications that arrive meanwhile."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen([SIGNALSC, "lsp", *args], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+        self.last_id = 0
+        self.pending = []
+
+    def send(self, obj):
+        body = json.dumps({"jsonrpc": "2.0", **obj}).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def read(self):
+        length = None
+        while True:
+            line = self.proc.stdout.readline()
+            assert line, "the server closed its output"
+            if line == b"\r\n":
+                break
+            name, _, value = line.decode("ascii").partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return json.loads(self.proc.stdout.read(length))
+
+    def raw_request(self, method, params):
+        self.last_id += 1
+        self.send({"id": self.last_id, "method": method,
+                   "params": CONV.unstructure(params) if params is not None else None})
+        while True:
+            msg = self.read()
+            if "method" not in msg and msg.get("id") == self.last_id:
+                return msg
+            self.pending.append(msg)
+
+    def request(self, method, params, result_type):
+        msg = self.raw_request(method, params)
+        assert "error" not in msg, msg
+        return CONV.structure(msg["result"], result_type)
+
+    def notify(self, method, params):
+        self.send({"method": method, "params": CONV.unstructure(params)})
+
+    def diagnostics(self):
+        """The next publishDiagnostics notification."""
+        while True:
+            msg = self.pending.pop(0) if self.pending else self.read()
+            if msg.get("method") == "textDocument/publishDiagnostics":
+                return CONV.structure(msg["params"], types.PublishDiagnosticsParams)
+
+    def initialize(self):
+        r = self.request("initialize", types.InitializeParams(
+            capabilities=types.ClientCapabilities(), process_id=os.getpid()), types.InitializeResult)
+        self.notify("initialized", types.InitializedParams())
+        return r
+
+    def open(self, uri, text):
+        self.notify("textDocument/didOpen", types.DidOpenTextDocumentParams(
+            types.TextDocumentItem(uri=uri, language_id="signals", version=1, text=text)))
+        return self.diagnostics()
+
+    def change(self, uri, text, version=2):
+        self.notify("textDocument/didChange", types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            [types.TextDocumentContentChangeWholeDocument(text=text)]))
+        return self.diagnostics()
+
+    def at(self, uri, line, character):
+        return types.TextDocumentPositionParams(types.TextDocumentIdentifier(uri),
+                                                types.Position(line, character))
+
+    def stop(self):
+        assert self.request("shutdown", None, type(None)) is None
+        self.send({"method": "exit"})
+        rc = self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+        self.proc.stdin.close()
+        self.proc.stderr.close()
+        return rc
+
+
+@pytest.fixture
+def client():
+    c = Client()
+    c.initialize()
+    yield c
+    if c.proc.poll() is None:
+        c.proc.kill()
+        c.proc.wait()
+
+
+def pos_of(text, needle, nth=0):
+    """The LSP position (UTF-16) of the nth occurrence of `needle`."""
+    at = -1
+    for _ in range(nth + 1):
+        at = text.index(needle, at + 1)
+    line = text.count("\n", 0, at)
+    start = text.rfind("\n", 0, at) + 1
+    return line, len(text[start:at].encode("utf-16-le")) // 2
+
+
+# ------------------------------------------------------------------ lifecycle
+
+def test_initialize_announces_capabilities_and_utf16():
+    c = Client()
+    r = c.initialize()
+    caps = r.capabilities
+    assert caps.position_encoding == types.PositionEncodingKind.Utf16
+    assert caps.text_document_sync.change == types.TextDocumentSyncKind.Full
+    assert caps.text_document_sync.open_close is True
+    assert caps.hover_provider and caps.definition_provider and caps.references_provider
+    assert caps.document_symbol_provider and caps.completion_provider is not None
+    assert r.server_info.name == "signalsc"
+    assert c.stop() == 0
+    assert c.proc.returncode == 0
+
+
+def test_exit_without_shutdown_is_status_1_and_errors_are_jsonrpc():
+    c = Client()
+    early = c.raw_request("textDocument/hover", c.at(EXAMPLE.as_uri(), 0, 0))
+    assert early["error"]["code"] == -32002  # ServerNotInitialized
+    c.initialize()
+    unknown = c.raw_request("workspace/noSuchThing", {})
+    assert unknown["error"]["code"] == -32601
+    c.send({"method": "exit"})
+    assert c.proc.wait(timeout=10) == 1
+
+
+def test_lsp_takes_no_files():
+    r = subprocess.run([SIGNALSC, "lsp", str(EXAMPLE)], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "lsp takes no FILE" in r.stderr
+
+
+# ---------------------------------------------------------------- diagnostics
+
+def test_diagnostics_follow_open_change_and_close(client, tmp_path):
+    uri = EXAMPLE.as_uri()
+    assert client.open(uri, EXAMPLE.read_text()).diagnostics == ()
+    # The editor's text, not the file on disk, is checked.
+    broken = EXAMPLE.read_text().replace("first(mkt_source)", "first(mkt_sorce)")
+    d = client.change(uri, broken).diagnostics
+    assert [x.code for x in d] == ["E0404"], d
+    diag = d[0]
+    assert diag.severity == types.DiagnosticSeverity.Error and diag.source == "signalsc"
+    line, char = pos_of(broken, "mkt_sorce")
+    assert diag.range.start == types.Position(line, char)
+    assert diag.range.end == types.Position(line, char + len("mkt_sorce"))
+    assert "did you mean `mkt_source`?" in diag.message
+    assert client.change(uri, EXAMPLE.read_text(), 3).diagnostics == ()
+    client.notify("textDocument/didClose", types.DidCloseTextDocumentParams(
+        types.TextDocumentIdentifier(uri)))
+    assert client.diagnostics().diagnostics == ()
+    assert client.stop() == 0
+
+
+def test_notes_become_related_information(client, tmp_path):
+    uri = (tmp_path / "dup.signals").as_uri()  # not on disk: only the editor has it
+    d = client.open(uri, PV + PV).diagnostics
+    assert [x.code for x in d] == ["E0302"]
+    rel = d[0].related_information
+    assert rel and rel[0].location.uri == uri
+    assert rel[0].location.range.start == types.Position(0, 6)
+    assert d[0].range.start == types.Position(1, 6)
+
+
+def test_positions_count_utf16_code_units(client, tmp_path):
+    # é is 2 bytes and 1 UTF-16 unit; the rocket is 4 bytes and 2 units.
+    text = PV + 'view v v1 { description "Café 🚀" entity nope attributes x }\n'
+    path = tmp_path / "utf16.signals"
+    path.write_text(text, encoding="utf-8")
+    d = client.open(path.as_uri(), text).diagnostics
+    e = next(x for x in d if x.code == "E0301")
+    line, char = pos_of(text, "nope")
+    assert e.range.start == types.Position(line, char)
+    assert e.range.end == types.Position(line, char + 4)
+    # `check` counts bytes: three more before `nope` (é +1, the rocket +2).
+    r = subprocess.run([SIGNALSC, "check", "--format", "json", str(path)], capture_output=True,
+                       text=True, timeout=30)
+    j = next(json.loads(s) for s in r.stderr.splitlines() if '"E0301"' in s)
+    assert j["span"]["line_start"] == line + 1
+    assert j["span"]["column_start"] - 1 == char + 3
+
+
+def test_iglu_repo_option_checks_fields_against_schemas(tmp_path):
+    spec = tmp_path / "spec.signals"
+    text = (
+        "event ecommerce_action = iglu:com.snowplowanalytics.snowplow.ecommerce/"
+        "snowplow_ecommerce_action/jsonschema/1-0-2\n"
+        "attribute carts = counter() from ecommerce_action\n"
+        '    where ecommerce_action.type = "add_to_kart"\n'
+        "view users v1 {\n    entity domain_userid\n    attributes carts\n}\n")
+    spec.write_text(text)
+    without = Client()
+    without.initialize()
+    assert not [x for x in without.open(spec.as_uri(), text).diagnostics if x.code == "E0445"]
+    without.stop()
+    c = Client("--iglu-repo", IGLU_REPO)
+    c.initialize()
+    d = [x for x in c.open(spec.as_uri(), text).diagnostics if x.code == "E0445"]
+    assert len(d) == 1 and 'did you mean `"add_to_cart"`?' in d[0].message
+    assert d[0].range.start == types.Position(*pos_of(text, '"add_to_kart"'))
+    assert c.stop() == 0
+
+
+# ------------------------------------------------------------- navigation
+
+def test_document_symbols_of_the_example(client):
+    uri = EXAMPLE.as_uri()
+    text = EXAMPLE.read_text()
+    client.open(uri, text)
+    syms = client.request("textDocument/documentSymbol", types.DocumentSymbolParams(
+        types.TextDocumentIdentifier(uri)), list[types.DocumentSymbol])
+    by_name = {s.name: s for s in syms}
+    assert by_name["page_view"].kind == types.SymbolKind.Event
+    assert by_name["product"].kind == types.SymbolKind.Struct
+    assert by_name["first_mkt_source"].kind == types.SymbolKind.Property
+    assert by_name["batch_ecommerce_attributes"].kind == types.SymbolKind.Class
+    assert by_name["ecommerce_transaction_interactions_source"].detail == "batch_source"
+    assert by_name["page_view"].selection_range.start == types.Position(*pos_of(text, "page_view"))
+
+
+def test_definition_and_references(client):
+    uri = EXAMPLE.as_uri()
+    text = EXAMPLE.read_text()
+    client.open(uri, text)
+    # `first_mkt_source` listed in the view goes to its declaration.
+    use = pos_of(text, "first_mkt_source", 1)
+    loc = client.request("textDocument/definition", types.DefinitionParams(
+        types.TextDocumentIdentifier(uri), types.Position(*use)), types.Location)
+    assert loc.uri == uri and loc.range.start == types.Position(*pos_of(text, "first_mkt_source"))
+    refs = client.request("textDocument/references", types.ReferenceParams(
+        context=types.ReferenceContext(include_declaration=True),
+        text_document=types.TextDocumentIdentifier(uri), position=types.Position(*use)), list[types.Location])
+    starts = sorted((r.range.start.line, r.range.start.character) for r in refs)
+    assert starts[0] == pos_of(text, "first_mkt_source") and use in starts
+    # Not the field `page_view` inside an Iglu URI, nor a comment's word.
+    pv = client.request("textDocument/references", types.ReferenceParams(
+        context=types.ReferenceContext(include_declaration=False),
+        text_document=types.TextDocumentIdentifier(uri),
+        position=types.Position(*pos_of(text, "page_view"))), list[types.Location])
+    for r in pv:
+        line = text.splitlines()[r.range.start.line]
+        assert line[r.range.start.character:r.range.end.character] == "page_view"
+        assert "iglu:" not in line[:r.range.start.character].split()[-1]
+        assert not line.lstrip().startswith("#")
+    assert pos_of(text, "page_view") not in [(r.range.start.line, r.range.start.character) for r in pv]
+    uses = sum(len(re.findall(r"(?<![\w./])page_view(?![\w/])", ln))
+               for ln in text.splitlines() if not ln.lstrip().startswith("#"))
+    assert len(pv) == uses - 1  # all but the declaration
+
+
+def test_definition_across_an_import(client, tmp_path):
+    lib = tmp_path / "lib.signals"
+    lib.write_text(PV)
+    main = tmp_path / "main.signals"
+    text = 'import "lib.signals"\nattribute n = counter() from pv\n'
+    assert client.open(main.as_uri(), text).diagnostics == ()
+    loc = client.request("textDocument/definition", types.DefinitionParams(
+        types.TextDocumentIdentifier(main.as_uri()), types.Position(*pos_of(text, "pv"))),
+        types.Location)
+    assert loc.uri == lib.resolve().as_uri()
+    assert loc.range.start == types.Position(0, 6)
+
+
+def test_hover(client):
+    uri = EXAMPLE.as_uri()
+    text = EXAMPLE.read_text()
+    client.open(uri, text)
+
+    def hover(needle, nth=0):
+        h = client.request("textDocument/hover", types.HoverParams(
+            types.TextDocumentIdentifier(uri), types.Position(*pos_of(text, needle, nth))),
+            types.Hover)
+        assert h.contents.kind == types.MarkupKind.Markdown
+        return h.contents.value
+
+    attr = hover("products_added_to_cart_last_7_days", 1)
+    assert "attribute products_added_to_cart_last_7_days: string_list" in attr
+    assert "unique_list(product[0].name)" in attr and "last 7 days" in attr
+    assert "from: `ecommerce_action`" in attr
+    assert "iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0" in hover("page_view", 1)
+    assert "the distinct values" in hover("unique_list(")
+    assert "atomic column `mkt_source`: `string`" in hover("mkt_source)")
+    lifetime = hover("total_product_price_clv", 1)
+    assert "window: lifetime" in lifetime and "`double`" in lifetime
+
+
+def test_completion_offers_keywords_aggregations_types_names_and_columns(client):
+    uri = EXAMPLE.as_uri()
+    client.open(uri, EXAMPLE.read_text())
+    r = client.request("textDocument/completion", types.CompletionParams(
+        types.TextDocumentIdentifier(uri), types.Position(0, 0)), types.CompletionList)
+    kinds = {i.label: i.kind for i in r.items}
+    assert kinds["view"] == types.CompletionItemKind.Keyword
+    assert kinds["over"] == types.CompletionItemKind.Keyword
+    assert kinds["unique_list"] == types.CompletionItemKind.Function
+    assert kinds["string_list"] == types.CompletionItemKind.TypeParameter
+    assert kinds["page_view"] == types.CompletionItemKind.Event
+    assert kinds["first_mkt_source"] == types.CompletionItemKind.Property
+    assert kinds["mkt_source"] == types.CompletionItemKind.Field
+    assert kinds["batch_ecommerce_attributes"] == types.CompletionItemKind.Class
+
+
+def test_symbols_survive_an_error_in_the_text(client, tmp_path):
+    uri = (tmp_path / "x.signals").as_uri()
+    client.open(uri, PV + "attribute n = counter() from pv\n")
+    assert client.change(uri, PV + "attribute n = counter() from pvv\n").diagnostics
+    syms = client.request("textDocument/documentSymbol", types.DocumentSymbolParams(
+        types.TextDocumentIdentifier(uri)), list[types.DocumentSymbol])
+    assert [s.name for s in syms] == ["pv", "n"]
