@@ -394,6 +394,37 @@ static void did_close(server *sv, const cJSON *params)
     doc_free(d);
 }
 
+/* Quick fixes: each diagnostic of the current text that carries a
+ * replacement (did-you-mean) and touches the requested range becomes a
+ * CodeAction replacing its span (LSP 3.17, textDocument/codeAction). */
+static cJSON *code_actions(const lsp_doc *d, const cJSON *params)
+{
+    const sig_source *s = sig_ctx_source(d->ctx, 1);
+    cJSON *arr = cJSON_CreateArray();
+    const cJSON *range = cJSON_GetObjectItemCaseSensitive(params, "range");
+    if (!s || !range) return arr;
+    size_t lo = lsp_offset(s, cJSON_GetObjectItemCaseSensitive(range, "start"));
+    size_t hi = lsp_offset(s, cJSON_GetObjectItemCaseSensitive(range, "end"));
+    sig_arena *a = sig_ctx_arena(d->ctx);
+    for (const sig_diag *g = sig_diags_first(d->ctx); g; g = g->next) {
+        if (!g->replacement || g->loc.file != 1 || !g->loc.line) continue;
+        if (g->loc.start > hi || lo > g->loc.end) continue;
+        cJSON *act = cJSON_CreateObject();
+        cJSON_AddStringToObject(act, "title", sig_utf8_repair(a, sig_arena_printf(
+                                    a, "Replace with `%s`", g->replacement)));
+        cJSON_AddStringToObject(act, "kind", "quickfix");
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(act, "diagnostics"), diagnostic(d, d->ctx, g));
+        cJSON_AddBoolToObject(act, "isPreferred", true);
+        cJSON *changes = cJSON_AddObjectToObject(cJSON_AddObjectToObject(act, "edit"), "changes");
+        cJSON *edit = cJSON_CreateObject();
+        cJSON_AddItemToObject(edit, "range", lsp_range(s, g->loc));
+        cJSON_AddStringToObject(edit, "newText", sig_utf8_repair(a, g->replacement));
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(changes, d->uri), edit);
+        cJSON_AddItemToArray(arr, act);
+    }
+    return arr;
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 static cJSON *capabilities(void)
@@ -408,6 +439,8 @@ static cJSON *capabilities(void)
     cJSON_AddBoolToObject(caps, "definitionProvider", true);
     cJSON_AddBoolToObject(caps, "referencesProvider", true);
     cJSON_AddBoolToObject(caps, "hoverProvider", true);
+    cJSON *fixes = cJSON_AddObjectToObject(caps, "codeActionProvider");
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(fixes, "codeActionKinds"), cJSON_CreateString("quickfix"));
     cJSON *comp = cJSON_AddObjectToObject(caps, "completionProvider");
     cJSON_AddBoolToObject(comp, "resolveProvider", false);
     cJSON *info = cJSON_AddObjectToObject(r, "serverInfo");
@@ -440,6 +473,7 @@ static void request(server *sv, const char *method, const cJSON *id, const cJSON
         {"textDocument/references", lsp_references},
         {"textDocument/hover", lsp_hover},
         {"textDocument/completion", lsp_completion},
+        {"textDocument/codeAction", code_actions},
     };
     const lsp_doc *d = find_doc(sv, params);
     if (strcmp(method, "textDocument/documentSymbol") == 0) {

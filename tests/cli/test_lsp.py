@@ -109,8 +109,9 @@ def client():
     c.initialize()
     yield c
     if c.proc.poll() is None:
-        c.proc.kill()
-        c.proc.wait()
+        # A clean shutdown after every test (under ASan, a leak or a bad
+        # access would make the status non-zero).
+        assert c.stop() == 0
 
 
 def pos_of(text, needle, nth=0):
@@ -134,6 +135,7 @@ def test_initialize_announces_capabilities_and_utf16():
     assert caps.text_document_sync.open_close is True
     assert caps.hover_provider and caps.definition_provider and caps.references_provider
     assert caps.document_symbol_provider and caps.completion_provider is not None
+    assert list(caps.code_action_provider.code_action_kinds) == [types.CodeActionKind.QuickFix]
     assert r.server_info.name == "signalsc"
     assert c.stop() == 0
     assert c.proc.returncode == 0
@@ -332,3 +334,32 @@ def test_symbols_survive_an_error_in_the_text(client, tmp_path):
     syms = client.request("textDocument/documentSymbol", types.DocumentSymbolParams(
         types.TextDocumentIdentifier(uri)), list[types.DocumentSymbol])
     assert [s.name for s in syms] == ["pv", "n"]
+
+
+def test_a_did_you_mean_is_a_quick_fix(client):
+    uri = EXAMPLE.as_uri()
+    broken = EXAMPLE.read_text().replace("first(mkt_source)", "first(mkt_sorce)")
+    client.open(uri, broken)
+    line, char = pos_of(broken, "mkt_sorce")
+    actions = client.request("textDocument/codeAction", types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri),
+        range=types.Range(types.Position(line, char + 2), types.Position(line, char + 2)),
+        context=types.CodeActionContext(diagnostics=[])), list[types.CodeAction])
+    assert len(actions) == 1
+    fix = actions[0]
+    assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred
+    assert fix.title == "Replace with `mkt_source`"
+    assert fix.diagnostics[0].code == "E0404"
+    (edit,) = fix.edit.changes[uri]
+    assert edit.new_text == "mkt_source"
+    assert edit.range == types.Range(types.Position(line, char),
+                                     types.Position(line, char + len("mkt_sorce")))
+    # Applying it gives the example back, which checks clean.
+    lines = broken.splitlines(keepends=True)
+    lines[line] = lines[line][:char] + edit.new_text + lines[line][char + len("mkt_sorce"):]
+    assert client.change(uri, "".join(lines)).diagnostics == ()
+    elsewhere = client.request("textDocument/codeAction", types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri),
+        range=types.Range(types.Position(0, 0), types.Position(0, 1)),
+        context=types.CodeActionContext(diagnostics=[])), list[types.CodeAction])
+    assert elsewhere == []
