@@ -15,7 +15,7 @@
 #include "lsp.h"
 
 /* JSON-RPC error codes (JSON-RPC 2.0 section 5.1; LSP's ServerNotInitialized). */
-enum { RPC_PARSE = -32700, RPC_INVALID = -32600, RPC_NO_METHOD = -32601,
+enum { RPC_PARSE = -32700, RPC_INVALID = -32600, RPC_NO_METHOD = -32601, RPC_INVALID_PARAMS = -32602,
        RPC_NOT_INITIALIZED = -32002 };
 
 typedef struct server {
@@ -439,6 +439,7 @@ static cJSON *capabilities(void)
     cJSON_AddBoolToObject(caps, "definitionProvider", true);
     cJSON_AddBoolToObject(caps, "referencesProvider", true);
     cJSON_AddBoolToObject(caps, "hoverProvider", true);
+    cJSON_AddBoolToObject(caps, "renameProvider", true);
     cJSON *fixes = cJSON_AddObjectToObject(caps, "codeActionProvider");
     cJSON_AddItemToArray(cJSON_AddArrayToObject(fixes, "codeActionKinds"), cJSON_CreateString("quickfix"));
     cJSON *comp = cJSON_AddObjectToObject(caps, "completionProvider");
@@ -476,6 +477,13 @@ static void request(server *sv, const char *method, const cJSON *id, const cJSON
         {"textDocument/codeAction", code_actions},
     };
     const lsp_doc *d = find_doc(sv, params);
+    if (strcmp(method, "textDocument/rename") == 0) {
+        const char *why = "the document is not open";
+        cJSON *edit = d ? lsp_rename(d, params, &why) : NULL;
+        if (edit) respond(id, edit);
+        else respond_error(id, RPC_INVALID_PARAMS, why);
+        return;
+    }
     if (strcmp(method, "textDocument/documentSymbol") == 0) {
         respond(id, d ? lsp_document_symbols(d) : NULL);
         return;

@@ -44,5 +44,9 @@ cJSON *lsp_definition(const lsp_doc *d, const cJSON *params);
 cJSON *lsp_references(const lsp_doc *d, const cJSON *params);
 cJSON *lsp_hover(const lsp_doc *d, const cJSON *params);
 cJSON *lsp_completion(const lsp_doc *d, const cJSON *params);
+/* A WorkspaceEdit renaming the declared name under the position and every
+ * reference; NULL with *why set when the new name is not a valid name, is
+ * reserved or already declared, or there is no declared name there. */
+cJSON *lsp_rename(const lsp_doc *d, const cJSON *params, const char **why);
 
 #endif

@@ -1,6 +1,6 @@
 /* lsp_features.c: the language server's requests answered from the
  * checked model (public API only): document symbols, definition,
- * references, hover and completion. Names are resolved against the
+ * references, rename, hover and completion. Names are resolved against the
  * spec's declarations; references are the identifier tokens with the
  * declared name (not field names after `.`, comments, strings or Iglu URIs). */
 #include <inttypes.h>
@@ -202,6 +202,55 @@ cJSON *lsp_references(const lsp_doc *d, const cJSON *params)
     for (unsigned id = 1; id <= sig_ctx_source_count(d->ctx); id++)
         each_name(sig_ctx_source(d->ctx, id), add_ref, &r);
     return r.out;
+}
+
+/* A name the language accepts for a declaration: [A-Za-z_][A-Za-z0-9_]*
+ * and not reserved (docs/language.md). */
+static bool valid_name(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9')) return false;
+    for (const char *p = s; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+            return false;
+    for (size_t i = 0; sig_keywords[i]; i++)
+        if (strcmp(sig_keywords[i], s) == 0) return false;
+    return true;
+}
+
+cJSON *lsp_rename(const lsp_doc *d, const cJSON *params, const char **why)
+{
+    const cJSON *nn = cJSON_GetObjectItemCaseSensitive(params, "newName");
+    sig_ctx *ctx;
+    const sig_model *m = lsp_model(d, &ctx);
+    const sig_source *s;
+    size_t a, n;
+    decl found, clash;
+    *why = NULL;
+    if (!cJSON_IsString(nn) || !valid_name(nn->valuestring))
+        *why = "the new name must be [A-Za-z_][A-Za-z0-9_]* and not a reserved word";
+    else if (!m || !word_at(d, params, &s, &a, &n) || !find_decl(m, s->text + a, n, &found))
+        *why = "there is no declared name here";
+    else if (find_decl(m, nn->valuestring, strlen(nn->valuestring), &clash))
+        *why = "that name is already declared";
+    if (*why) return NULL;
+    refs r = {d, d->ctx, found.name, found.loc, true, cJSON_CreateArray()};
+    for (unsigned id = 1; id <= sig_ctx_source_count(d->ctx); id++)
+        each_name(sig_ctx_source(d->ctx, id), add_ref, &r);
+    /* WorkspaceEdit.changes: the locations grouped by document. */
+    cJSON *edit = cJSON_CreateObject();
+    cJSON *changes = cJSON_AddObjectToObject(edit, "changes");
+    cJSON *loc;
+    cJSON_ArrayForEach(loc, r.out) {
+        const char *uri = cJSON_GetObjectItemCaseSensitive(loc, "uri")->valuestring;
+        cJSON *list = cJSON_GetObjectItemCaseSensitive(changes, uri);
+        if (!list) list = cJSON_AddArrayToObject(changes, uri);
+        cJSON *te = cJSON_CreateObject();
+        cJSON_AddItemToObject(te, "range", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(loc, "range"), true));
+        cJSON_AddStringToObject(te, "newText", nn->valuestring);
+        cJSON_AddItemToArray(list, te);
+    }
+    cJSON_Delete(r.out);
+    return edit;
 }
 
 /* "last 7 days", "last 1 hour", "lifetime". */

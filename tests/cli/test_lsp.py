@@ -134,6 +134,7 @@ def test_initialize_announces_capabilities_and_utf16():
     assert caps.text_document_sync.change == types.TextDocumentSyncKind.Full
     assert caps.text_document_sync.open_close is True
     assert caps.hover_provider and caps.definition_provider and caps.references_provider
+    assert caps.rename_provider is True
     assert caps.document_symbol_provider and caps.completion_provider is not None
     assert list(caps.code_action_provider.code_action_kinds) == [types.CodeActionKind.QuickFix]
     assert r.server_info.name == "signalsc"
@@ -363,3 +364,50 @@ def test_a_did_you_mean_is_a_quick_fix(client):
         range=types.Range(types.Position(0, 0), types.Position(0, 1)),
         context=types.CodeActionContext(diagnostics=[])), list[types.CodeAction])
     assert elsewhere == []
+
+
+def apply_edits(text, edits):
+    """Applies TextEdits (UTF-16 positions) to `text`, last first."""
+    lines = text.splitlines(keepends=True)
+
+    def index(p):
+        line = lines[p.line]
+        units = line.encode("utf-16-le")[:2 * p.character].decode("utf-16-le")
+        return sum(len(x) for x in lines[:p.line]) + len(units)
+
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character),
+                    reverse=True):
+        text = text[:index(e.range.start)] + e.new_text + text[index(e.range.end):]
+    return text
+
+
+def test_rename_a_declared_name_everywhere(client, tmp_path):
+    lib = tmp_path / "lib.signals"
+    lib.write_text(PV + "# pv in a comment stays\n")
+    main = tmp_path / "main.signals"
+    text = 'import "lib.signals"\nattribute n = counter() from pv\n' \
+           'attribute m = counter() from pv where pv.pv = "pv"\n'
+    assert client.open(main.as_uri(), text).diagnostics == ()
+
+    def rename(new, at="pv"):
+        return client.raw_request("textDocument/rename", types.RenameParams(
+            text_document=types.TextDocumentIdentifier(main.as_uri()),
+            position=types.Position(*pos_of(text, at)), new_name=new))
+
+    msg = rename("page_view")
+    edit = CONV.structure(msg["result"], types.WorkspaceEdit)
+    lib_uri = lib.resolve().as_uri()
+    assert set(edit.changes) == {main.as_uri(), lib_uri}
+    new_main = apply_edits(text, edit.changes[main.as_uri()])
+    assert new_main == text.replace("from pv", "from page_view").replace(
+        "where pv.pv", "where page_view.pv")
+    new_lib = apply_edits(lib.read_text(), edit.changes[lib_uri])
+    assert new_lib == PV.replace("event pv", "event page_view") + "# pv in a comment stays\n"
+    lib.write_text(new_lib)
+    assert client.change(main.as_uri(), new_main).diagnostics == ()
+    # Reserved words, bad names and names already declared are refused.
+    text = new_main
+    for bad in ("view", "9lives", "a-b", "n"):
+        assert rename(bad, "page_view")["error"]["code"] == -32602, bad
+    assert "already declared" in rename("n", "page_view")["error"]["message"]
+    assert "no declared name" in rename("x", "counter")["error"]["message"]
