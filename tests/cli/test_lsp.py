@@ -411,3 +411,22 @@ def test_rename_a_declared_name_everywhere(client, tmp_path):
         assert rename(bad, "page_view")["error"]["code"] == -32602, bad
     assert "already declared" in rename("n", "page_view")["error"]["message"]
     assert "no declared name" in rename("x", "counter")["error"]["message"]
+
+
+@pytest.mark.parametrize("args, severity", [
+    ((), types.DiagnosticSeverity.Warning),
+    (("-Werror=W0101",), types.DiagnosticSeverity.Error),
+    (("-Wno-W0101",), None),
+])
+def test_warnings_follow_the_w_options_as_check_does(tmp_path, args, severity):
+    text = PV + "event unused = iglu:com.acme/u/jsonschema/1-0-0\n" \
+        "attribute n = counter() from pv\nview v v1 {\n    entity domain_userid\n    attributes n\n}\n"
+    c = Client(*args)
+    c.initialize()
+    d = c.open((tmp_path / "w.signals").as_uri(), text).diagnostics
+    if severity is None:
+        assert d == ()
+    else:
+        assert [(x.code, x.severity) for x in d] == [("W0101", severity)]
+        assert d[0].range.start == types.Position(*pos_of(text, "unused"))
+    assert c.stop() == 0
