@@ -430,3 +430,32 @@ def test_warnings_follow_the_w_options_as_check_does(tmp_path, args, severity):
         assert [(x.code, x.severity) for x in d] == [("W0101", severity)]
         assert d[0].range.start == types.Position(*pos_of(text, "unused"))
     assert c.stop() == 0
+
+
+def test_transport_survives_bad_messages_and_extra_headers(tmp_path):
+    c = Client()
+    c.initialize()
+    body = b"{not json"
+    c.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    c.proc.stdin.flush()
+    err = c.read()
+    assert err["error"]["code"] == -32700 and err["id"] is None
+    # A Content-Type header (base protocol) and a lower-case length name.
+    body = json.dumps({"jsonrpc": "2.0", "id": 99, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": "file:///nowhere.signals"},
+        "position": {"line": 0, "character": 0}}}).encode()
+    c.proc.stdin.write(b"content-length: %d\r\nContent-Type: application/vscode-jsonrpc; "
+                       b"charset=utf-8\r\n\r\n" % len(body) + body)
+    c.proc.stdin.flush()
+    assert c.read() == {"jsonrpc": "2.0", "id": 99, "result": None}
+    # Positions past the end of a line or of the text are clamped.
+    uri = (tmp_path / "p.signals").as_uri()
+    c.open(uri, PV)
+    h = c.request("textDocument/hover", types.HoverParams(
+        types.TextDocumentIdentifier(uri), types.Position(0, 8)), types.Hover)  # just after `pv`
+    assert "iglu:com.acme/pv/jsonschema/1-0-0" in h.contents.value
+    assert c.request("textDocument/hover", types.HoverParams(
+        types.TextDocumentIdentifier(uri), types.Position(0, 500)), type(None)) is None
+    assert c.request("textDocument/definition", types.DefinitionParams(
+        types.TextDocumentIdentifier(uri), types.Position(40, 3)), type(None)) is None
+    assert c.stop() == 0
