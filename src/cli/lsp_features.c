@@ -350,25 +350,64 @@ static void item(cJSON *arr, const char *label, int kind, const char *detail)
     cJSON_AddItemToArray(arr, o);
 }
 
-/* Every word that may go somewhere in a spec; the editor filters by the
- * typed prefix (CompletionList.isIncomplete false). */
+/* What the text before the cursor asks for: after `from`, an event; after
+ * `entity`, an entity; after `attributes`, an attribute; after `NAME:`, a
+ * type; after `.`, a field name (nothing known here); else anything. */
+typedef enum want { W_ANY, W_EVENT, W_ENTITY, W_ATTRIBUTE, W_TYPE, W_FIELD } want;
+
+static want wanted(const lsp_doc *d, const cJSON *params)
+{
+    const sig_source *s;
+    size_t a, n;
+    if (!word_at(d, params, &s, &a, &n)) {
+        s = sig_ctx_source(d->ctx, 1);
+        if (!s) return W_ANY;
+        a = lsp_offset(s, cJSON_GetObjectItemCaseSensitive(params, "position"));
+    }
+    size_t i = a;
+    while (i > 0 && (s->text[i - 1] == ' ' || s->text[i - 1] == '\t')) i--;
+    if (i == 0) return W_ANY;
+    if (s->text[i - 1] == '.' && i == a) return W_FIELD;
+    if (s->text[i - 1] == ':') return W_TYPE;
+    size_t ws, wn;
+    if (!lsp_word_at(s->text, s->len, i, &ws, &wn)) return W_ANY;
+    static const struct { const char *word; want w; } after[] = {
+        {"from", W_EVENT}, {"entity", W_ENTITY}, {"attributes", W_ATTRIBUTE},
+    };
+    for (size_t k = 0; k < sizeof after / sizeof *after; k++)
+        if (strlen(after[k].word) == wn && memcmp(s->text + ws, after[k].word, wn) == 0)
+            return after[k].w;
+    return W_ANY;
+}
+
+/* The words that may go at the cursor (see wanted()); the editor filters
+ * by the typed prefix (CompletionList.isIncomplete false). */
 cJSON *lsp_completion(const lsp_doc *d, const cJSON *params)
 {
-    (void)params;
     sig_ctx *ctx;
     const sig_model *m = lsp_model(d, &ctx);
+    want w = wanted(d, params);
     cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; sig_keywords[i]; i++) item(arr, sig_keywords[i], CI_KEYWORD, "keyword");
-    for (size_t i = 0; sig_agg_names[i]; i++)
+    if (w == W_ANY)
+        for (size_t i = 0; sig_keywords[i]; i++) item(arr, sig_keywords[i], CI_KEYWORD, "keyword");
+    if (w == W_EVENT) item(arr, "all", CI_KEYWORD, "every event");
+    for (size_t i = 0; w == W_ANY && sig_agg_names[i]; i++)
         item(arr, sig_agg_names[i], CI_FUNCTION, sig_agg_lookup(sig_agg_names[i])->meaning);
-    for (size_t i = 0; sig_type_names[i]; i++) item(arr, sig_type_names[i], CI_TYPE, "type");
-    if (m) {
+    for (size_t i = 0; (w == W_ANY || w == W_TYPE) && sig_type_names[i]; i++)
+        item(arr, sig_type_names[i], CI_TYPE, "type");
+    static const decl_kind of[] = {[W_EVENT] = D_EVENT, [W_ENTITY] = D_ENTITY,
+                                   [W_ATTRIBUTE] = D_ATTRIBUTE};
+    if (m && w != W_TYPE && w != W_FIELD) {
         size_t n;
         decl *v = all_decls(m, &n);
-        for (size_t i = 0; i < n; i++) item(arr, v[i].name, kinds[v[i].kind].completion, kinds[v[i].kind].word);
+        for (size_t i = 0; i < n; i++)
+            if (w == W_ANY || v[i].kind == of[w])
+                item(arr, v[i].name, kinds[v[i].kind].completion, kinds[v[i].kind].word);
         free(v);
     }
-    for (size_t i = 0; i < sig_atomic_column_count; i++)
+    for (size_t i = 0; (w == W_ANY || w == W_ENTITY) && i < sig_builtin_key_count; i++)
+        item(arr, sig_builtin_keys[i].name, CI_CONSTANT, sig_builtin_keys[i].description);
+    for (size_t i = 0; w == W_ANY && i < sig_atomic_column_count; i++)
         item(arr, sig_atomic_columns[i].name, CI_FIELD, sig_type_name(sig_atomic_columns[i].type));
     cJSON *list = cJSON_CreateObject();
     cJSON_AddBoolToObject(list, "isIncomplete", false);

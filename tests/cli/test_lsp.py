@@ -459,3 +459,27 @@ def test_transport_survives_bad_messages_and_extra_headers(tmp_path):
     assert c.request("textDocument/definition", types.DefinitionParams(
         types.TextDocumentIdentifier(uri), types.Position(40, 3)), type(None)) is None
     assert c.stop() == 0
+
+
+def test_completion_follows_what_the_text_before_the_cursor_asks_for(client, tmp_path):
+    uri = (tmp_path / "c.signals").as_uri()
+    good = PV + "context page = iglu:com.acme/page/jsonschema/1-0-0\n" \
+        "attribute n = counter() from pv\nview v v1 {\n    entity domain_userid\n    attributes n\n}\n"
+    assert [d.code for d in client.open(uri, good).diagnostics] == ["W0101"]  # `page` unused
+
+    def labels(text, line, char):
+        client.change(uri, text)
+        r = client.request("textDocument/completion", types.CompletionParams(
+            types.TextDocumentIdentifier(uri), types.Position(line, char)), types.CompletionList)
+        return {i.label for i in r.items}
+
+    lines = good.count("\n")
+    after_from = labels(good + "attribute m = counter() from p", lines, 30)
+    assert after_from == {"pv", "all"}
+    after_colon = labels(good + "attribute m: ", lines, 13)
+    assert "string_list" in after_colon and "pv" not in after_colon and "view" not in after_colon
+    after_entity = labels(good + "view w v1 {\n    entity ", lines + 1, 11)
+    assert {"domain_userid", "user_id", "network_userid"} <= after_entity
+    assert "pv" not in after_entity and "counter" not in after_entity
+    assert labels(good + "view w v1 {\n    attributes ", lines + 1, 15) == {"n"}
+    assert labels(good + "attribute m = last(page[0].", lines, 27) == set()
