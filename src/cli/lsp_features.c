@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "signals/iglu.h"
+
 #include "lsp.h"
 
 /* LSP SymbolKind and CompletionItemKind values (LSP 3.17). */
@@ -314,6 +316,54 @@ static char *hover_decl(sig_arena *a, const decl *x)
     }
 }
 
+/* Whether `p` reads an event's or entity's field and its span in the root
+ * source holds byte `off`, after its first step (the head names the event
+ * or context). */
+static bool holds(const sig_property *p, size_t off)
+{
+    return (p->kind == SIG_PROP_EVENT || p->kind == SIG_PROP_ENTITY) && p->loc.file == 1 &&
+           p->loc.start < off && off <= p->loc.end;
+}
+
+/* The property of `m` (an attribute's, an operand of a calculated one, a
+ * criterion's) at byte `off` of the root source, or NULL. */
+static const sig_property *property_at(const sig_model *m, size_t off)
+{
+    for (size_t i = 0; i < m->nattributes; i++) {
+        const sig_attribute *at = m->attributes[i];
+        const sig_property *p = at->property;
+        if (p && holds(p, off)) return p;
+        for (size_t k = 0; p && k < p->noperands; k++)
+            if (holds(&p->operands[k], off)) return &p->operands[k];
+        for (size_t k = 0; k < at->criteria.nall; k++)
+            if (holds(&at->criteria.all[k].property, off)) return &at->criteria.all[k].property;
+        for (size_t k = 0; k < at->criteria.nany; k++)
+            if (holds(&at->criteria.any[k].property, off)) return &at->criteria.any[k].property;
+    }
+    return NULL;
+}
+
+/* What the Iglu schema says about the field a property reads (with
+ * --iglu-repo or pulled schemas), or NULL. */
+static char *hover_field(sig_ctx *ctx, sig_arena *a, const sig_property *p)
+{
+    sig_iglu_field f;
+    if (!sig_iglu_field_info(ctx, p, &f)) return NULL;
+    static const char *const names[] = {"string", "integer", "number", "boolean", "object",
+                                        "array", "null"};
+    const char *types = "";
+    for (unsigned b = 0; b < 7; b++)
+        if (f.json_types & (1u << b)) types = sig_arena_printf(a, "%s%s%s", types, *types ? " | " : "", names[b]);
+    char *md = sig_arena_printf(a, "field `%s` of `%s`\n\n- JSON: %s%s%s\n", p->json_path, f.schema_uri,
+                                *types ? types : "any", f.format ? ", format " : "", f.format ? f.format : "");
+    if (f.sql_type_known) md = sig_arena_printf(a, "%s- type: `%s`\n", md, sig_type_name(f.sql_type));
+    for (size_t i = 0; i < f.nenum; i++)
+        md = sig_arena_printf(a, "%s%s`%s`%s", md, i ? ", " : "- one of: ", f.enum_json[i],
+                              i + 1 == f.nenum ? "\n" : "");
+    if (f.description) md = sig_arena_printf(a, "%s\n%s", md, f.description);
+    return md;
+}
+
 cJSON *lsp_hover(const lsp_doc *d, const cJSON *params)
 {
     sig_ctx *ctx;
@@ -327,10 +377,12 @@ cJSON *lsp_hover(const lsp_doc *d, const cJSON *params)
     const sig_agg_info *ag = sig_agg_lookup(w);
     const sig_atomic_column *col = sig_atomic_lookup(w);
     sig_type ty;
-    if (m && find_decl(m, w, n, &x)) md = hover_decl(ar, &x);
-    else if (ag) md = sig_arena_printf(ar, "aggregation `%s`: %s", ag->name, ag->meaning);
-    else if (col) md = sig_arena_printf(ar, "atomic column `%s`: `%s`", col->name, sig_type_name(col->type));
-    else if (sig_type_parse(w, &ty)) md = sig_arena_printf(ar, "type `%s`", w);
+    const sig_property *prop = m && ctx == d->ctx ? property_at(m, a) : NULL;
+    if (prop) md = hover_field(ctx, ar, prop); /* a field of the event or entity */
+    if (!md && m && find_decl(m, w, n, &x)) md = hover_decl(ar, &x);
+    if (!md && ag) md = sig_arena_printf(ar, "aggregation `%s`: %s", ag->name, ag->meaning);
+    if (!md && col) md = sig_arena_printf(ar, "atomic column `%s`: `%s`", col->name, sig_type_name(col->type));
+    if (!md && sig_type_parse(w, &ty)) md = sig_arena_printf(ar, "type `%s`", w);
     if (!md) return NULL;
     cJSON *h = cJSON_CreateObject();
     cJSON *c = cJSON_AddObjectToObject(h, "contents");

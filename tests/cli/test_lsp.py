@@ -483,3 +483,33 @@ def test_completion_follows_what_the_text_before_the_cursor_asks_for(client, tmp
     assert "pv" not in after_entity and "counter" not in after_entity
     assert labels(good + "view w v1 {\n    attributes ", lines + 1, 15) == {"n"}
     assert labels(good + "attribute m = last(page[0].", lines, 27) == set()
+
+
+def test_hover_on_a_field_shows_its_schema(tmp_path):
+    text = (
+        "event ecommerce_action = iglu:com.snowplowanalytics.snowplow.ecommerce/"
+        "snowplow_ecommerce_action/jsonschema/1-0-2\n"
+        "context product = iglu:com.snowplowanalytics.snowplow.ecommerce/product/jsonschema/1-0-0\n"
+        "attribute price = last(product[0].price) from ecommerce_action\n"
+        '    where ecommerce_action.type = "add_to_cart"\n'
+        "view users v1 {\n    entity domain_userid\n    attributes price\n}\n")
+    uri = (tmp_path / "f.signals").as_uri()
+    c = Client("--iglu-repo", IGLU_REPO)
+    c.initialize()
+    assert [d.severity for d in c.open(uri, text).diagnostics
+            if d.severity == types.DiagnosticSeverity.Error] == []
+
+    def hover(needle):
+        h = c.request("textDocument/hover", types.HoverParams(
+            types.TextDocumentIdentifier(uri), types.Position(*pos_of(text, needle))), types.Hover)
+        return h.contents.value
+
+    kind = hover("type =")
+    assert kind.startswith("field `$.type` of `iglu:com.snowplowanalytics.snowplow.ecommerce/"
+                           "snowplow_ecommerce_action/jsonschema/1-0-2`")
+    assert '`"add_to_cart"`' in kind and "- JSON: string" in kind
+    price = hover("price)")
+    assert "field `$.price`" in price and "number" in price
+    # The head of the path is the context itself.
+    assert "context `product`" in hover("product[0]")
+    assert c.stop() == 0
