@@ -404,7 +404,7 @@ static void item(cJSON *arr, const char *label, int kind, const char *detail)
 
 /* What the text before the cursor asks for: after `from`, an event; after
  * `entity`, an entity; after `attributes`, an attribute; after `NAME:`, a
- * type; after `.`, a field name (nothing known here); else anything. */
+ * type; after `.`, a field of the schema (when known); else anything. */
 typedef enum want { W_ANY, W_EVENT, W_ENTITY, W_ATTRIBUTE, W_TYPE, W_FIELD } want;
 
 static want wanted(const lsp_doc *d, const cJSON *params)
@@ -432,6 +432,41 @@ static want wanted(const lsp_doc *d, const cJSON *params)
     return W_ANY;
 }
 
+/* After `head.a[0].b.` (the cursor after the last '.'): the fields that the
+ * schema of the event or context `head` declares there. */
+static void field_items(const lsp_doc *d, const cJSON *params, const sig_model *m, sig_ctx *ctx,
+                        cJSON *arr)
+{
+    const sig_source *s = sig_ctx_source(d->ctx, 1);
+    size_t a, n;
+    if (!s) return;
+    size_t i = lsp_offset(s, cJSON_GetObjectItemCaseSensitive(params, "position"));
+    if (lsp_word_at(s->text, s->len, i, &a, &n)) i = a;
+    enum { MAX_STEPS = 32 };
+    const char *seg[MAX_STEPS];
+    size_t nseg = 0;
+    sig_arena *ar = sig_ctx_arena(d->ctx);
+    while (i > 0 && s->text[i - 1] == '.' && nseg < MAX_STEPS) {
+        i--;
+        while (i > 0 && s->text[i - 1] == ']') /* an index: `[0]` */
+            while (i > 0 && s->text[--i] != '[') {}
+        if (!lsp_word_at(s->text, s->len, i, &a, &n) || a + n != i) return;
+        seg[nseg++] = sig_arena_strndup(ar, s->text + a, n);
+        i = a;
+    }
+    if (!nseg) return;
+    decl head;
+    if (!find_decl(m, seg[nseg - 1], strlen(seg[nseg - 1]), &head)) return;
+    const sig_schema_ref *ref = head.kind == D_EVENT ? &((const sig_event *)head.obj)->schema
+                                : head.kind == D_CONTEXT ? &((const sig_context *)head.obj)->schema
+                                : NULL;
+    const char *path[MAX_STEPS];
+    for (size_t k = 0; k + 1 < nseg; k++) path[k] = seg[nseg - 2 - k];
+    const char *const *names;
+    size_t count = ref ? sig_iglu_field_names(ctx, ref, path, nseg - 1, &names) : 0;
+    for (size_t k = 0; k < count; k++) item(arr, names[k], CI_FIELD, ref->uri);
+}
+
 /* The words that may go at the cursor (see wanted()); the editor filters
  * by the typed prefix (CompletionList.isIncomplete false). */
 cJSON *lsp_completion(const lsp_doc *d, const cJSON *params)
@@ -443,6 +478,7 @@ cJSON *lsp_completion(const lsp_doc *d, const cJSON *params)
     if (w == W_ANY)
         for (size_t i = 0; sig_keywords[i]; i++) item(arr, sig_keywords[i], CI_KEYWORD, "keyword");
     if (w == W_EVENT) item(arr, "all", CI_KEYWORD, "every event");
+    if (w == W_FIELD && m) field_items(d, params, m, ctx, arr);
     for (size_t i = 0; w == W_ANY && sig_agg_names[i]; i++)
         item(arr, sig_agg_names[i], CI_FUNCTION, sig_agg_lookup(sig_agg_names[i])->meaning);
     for (size_t i = 0; (w == W_ANY || w == W_TYPE) && sig_type_names[i]; i++)

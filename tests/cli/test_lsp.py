@@ -513,3 +513,34 @@ def test_hover_on_a_field_shows_its_schema(tmp_path):
     # The head of the path is the context itself.
     assert "context `product`" in hover("product[0]")
     assert c.stop() == 0
+
+
+def test_completion_after_a_dot_offers_the_schemas_fields(tmp_path):
+    good = (
+        "event ecommerce_action = iglu:com.snowplowanalytics.snowplow.ecommerce/"
+        "snowplow_ecommerce_action/jsonschema/1-0-2\n"
+        "context product = iglu:com.snowplowanalytics.snowplow.ecommerce/product/jsonschema/1-0-0\n"
+        "attribute price = last(product[0].price) from ecommerce_action\n"
+        "view users v1 {\n    entity domain_userid\n    attributes price\n}\n")
+    uri = (tmp_path / "f.signals").as_uri()
+    c = Client("--iglu-repo", IGLU_REPO)
+    c.initialize()
+    c.open(uri, good)
+    schema = json.load(open(os.path.join(
+        IGLU_REPO, "schemas", "com.snowplowanalytics.snowplow.ecommerce", "product",
+        "jsonschema", "1-0-0")))
+
+    def labels(line_text):
+        text = good + line_text
+        c.change(uri, text)
+        r = c.request("textDocument/completion", types.CompletionParams(
+            types.TextDocumentIdentifier(uri),
+            types.Position(text.count("\n"), len(line_text))), types.CompletionList)
+        assert all(i.kind == types.CompletionItemKind.Field for i in r.items)
+        return [i.label for i in r.items]
+
+    assert labels("attribute m = last(product[0].") == list(schema["properties"])
+    assert labels("attribute m = last(product[0].na") == list(schema["properties"])
+    assert "type" in labels("attribute m = counter() from ecommerce_action where ecommerce_action.")
+    assert labels("attribute m = last(product[0].price.") == []  # a number has no fields
+    assert c.stop() == 0
