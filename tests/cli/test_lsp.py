@@ -544,3 +544,20 @@ def test_completion_after_a_dot_offers_the_schemas_fields(tmp_path):
     assert "type" in labels("attribute m = counter() from ecommerce_action where ecommerce_action.")
     assert labels("attribute m = last(product[0].price.") == []  # a number has no fields
     assert c.stop() == 0
+
+
+def test_an_error_in_an_imported_file_points_there(client, tmp_path):
+    lib = tmp_path / "lib.signals"
+    lib_text = PV + "attribute n = counter() from pvv\n"
+    lib.write_text(lib_text)
+    main = tmp_path / "main.signals"
+    d = client.open(main.as_uri(), 'import "lib.signals"\n').diagnostics
+    assert [x.code for x in d] == ["E0301"]
+    # Shown at the top of the open document, naming the file, line and column...
+    assert d[0].range.start == types.Position(0, 0)
+    line, char = pos_of(lib_text, "pvv")
+    assert d[0].message.startswith(f"{lib}:{line + 1}:{char + 1}: undefined event `pvv`")
+    # ... with the place itself as related information, for the editor to jump to.
+    (rel,) = d[0].related_information
+    assert rel.location.uri == lib.resolve().as_uri()
+    assert rel.location.range.start == types.Position(line, char)
