@@ -106,6 +106,25 @@ bool sig_iglu_field_info(sig_ctx *ctx, const sig_property *p, sig_iglu_field *ou
     return true;
 }
 
+size_t sig_iglu_field_names(sig_ctx *ctx, const sig_schema_ref *ref, const char *const *path,
+                            size_t npath, const char *const **names)
+{
+    *names = NULL;
+    if (!ctx || !ref || !ig_enabled(ctx)) return 0;
+    const ig_lookup *lk = ig_resolve(ctx, ref);
+    if (lk->status != IG_FOUND) return 0;
+    const ig_node *n = lk->root;
+    for (size_t k = 0; n && !n->opaque && k < npath; k++) {
+        const ig_node *ch = ig_child(n, path[k]);
+        if (!ch && n->items) ch = ig_child(n->items, path[k]); /* through an array */
+        n = ch;
+    }
+    if (n && !n->nprops && n->items) n = n->items;
+    if (!n || n->opaque || !n->nprops) return 0;
+    *names = n->names;
+    return n->nprops;
+}
+
 /* "number", "string or null", ... for messages. */
 static const char *types_text(sig_arena *a, unsigned t)
 {

@@ -80,6 +80,18 @@ typedef struct sig_iglu_field {
  * `out` points into the context's arena. */
 SIG_API bool sig_iglu_field_info(struct sig_ctx *ctx, const sig_property *p, sig_iglu_field *out);
 
+/* The property names that the schema of `ref`, as resolved for `ctx` (a
+ * context that sig_ctx_check() ran on, so its repositories are known),
+ * declares at `path`: `npath` field names from the top-level object; a
+ * field holding an array is entered through its items. For completion in
+ * editors. Returns how many names and sets *names to them, in schema order
+ * (owned by the context's arena); 0 and NULL when no repository is
+ * configured, the schema or the path is not found, or the object there
+ * declares no properties. */
+SIG_API size_t sig_iglu_field_names(struct sig_ctx *ctx, const sig_schema_ref *ref,
+                                    const char *const *path, size_t npath,
+                                    const char *const **names);
+
 /* ------------------------------------------------------------ pulling */
 
 /* Options of sig_iglu_pull(). Strings are borrowed for the call. */

@@ -118,6 +118,11 @@ SIG_API const char *const *sig_backend_targets(const char *backend);
 /* A backend's one-line summary, or NULL for an unknown backend. */
 SIG_API const char *sig_backend_summary(const char *backend);
 
+/* The reserved words of the language (docs/language.md), NULL-terminated,
+ * in the order of src/keywords.def: for completion in editors. A reserved
+ * word cannot be used as a name. Static storage. */
+SIG_API extern const char *const sig_keywords[];
+
 /* The model as one JSON document (the shape is documented in
  * docs/model-json.md): every view, attribute, event, context, key, batch
  * source and service, with properties resolved to warehouse columns and

@@ -112,6 +112,7 @@ int cmd_delete(const cli *c);
 int cmd_sync(const cli *c);
 int cmd_test_connection(const cli *c);
 int cmd_schemas(const cli *c);
+int cmd_lsp(const cli *c);
 
 /* Adds c's --iglu-repo directories to ctx, in order (before its files). */
 void cli_add_iglu_repos(sig_ctx *ctx, const cli *c);

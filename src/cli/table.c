@@ -62,6 +62,13 @@ const cli_command cli_commands[] = {
      "  zsh:  signalsc completions zsh > ~/.zfunc/_signalsc  (fpath+=~/.zfunc)\n"
      "  fish: signalsc completions fish > ~/.config/fish/completions/signalsc.fish",
      CLI_G_COMMON, false, cmd_completions},
+    {"lsp", "", "a language server (LSP 3.17) on standard input and output",
+     "Speaks JSON-RPC with Content-Length framing on stdin/stdout to an editor:\n"
+     "diagnostics on every change (checked as check does, from the editor's text),\n"
+     "quick fixes, document symbols, go to definition, references, rename, hover\n"
+     "and completion.\n"
+     "Positions count UTF-16 code units. Neovim: vim.lsp.start{cmd={'signalsc','lsp'}}.",
+     CLI_G_COMMON | CLI_G_IGLU, false, cmd_lsp},
     {"help", "[COMMAND]", "show this help, or a command's", NULL, CLI_G_COMMON, false, cmd_help},
     {"version", "", "show the version", NULL, CLI_G_COMMON, false, cmd_version},
     {"plan", "FILE...", "show what publishing would create or update, field by field", NULL,
