@@ -116,6 +116,12 @@ int cmd_test_connection(const cli *c);
 int cmd_schemas(const cli *c);
 int cmd_fmt(const cli *c);
 
+/* c's FILE arguments with each DIR replaced by every .signals file under it
+ * (sorted; an empty DIR stays, to fail as a file), as check reads them
+ * (specs.c). Free with cli_free_files(). */
+char **cli_expand_files(const cli *c, size_t *n);
+void cli_free_files(char **files, size_t n);
+
 /* Adds c's --iglu-repo directories to ctx, in order (before its files). */
 void cli_add_iglu_repos(sig_ctx *ctx, const cli *c);
 

@@ -203,10 +203,13 @@ int cmd_fmt(const cli *c)
 {
     if (c->nfiles == 0) return usage_error("%s", "fmt needs at least one FILE ('-' for standard input)");
     int status = EXIT_OK;
-    for (size_t i = 0; i < c->nfiles; i++) {
-        int rc = fmt_one(c, c->files[i]);
+    size_t n;
+    char **files = cli_expand_files(c, &n);
+    for (size_t i = 0; i < n; i++) {
+        int rc = fmt_one(c, files[i]);
         if (rc > status) status = rc;
     }
+    cli_free_files(files, n);
     fflush(stdout);
     return status;
 }

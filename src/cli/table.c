@@ -38,11 +38,11 @@ const cli_command cli_commands[] = {
      "file for one-file backends; '-' for standard output). Only files signalsc\n"
      "wrote before are replaced; the previous output stays when anything fails.",
      CLI_G_COMMON | CLI_G_BUILD | CLI_G_OUTPUT | CLI_G_DEP | CLI_G_IGLU, false, cmd_compile},
-    {"fmt", "FILE...", "rewrite .signals files in the canonical layout",
-     "Rewrites each FILE in place in the one layout (docs/language.md, \"Layout\"),\n"
-     "comments kept; a file that would not change is not touched. '-' reads\n"
-     "standard input and prints the result. A file with syntax errors is left\n"
-     "as it is (the diagnostics, exit status 1).",
+    {"fmt", "FILE|DIR...", "rewrite .signals files in the canonical layout",
+     "Rewrites each FILE (a DIR: every .signals file under it) in place in the one\n"
+     "layout (docs/language.md, \"Layout\"), comments kept; a file that would not\n"
+     "change is not touched. '-' reads standard input and prints the result. A\n"
+     "file with syntax errors is left as it is (the diagnostics, exit status 1).",
      CLI_G_COMMON | CLI_G_FMT, false, cmd_fmt},
     {"explain", "CODE|AGGREGATION", "explain a diagnostic code (E0301) or an aggregation (mean)",
      "Prints a diagnostic code's explanation, or what an aggregation reads, yields,\n"

@@ -259,3 +259,18 @@ def test_long_lists_wrap_under_their_first_item():
 
 def test_needs_a_file():
     assert run("fmt").returncode == 2
+
+
+def test_a_directory_means_every_spec_under_it(tmp_path):
+    (tmp_path / "sub").mkdir()
+    a, b = tmp_path / "a.signals", tmp_path / "sub" / "b.signals"
+    other = tmp_path / "notes.txt"
+    for p in (a, b, other):
+        p.write_text(MESSY)
+    r = run("fmt", "--check", str(tmp_path))
+    assert r.returncode == 1
+    assert r.stdout.count("\n--- ") + r.stdout.startswith("--- ") == 2
+    assert f"+++ {a}\n" in r.stdout and f"+++ {b}\n" in r.stdout
+    assert run("fmt", str(tmp_path)).returncode == 0
+    assert a.read_text() == b.read_text() == MESSY_FORMATTED and other.read_text() == MESSY
+    assert run("fmt", "--check", str(tmp_path)).returncode == 0
