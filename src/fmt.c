@@ -372,10 +372,12 @@ static void attribute(fmt *f, unsigned indent, bool in_block)
     bool comment;
     size_t width;
     size_t body = run_end(f, f->i, in_block, true, false, &comment, &width);
-    const ftok *after = body < f->n ? &f->t[body] : NULL;
+    size_t at = body;
+    const ftok *after = peek_from(f, &at);
     bool has_block = after && is_p(after, '{');
+    bool broken = comment || has_block || indent + width > WIDTH;
     put_first(f, indent, indent + 4);
-    if (!comment && indent + width + (has_block ? 2 : 0) <= WIDTH) {
+    if (!broken) {
         while (f->i < body) put(f);
     } else {
         bool first = true;
@@ -391,8 +393,13 @@ static void attribute(fmt *f, unsigned indent, bool in_block)
         }
     }
     if (has_block) {
-        size_t j = f->i;
-        if (peek_from(f, &j) == after) block(f, false);
+        /* As `signalsc import` writes it: a broken attribute's block opens
+         * on a line of its own, under its clauses. */
+        if (broken) {
+            comments(f, indent + 4, false);
+            new_line(f, indent + 4);
+        }
+        block(f, false);
     }
 }
 

@@ -2,8 +2,9 @@
  *
  * The layout (docs/language.md, "Layout"): declarations start in column 1,
  * block settings are indented 4 spaces, one setting per line; an attribute
- * stays on one line when it fits in 100 columns, else each `from`, `where`
- * and `over` clause goes on its own line indented 4 more; one space around
+ * stays on one line when it fits in 100 columns and has no block, else each
+ * `from`, `where` and `over` clause, and the block's `{`, goes on its own
+ * line indented 4 more (as `signalsc import` writes it); one space around
  * `=` and the operators, none inside `( )` and `[ ]` or before `,`; a
  * blank line around every declaration that spans lines, and blank lines of
  * the source kept between declarations and settings (at most one). `tags`

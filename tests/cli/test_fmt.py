@@ -152,12 +152,14 @@ attribute visits: int64 = counter()
     from page_view
     over last 7 days  # a week
 
-attribute last_url = last(page_url) from page_view {
-    # an own-line comment inside a block
-    description "the last URL"  # end of line, inside a block
+attribute last_url = last(page_url)
+    from page_view
+    {
+        # an own-line comment inside a block
+        description "the last URL"  # end of line, inside a block
 
-    default ""
-}
+        default ""
+    }
 
 view users v1 {
     entity domain_userid
@@ -274,3 +276,53 @@ def test_a_directory_means_every_spec_under_it(tmp_path):
     assert run("fmt", str(tmp_path)).returncode == 0
     assert a.read_text() == b.read_text() == MESSY_FORMATTED and other.read_text() == MESSY
     assert run("fmt", "--check", str(tmp_path)).returncode == 0
+
+
+def as_written(model_json):
+    """The model with each property's "text" (the property as written, source
+    bytes from its first to its last token) stripped of whitespace and
+    comments, which the comments inside a calculated property add."""
+    return re.sub(r'("text":\t")(.*)"',
+                  lambda m: m.group(1) + re.sub(r"#.*?\\n|\s+", "", m.group(2)) + '"',
+                  model_json)
+
+
+def comment_everywhere(src):
+    """A comment after every token (so every token ends a line), each next
+    token indented (a declaration keyword in column 1 would close blocks)."""
+    out = []
+    for m in re.finditer(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|[^\s"#]+', src):
+        out.append(m.group(0) if m.group(0).startswith("#") else m.group(0) + "  # c")
+    return "\n    ".join(out) + "\n"
+
+
+@pytest.mark.parametrize("path", CLEAN[::2], ids=rel)
+def test_a_comment_after_every_token(path):
+    # The worst case for keeping comments in place: every token is followed
+    # by an end-of-line comment. The model and the comments must survive.
+    with open(path, encoding="utf-8") as f:
+        text = comment_everywhere(f.read())
+    assert run("check", "--stdin-filename", path, "-", stdin=text).returncode == 0
+    once = fmt(text, path)
+    assert fmt(once, path) == once
+    assert as_written(model(path, once)) == as_written(model(path))
+    assert once.count("# c\n") == text.count("# c\n")
+    assert tokens(once) == tokens(text)
+
+
+IMPORTED = """\
+view shop v1 {
+    entity domain_userid
+    attribute cart_value: double = sum(product.price)
+        from snowplow_ecommerce_action
+        {
+            default 0.0
+        }
+}
+"""
+
+
+def test_an_attribute_with_a_block_is_laid_out_as_import_writes_it():
+    assert fmt(IMPORTED) == IMPORTED
+    one_line = IMPORTED.replace("\n        from", " from").replace("\n        {", " {")
+    assert fmt(one_line) == IMPORTED
