@@ -326,3 +326,9 @@ def test_an_attribute_with_a_block_is_laid_out_as_import_writes_it():
     assert fmt(IMPORTED) == IMPORTED
     one_line = IMPORTED.replace("\n        from", " from").replace("\n        {", " {")
     assert fmt(one_line) == IMPORTED
+
+
+def test_the_examples_are_formatted():
+    # The examples show the house style: they are what fmt writes.
+    r = run("fmt", "--check", os.path.join(ROOT, "examples"))
+    assert (r.returncode, r.stdout) == (0, "")
