@@ -1,7 +1,9 @@
 /* fmt.c: `signalsc fmt`, the canonical layout (signals/fmt.h) applied to
  * files in place, to standard input, or checked with --check (a unified
  * diff, as diff -u prints it: GNU diffutils manual, "Unified Format"). */
+#define _XOPEN_SOURCE 700 /* realpath(3) */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -138,11 +140,16 @@ static void diff(FILE *out, const char *name, const char *old, size_t oldlen, co
 }
 
 /* Replaces `path` with `len` bytes of `data`: a temporary file in the same
- * directory, renamed over it (rename(2) is atomic), with the old mode. */
-static bool rewrite(const char *path, const char *data, size_t len)
+ * directory, renamed over it (rename(2) is atomic), with the old mode. A
+ * symbolic link stays a link: the file it points to is replaced. */
+static bool rewrite(const char *link, const char *data, size_t len)
 {
     struct stat st;
-    if (stat(path, &st) != 0) return false;
+    char *path = realpath(link, NULL);
+    if (!path || stat(path, &st) != 0) {
+        free(path);
+        return false;
+    }
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp) abort();
@@ -151,6 +158,7 @@ static bool rewrite(const char *path, const char *data, size_t len)
     int fd = mkstemp(tmp);
     if (fd < 0) {
         free(tmp);
+        free(path);
         return false;
     }
     bool ok = fchmod(fd, st.st_mode & 07777) == 0;
@@ -165,6 +173,7 @@ static bool rewrite(const char *path, const char *data, size_t len)
     ok = ok && rename(tmp, path) == 0;
     if (!ok) unlink(tmp);
     free(tmp);
+    free(path);
     return ok;
 }
 

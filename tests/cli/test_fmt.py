@@ -332,3 +332,12 @@ def test_the_examples_are_formatted():
     # The examples show the house style: they are what fmt writes.
     r = run("fmt", "--check", os.path.join(ROOT, "examples"))
     assert (r.returncode, r.stdout) == (0, "")
+
+
+def test_a_symbolic_link_stays_a_link(tmp_path):
+    target = tmp_path / "real.signals"
+    target.write_text(MESSY)
+    link = tmp_path / "link.signals"
+    link.symlink_to(target.name)
+    assert run("fmt", str(link)).returncode == 0
+    assert link.is_symlink() and target.read_text() == MESSY_FORMATTED
