@@ -403,8 +403,9 @@ static void attribute(fmt *f, unsigned indent, bool in_block)
     }
 }
 
-/* A block, from `{` to `}`; `indent` is that of the line that opens it.
- * On one line when `inline_ok` and it holds one setting and no comment. */
+/* A block, from `{` to `}`: its settings indented 4 more than the line
+ * that opens it, `}` under that line. On one line for `tags`, and when
+ * `inline_ok` and it holds one setting and no comment. */
 static void block(fmt *f, bool inline_ok)
 {
     bool tags = is_kw(f->prev, "tags");
