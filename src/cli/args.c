@@ -147,6 +147,7 @@ static int apply_option(cli *c, const cli_option *o, const char *opt, const char
     else if (strcmp(n, "dry-run") == 0) c->api.dry_run = true;
     else if (strcmp(n, "allow-insecure-http") == 0) c->api.allow_insecure_http = true;
     else if (strcmp(n, "exit-code") == 0) c->exit_code = true;
+    else if (strcmp(n, "check") == 0) c->check = true;
     else if (strcmp(n, "no-check-auth") == 0) c->no_check_auth = true;
     else if (strcmp(n, "no-check-api") == 0) c->no_check_api = true;
     else if (o->metavar) return number_option(c, n, opt, v);

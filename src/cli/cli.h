@@ -26,7 +26,8 @@ enum {
     CLI_G_CHECK = 1u << 9,   /* check's own: --since */
     CLI_G_IGLU = 1u << 10,   /* --iglu-repo: where the Iglu schemas are */
     CLI_G_PULL = 1u << 11,   /* schemas pull's own: --resolver */
-    CLI_G_LAST = CLI_G_PULL
+    CLI_G_FMT = 1u << 12,    /* fmt's own: --check */
+    CLI_G_LAST = CLI_G_FMT
 };
 
 typedef struct cli {
@@ -45,6 +46,7 @@ typedef struct cli {
     const char **iglu_repos;     /* --iglu-repo DIR, in order (argc slots) */
     size_t niglu_repos;
     const char *resolver;        /* schemas pull --resolver FILE */
+    bool check;                  /* fmt --check */
 } cli;
 
 typedef struct cli_command {
@@ -113,6 +115,13 @@ int cmd_sync(const cli *c);
 int cmd_test_connection(const cli *c);
 int cmd_schemas(const cli *c);
 int cmd_lsp(const cli *c);
+int cmd_fmt(const cli *c);
+
+/* c's FILE arguments with each DIR replaced by every .signals file under it
+ * (sorted; an empty DIR stays, to fail as a file), as check reads them
+ * (specs.c). Free with cli_free_files(). */
+char **cli_expand_files(const cli *c, size_t *n);
+void cli_free_files(char **files, size_t n);
 
 /* Adds c's --iglu-repo directories to ctx, in order (before its files). */
 void cli_add_iglu_repos(sig_ctx *ctx, const cli *c);

@@ -12,6 +12,7 @@
 
 #include "signals/lint.h"
 
+#include "signals/fmt.h"
 #include "lsp.h"
 
 /* JSON-RPC error codes (JSON-RPC 2.0 section 5.1; LSP's ServerNotInitialized). */
@@ -425,6 +426,35 @@ static cJSON *code_actions(const lsp_doc *d, const cJSON *params)
     return arr;
 }
 
+/* textDocument/formatting (LSP 3.17): the whole text as `signalsc fmt`
+ * writes it, one edit; none when it is already formatted or does not parse
+ * (its syntax errors are already published). */
+static cJSON *formatting(const lsp_doc *d, const cJSON *params)
+{
+    (void)params;
+    cJSON *edits = cJSON_CreateArray();
+    const sig_source *src = sig_ctx_source(d->ctx, 1);
+    if (!src) return edits;
+    sig_ctx *ctx = sig_ctx_new();
+    unsigned id = sig_ctx_add_buffer(ctx, d->path, d->text, d->len);
+    sig_buf out = {.arena = sig_ctx_arena(ctx)};
+    if (sig_format(ctx, id, &out) && (out.len != d->len || memcmp(out.data, d->text, d->len) != 0)) {
+        uint32_t line = 1, col = 1;
+        for (size_t i = 0; i < d->len; i++) {
+            if (d->text[i] == '\n') { line++; col = 1; }
+            else col++;
+        }
+        cJSON *edit = cJSON_CreateObject();
+        cJSON *range = cJSON_AddObjectToObject(edit, "range");
+        cJSON_AddItemToObject(range, "start", lsp_position(src, 1, 1));
+        cJSON_AddItemToObject(range, "end", lsp_position(src, line, col));
+        cJSON_AddStringToObject(edit, "newText", sig_buf_str(&out));
+        cJSON_AddItemToArray(edits, edit);
+    }
+    sig_ctx_free(ctx);
+    return edits;
+}
+
 /* ------------------------------------------------------------ dispatch */
 
 static cJSON *capabilities(void)
@@ -440,6 +470,7 @@ static cJSON *capabilities(void)
     cJSON_AddBoolToObject(caps, "referencesProvider", true);
     cJSON_AddBoolToObject(caps, "hoverProvider", true);
     cJSON_AddBoolToObject(caps, "renameProvider", true);
+    cJSON_AddBoolToObject(caps, "documentFormattingProvider", true);
     cJSON *fixes = cJSON_AddObjectToObject(caps, "codeActionProvider");
     cJSON_AddItemToArray(cJSON_AddArrayToObject(fixes, "codeActionKinds"), cJSON_CreateString("quickfix"));
     cJSON *comp = cJSON_AddObjectToObject(caps, "completionProvider");
@@ -475,6 +506,7 @@ static void request(server *sv, const char *method, const cJSON *id, const cJSON
         {"textDocument/hover", lsp_hover},
         {"textDocument/completion", lsp_completion},
         {"textDocument/codeAction", code_actions},
+        {"textDocument/formatting", formatting},
     };
     const lsp_doc *d = find_doc(sv, params);
     if (strcmp(method, "textDocument/rename") == 0) {

@@ -158,6 +158,20 @@ static void expand_roots(const cli *c, strv *roots)
     }
 }
 
+char **cli_expand_files(const cli *c, size_t *n)
+{
+    strv roots = {0};
+    expand_roots(c, &roots);
+    *n = roots.n;
+    return roots.v;
+}
+
+void cli_free_files(char **files, size_t n)
+{
+    strv s = {files, n, n};
+    strv_free(&s);
+}
+
 /* Checks every root and renders the diagnostics; with `files_read`, also
  * collects there the real paths of every file a spec read. */
 static int check_specs(const cli *c, const char *backend, strv *files_read)

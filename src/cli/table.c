@@ -16,6 +16,7 @@ const char *const cli_group_titles[] = {
     "Versions",
     "Iglu schemas",
     "Pulling schemas",
+    "Formatting",
 };
 
 
@@ -37,6 +38,12 @@ const cli_command cli_commands[] = {
      "file for one-file backends; '-' for standard output). Only files signalsc\n"
      "wrote before are replaced; the previous output stays when anything fails.",
      CLI_G_COMMON | CLI_G_BUILD | CLI_G_OUTPUT | CLI_G_DEP | CLI_G_IGLU, false, cmd_compile},
+    {"fmt", "FILE|DIR...", "rewrite .signals files in the canonical layout",
+     "Rewrites each FILE (a DIR: every .signals file under it) in place in the one\n"
+     "layout (docs/language.md, \"Layout\"), comments kept; a file that would not\n"
+     "change is not touched. '-' reads standard input and prints the result. A\n"
+     "file with syntax errors is left as it is (the diagnostics, exit status 1).",
+     CLI_G_COMMON | CLI_G_FMT, false, cmd_fmt},
     {"explain", "CODE|AGGREGATION", "explain a diagnostic code (E0301) or an aggregation (mean)",
      "Prints a diagnostic code's explanation, or what an aggregation reads, yields,\n"
      "keeps per entity and day, how it finishes, and which API eras carry it.",
@@ -128,6 +135,8 @@ const cli_option cli_options[] = {
     {"dry-run", 0, NULL, "print the requests that would be sent; send nothing", API},
     {"yes", 'y', NULL, "apply without asking", CLI_G_APPLY},
     {"exit-code", 0, NULL, "exit 3 when there are changes, 0 when none", CLI_G_PLAN},
+    {"check", 0, NULL, "write nothing; print a unified diff and exit 1 when a file\n"
+                       "would change (for CI)", CLI_G_FMT},
     {"database", 0, "DB", "the batch source's database", CLI_G_SYNC},
     {"schema", 0, "S", "the batch source's schema", CLI_G_SYNC},
     {"table", 0, "T", "the batch source's table", CLI_G_SYNC},

@@ -561,3 +561,29 @@ def test_an_error_in_an_imported_file_points_there(client, tmp_path):
     (rel,) = d[0].related_information
     assert rel.location.uri == lib.resolve().as_uri()
     assert rel.location.range.start == types.Position(line, char)
+
+
+def test_formatting_gives_the_fmt_layout_as_one_edit(client, tmp_path):
+    spec = tmp_path / "f.signals"
+    text = ("event page_view = iglu:com.snowplowanalytics.snowplow/page_view/jsonschema/1-0-0\n"
+            "attribute   n =counter( )   from page_view   # views\n")
+    client.open(spec.as_uri(), text)
+
+    def fmt_request():
+        return client.request("textDocument/formatting", types.DocumentFormattingParams(
+            types.TextDocumentIdentifier(spec.as_uri()),
+            types.FormattingOptions(tab_size=4, insert_spaces=True)), list[types.TextEdit])
+
+    edits = fmt_request()
+    want = subprocess.run([SIGNALSC, "fmt", "-"], input=text, capture_output=True, text=True,
+                          check=True).stdout
+    assert want != text and len(edits) == 1
+    e = edits[0]
+    assert (e.range.start.line, e.range.start.character) == (0, 0)
+    assert (e.range.end.line, e.range.end.character) == (text.count("\n"), 0)
+    assert e.new_text == want
+    # Formatted text needs no edit; text that does not parse gets none.
+    client.change(spec.as_uri(), want)
+    assert fmt_request() == []
+    client.change(spec.as_uri(), want + "attribute = \n", version=3)
+    assert fmt_request() == []

@@ -14,18 +14,18 @@ for name in "$@"; do
     rm -rf "$seeds"
     mkdir -p "$seeds" "$build/corpus/$name"
     case $name in
-    compile|roundtrip) files="examples/*.signals tests/golden/*/*.signals" ;;
+    compile|roundtrip|fmt) files="examples/*.signals tests/golden/*/*.signals" ;;
     import)  files="tests/api/fixtures/*.json tests/golden/api/*.out/*/*.json" ;;
     *)       files="" ;; # tests/fuzz/corpus/NAME holds its seeds
     esac
     for f in $files; do cp "$f" "$seeds/$(echo "$f" | tr / _)"; done
     [ -d "tests/fuzz/corpus/$name" ] && cp tests/fuzz/corpus/"$name"/* "$seeds/"
     case $name in
-    compile|import|roundtrip) max_len=16384 ;;
+    compile|import|roundtrip|fmt) max_len=16384 ;;
     *) max_len=4096 ;;
     esac
     d=$name
-    [ "$name" = roundtrip ] && d=compile # the same language
+    [ "$name" = roundtrip ] || [ "$name" = fmt ] && d=compile # the same language
     dict=""
     [ -f "tests/fuzz/$d.dict" ] && dict="-dict=tests/fuzz/$d.dict"
     printf '\n== fuzz %s: %s seconds\n' "$name" "$seconds"
