@@ -82,6 +82,12 @@ static size_t scan_one(const char *s, bool after_sep, int *kind)
         *kind = K_WORD;
         return k;
     }
+    if (s[0] == '`' && is_name_ch(s[1]) && !is_digit(s[1])) {
+        /* a keyword used as a name: kept in its backquotes, never a keyword */
+        for (k = 1; is_name_ch(s[k]); k++) {}
+        *kind = K_WORD;
+        return s[k] == '`' ? k + 1 : 0;
+    }
     if (is_digit(s[0]) || (s[0] == '-' && is_digit(s[1]))) {
         k = 1;
         while (is_digit(s[k])) k++;
