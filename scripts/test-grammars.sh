@@ -6,7 +6,10 @@
 #      every golden input that has no lexical or syntax error (E01xx, E02xx
 #      in its .expected) without an ERROR or MISSING node;
 #   2. TextMate (editors/vscode): vscode-tmgrammar-test checks the scopes
-#      asserted in editors/vscode/test/*.signals;
+#      asserted in editors/vscode/test/*.signals; the same inputs as above
+#      tokenize without an `invalid.*` scope or an unclosed block
+#      (test/tokenize.js); extension.js, loaded with stand-ins for VS Code's
+#      modules, starts `signalsc lsp` over stdio (test/extension.js);
 #   3. every keyword of src/keywords.def is in both grammars' tests.
 #
 # The npm tools are installed into each folder's node_modules (gitignored)
@@ -54,6 +57,15 @@ else
     echo "keywords: all $(echo $keywords | wc -w) keywords are in both grammars and their tests"
 fi
 
+# The inputs the compiler parses without a lexical or syntax error.
+: >"$tmp/inputs"
+for f in examples/*.signals $(find tests/golden -name '*.signals' | sort); do
+    exp=${f%.signals}.expected
+    if [ -f "$exp" ] && grep -q 'error\[E0[12]' "$exp"; then continue; fi
+    echo "$root/$f" >>"$tmp/inputs"
+done
+n=$(wc -l <"$tmp/inputs")
+
 # ---------------------------------------------------------------- tree-sitter
 ts=""
 if [ -n "${TREE_SITTER:-}" ]; then
@@ -96,14 +108,6 @@ else
         "$ts" generate
         "$ts" test
     ) || failed=1
-    # The inputs the compiler parses without a lexical or syntax error.
-    : >"$tmp/inputs"
-    for f in examples/*.signals $(find tests/golden -name '*.signals' | sort); do
-        exp=${f%.signals}.expected
-        if [ -f "$exp" ] && grep -q 'error\[E0[12]' "$exp"; then continue; fi
-        echo "$root/$f" >>"$tmp/inputs"
-    done
-    n=$(wc -l <"$tmp/inputs")
     if (cd "$TS_DIR" && "$ts" parse --quiet --paths "$tmp/inputs") >"$tmp/parse.log" 2>&1; then
         echo "tree-sitter: $n examples and golden inputs parse without an error node"
     else
@@ -120,6 +124,8 @@ if [ ! -x "$tmtest" ] \
     npm_here "$VS_DIR" "vscode-tmgrammar-test@$TMTEST_VERSION" || { echo "textmate: npm install failed"; exit 1; }
 fi
 (cd "$VS_DIR" && node_modules/.bin/vscode-tmgrammar-test 'test/*.signals') || failed=1
+node "$VS_DIR/test/tokenize.js" "$tmp/inputs" || failed=1
+node "$VS_DIR/test/extension.js" || failed=1
 
 if [ "$failed" != 0 ]; then
     echo "test-grammars: FAILED"
