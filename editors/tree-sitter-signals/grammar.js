@@ -6,10 +6,23 @@
  * editor grammar: it accepts what the compiler accepts and leaves the
  * checks (versions, types, names) to `signalsc check` and `signalsc lsp`.
  *
- * Keywords are extracted from `identifier` (tree-sitter's `word`), so a
- * keyword where only a name fits (after `.` or `:` in a property, a tag
- * key) reads as a name, as the compiler's scanner does.
+ * Keywords are extracted from `identifier` (tree-sitter's `word`) and
+ * reserved, except after `.` or `:` in a property and as a tag key, where
+ * the compiler reads any word as a name. Reserved words need tree-sitter
+ * 0.25 or later.
  */
+
+// The reserved words (src/keywords.def).
+const KEYWORDS = [
+  'import', 'event', 'context', 'entity', 'attribute', 'view',
+  'service', 'batch_source', 'intervention', 'from', 'where', 'over',
+  'last', 'and', 'or', 'like', 'in', 'is',
+  'not', 'null', 'true', 'false', 'online', 'offline',
+  'owner', 'description', 'ttl', 'tags', 'attributes', 'source',
+  'field', 'views', 'database', 'schema', 'table', 'timestamp_field',
+  'created_timestamp_column', 'date_partition_column', 'property', 'key', 'external_column', 'backfill_since_tstamp',
+  'refresh_rate', 'when', 'target', 'payload', 'default',
+];
 
 const commaList = (rule) => seq(rule, repeat(seq(',', rule)), optional(','));
 
@@ -19,6 +32,13 @@ module.exports = grammar({
   name: 'signals',
 
   word: $ => $.identifier,
+
+  // Keywords are reserved: never a name, except after `.` or `:` in a
+  // property and as a tag key, where the `names` set (empty) applies.
+  reserved: {
+    global: $ => KEYWORDS,
+    names: $ => [],
+  },
 
   extras: $ => [/\s/, $.comment],
 
@@ -139,8 +159,8 @@ module.exports = grammar({
     _path: $ => seq(
       choice($.identifier, alias('event', $.identifier)),
       repeat(choice(
-        seq('.', $.identifier),
-        seq(':', $.identifier),
+        seq('.', reserved('names', $.identifier)),
+        seq(':', reserved('names', $.identifier)),
         seq('[', $.index, ']'),
       )),
     ),
@@ -196,7 +216,7 @@ module.exports = grammar({
     string_setting: $ => seq(choice('owner', 'description', 'backfill_since_tstamp'), field('value', $.string)),
     duration_setting: $ => seq(choice('ttl', 'refresh_rate'), field('value', $.duration)),
     tags_setting: $ => seq('tags', '{', optional(commaList($.tag)), '}'),
-    tag: $ => seq(field('key', choice($.identifier, $.string)), '=', field('value', $.string)),
+    tag: $ => seq(field('key', choice(reserved('names', $.identifier), $.string)), '=', field('value', $.string)),
     names_setting: $ => seq(choice('attributes', 'target'), commaList(field('value', $.identifier))),
     attribute_setting: $ => seq('attribute', $._attribute_body),
     name_setting: $ => seq(choice('source', 'key', 'external_column'), field('value', $.identifier)),
