@@ -64,7 +64,8 @@ module.exports = grammar({
       'event', field('name', $.identifier), '=',
       field('value', choice($.iglu_uri, $.event_specification)),
     ),
-    event_specification: $ => seq(alias($.identifier, $.specification_keyword), field('id', $.string)),
+    // `specification` is not reserved: a name elsewhere.
+    event_specification: $ => seq('specification', field('id', $.string)),
 
     context_declaration: $ => seq(
       'context', field('name', $.identifier), '=', field('uri', $.iglu_uri),
@@ -147,8 +148,8 @@ module.exports = grammar({
 
     null_test: $ => seq('is', optional('not'), 'null'),
 
-    // `rlike`, `not rlike`, `changed`: operators that are names.
-    word_operator: $ => seq(optional('not'), $.identifier),
+    // `rlike`, `not rlike`, `changed`: operators that are names elsewhere.
+    word_operator: $ => choice(seq(optional('not'), 'rlike'), 'changed'),
 
     operator: $ => choice('=', '!=', '<', '>', '<=', '>=', 'like', 'in', seq('not', 'like'), seq('not', 'in')),
 

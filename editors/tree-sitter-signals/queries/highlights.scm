@@ -80,9 +80,9 @@
 (index) @number
 (boolean) @boolean
 
-(specification_keyword) @keyword
+"specification" @keyword
 (separator_keyword) @keyword
-(word_operator) @keyword.operator
+["rlike" "changed"] @keyword.operator
 
 (version) @constant
 (type (identifier) @type.builtin)
