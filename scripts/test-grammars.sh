@@ -1,10 +1,18 @@
 #!/bin/sh
 # Tests the editor grammars in editors/ (`make test-grammars`):
-#   1. tree-sitter (editors/tree-sitter-signals): generates the parser from
-#      grammar.js, runs its corpus (test/corpus) and highlight tests
-#      (test/highlight) with `tree-sitter test`, and parses every example and
-#      every golden input that has no lexical or syntax error (E01xx, E02xx
-#      in its .expected) without an ERROR or MISSING node;
+#   1. tree-sitter (editors/tree-sitter-signals): the generated parser is
+#      committed (src/), so two ways, the same checks:
+#      - with a tree-sitter CLI 0.25.10: `tree-sitter generate` must leave
+#        the committed src/ unchanged (git diff), then `tree-sitter test`
+#        runs the corpus (test/corpus) and highlight tests (test/highlight);
+#      - without one (CI: its npm package downloads its binary from GitHub):
+#        src/parser.c is compiled with cc and test/run_corpus.py runs the
+#        corpus and compiles queries/highlights.scm with the tree-sitter
+#        Python bindings (tests/requirements.txt) of $PYTHON, else
+#        .venv/bin/python, else python3;
+#      either way, every example and every golden input that has no
+#      lexical or syntax error (E01xx, E02xx in its .expected) parses
+#      without an ERROR or MISSING node;
 #   2. TextMate (editors/vscode): vscode-tmgrammar-test checks the scopes
 #      asserted in editors/vscode/test/*.signals; the same inputs as above
 #      tokenize without an `invalid.*` scope or an unclosed block
@@ -13,12 +21,12 @@
 #   3. every keyword of src/keywords.def is in both grammars' tests.
 #
 # The npm tools are installed into each folder's node_modules (gitignored)
-# with a throwaway npm cache. tree-sitter-cli's npm package downloads its
-# binary from GitHub when it installs; where that fails, the same version is
-# built once from crates.io with cargo into
-# ${XDG_CACHE_HOME:-~/.cache}/signalsc/ (a few minutes, the first time
-# only). TREE_SITTER=/path/to/tree-sitter uses a CLI of your own. Without
-# any, the tree-sitter part is reported as SKIPPED.
+# with a throwaway npm cache. The CLI is, in this order: TREE_SITTER=/path,
+# node_modules, ${XDG_CACHE_HOME:-~/.cache}/signalsc/tree-sitter-cli-0.25.10,
+# npm. SIGNALSC_BUILD_TREE_SITTER=1 builds it from crates.io with cargo into
+# that cache when all fail (about 11 minutes, once). Without a CLI the
+# script takes seconds; the tree-sitter part is SKIPPED only when there is
+# no C compiler or no tree_sitter module either.
 set -eu
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -67,54 +75,91 @@ done
 n=$(wc -l <"$tmp/inputs")
 
 # ---------------------------------------------------------------- tree-sitter
-ts=""
-if [ -n "${TREE_SITTER:-}" ]; then
-    ts=$TREE_SITTER
-elif [ -x "$TS_DIR/node_modules/.bin/tree-sitter" ] \
-        && "$TS_DIR/node_modules/.bin/tree-sitter" --version 2>/dev/null | grep -q " $TS_VERSION"; then
-    ts=$root/$TS_DIR/node_modules/.bin/tree-sitter
-else
-    cache=${XDG_CACHE_HOME:-$HOME/.cache}/signalsc/tree-sitter-cli-$TS_VERSION
-    if [ -x "$cache/bin/tree-sitter" ]; then
-        ts=$cache/bin/tree-sitter
-    elif npm_here "$TS_DIR" "tree-sitter-cli@$TS_VERSION" >"$tmp/npm-ts.log" 2>&1 \
-            && "$TS_DIR/node_modules/.bin/tree-sitter" --version >/dev/null 2>&1; then
-        ts=$root/$TS_DIR/node_modules/.bin/tree-sitter
-    elif command -v cargo >/dev/null 2>&1; then
-        echo "tree-sitter: the npm package could not fetch its binary; building tree-sitter-cli $TS_VERSION"
-        echo "tree-sitter: with cargo into $cache (the first time only)"
-        if cargo install --quiet --locked --root "$cache" --version "$TS_VERSION" tree-sitter-cli \
-                >"$tmp/cargo.log" 2>&1; then
-            ts=$cache/bin/tree-sitter
-        else
-            tail -20 "$tmp/cargo.log"
-        fi
+# A tree-sitter CLI of this version: TREE_SITTER, node_modules, the cache, or
+# npm; cargo only when asked (SIGNALSC_BUILD_TREE_SITTER=1: ~11 minutes).
+find_tree_sitter() {
+    if [ -n "${TREE_SITTER:-}" ]; then
+        echo "$TREE_SITTER"; return
     fi
-fi
+    local_ts=$root/$TS_DIR/node_modules/.bin/tree-sitter
+    if [ -x "$local_ts" ] && "$local_ts" --version 2>/dev/null | grep -q " $TS_VERSION"; then
+        echo "$local_ts"; return
+    fi
+    if [ -x "$ts_cache/bin/tree-sitter" ]; then
+        echo "$ts_cache/bin/tree-sitter"; return
+    fi
+    if command -v npm >/dev/null 2>&1 \
+            && npm_here "$TS_DIR" "tree-sitter-cli@$TS_VERSION" >"$tmp/npm-ts.log" 2>&1 \
+            && "$local_ts" --version >/dev/null 2>&1; then
+        echo "$local_ts"; return
+    fi
+    if [ "${SIGNALSC_BUILD_TREE_SITTER:-0}" = 1 ] && command -v cargo >/dev/null 2>&1; then
+        echo "tree-sitter: building tree-sitter-cli $TS_VERSION with cargo into $ts_cache" >&2
+        if cargo install --quiet --locked --root "$ts_cache" --version "$TS_VERSION" tree-sitter-cli \
+                >"$tmp/cargo.log" 2>&1; then
+            echo "$ts_cache/bin/tree-sitter"; return
+        fi
+        tail -20 "$tmp/cargo.log" >&2
+    fi
+}
 
-if [ -z "$ts" ]; then
-    echo "tree-sitter: SKIPPED (no tree-sitter CLI $TS_VERSION: npm could not install it and cargo"
-    echo "             is missing or failed; set TREE_SITTER=/path/to/tree-sitter)"
-    skipped="$skipped tree-sitter"
-else
-    echo "tree-sitter: $("$ts" --version)"
+# With the CLI: src/ must be what `tree-sitter generate` makes of grammar.js,
+# then the corpus, the highlight assertions, and the inputs.
+test_with_cli() {
+    echo "tree-sitter: $("$1" --version)"
     # The CLI compiles the parser into its own cache, and finds grammars and
     # highlight queries through its configuration: both in $tmp, not $HOME.
     export TREE_SITTER_LIBDIR="$tmp/ts-lib" TREE_SITTER_DIR="$tmp/ts-config"
     mkdir -p "$TREE_SITTER_DIR"
     printf '{"parser-directories": ["%s/editors"]}\n' "$root" >"$TREE_SITTER_DIR/config.json"
-    (
-        cd "$TS_DIR"
-        "$ts" generate
-        "$ts" test
-    ) || failed=1
-    if (cd "$TS_DIR" && "$ts" parse --quiet --paths "$tmp/inputs") >"$tmp/parse.log" 2>&1; then
+    (cd "$TS_DIR" && "$1" generate) || return 1
+    if [ -d .git ] || [ -f .git ]; then
+        if ! git diff --exit-code --stat -- "$TS_DIR/src" \
+                || [ -n "$(git status --porcelain -- "$TS_DIR/src")" ]; then
+            echo "tree-sitter: $TS_DIR/src differs from what 'tree-sitter generate' ($TS_VERSION) makes"
+            echo "             of grammar.js: commit the regenerated src/"
+            return 1
+        fi
+        echo "tree-sitter: the committed src/ is what 'tree-sitter generate' makes of grammar.js"
+    fi
+    (cd "$TS_DIR" && "$1" test) || return 1
+    if (cd "$TS_DIR" && "$1" parse --quiet --paths "$tmp/inputs") >"$tmp/parse.log" 2>&1; then
         echo "tree-sitter: $n examples and golden inputs parse without an error node"
     else
         cat "$tmp/parse.log"
         echo "tree-sitter: some of the $n examples and golden inputs do not parse"
-        failed=1
+        return 1
     fi
+}
+
+# Without it: the committed parser, compiled with cc, through the tree-sitter
+# Python bindings (tests/requirements.txt).
+test_with_python() {
+    py=${PYTHON:-}
+    [ -n "$py" ] || { [ -x .venv/bin/python ] && py=.venv/bin/python; } || py=python3
+    cc=${CC:-cc}
+    if ! command -v "$cc" >/dev/null 2>&1 || ! "$py" -c 'import tree_sitter' 2>/dev/null; then
+        echo "tree-sitter: SKIPPED (no tree-sitter CLI $TS_VERSION, and no C compiler or no tree_sitter"
+        echo "             module in $py: pip install -r tests/requirements.txt)"
+        skipped="$skipped tree-sitter"
+        return 0
+    fi
+    echo "tree-sitter: no CLI $TS_VERSION; the committed parser through the Python bindings"
+    echo "             (tree_sitter $("$py" -c 'import importlib.metadata as m; print(m.version("tree-sitter"))'))"
+    scanner=""
+    [ -f "$TS_DIR/src/scanner.c" ] && scanner=$TS_DIR/src/scanner.c
+    # shellcheck disable=SC2086
+    "$cc" -shared -fPIC -O1 -I "$TS_DIR/src" -o "$tmp/signals.so" "$TS_DIR/src/parser.c" $scanner \
+        || return 1
+    "$py" "$TS_DIR/test/run_corpus.py" "$tmp/signals.so" "$tmp/inputs"
+}
+
+ts_cache=${XDG_CACHE_HOME:-$HOME/.cache}/signalsc/tree-sitter-cli-$TS_VERSION
+ts=$(find_tree_sitter)
+if [ -n "$ts" ]; then
+    test_with_cli "$ts" || failed=1
+else
+    test_with_python || failed=1
 fi
 
 # ---------------------------------------------------------------- TextMate
