@@ -59,7 +59,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR    ?= $(PREFIX)/share/man
 INSTALL   ?= install
 
-.PHONY: all help deps venv build install uninstall docs test test-unit test-golden test-integration test-sanitize demo bench clean golden-update fuzz fuzz-build
+.PHONY: all help deps venv build install uninstall docs test test-unit test-golden test-integration test-sanitize test-grammars demo bench clean golden-update fuzz fuzz-build
 
 all: build
 
@@ -70,6 +70,7 @@ help:
 	@echo "make demo             install what is missing, build, run the example on DuckDB, print attributes"
 	@echo "make test             install what is missing, then unit, golden, sanitizer and integration tests"
 	@echo "make golden-update    regenerate golden expectations (review the diff!)"
+	@echo "make test-grammars    test the editor grammars in editors/ (tree-sitter, TextMate; needs npm)"
 	@echo "make bench            run the compiler benchmarks (bench/)"
 	@echo "make docs             regenerate docs/diagnostics.md and docs/aggregations.md from the tables"
 	@echo "make fuzz             build the libFuzzer harnesses (clang) and run each FUZZ_SECONDS (60)"
@@ -191,6 +192,10 @@ test-sanitize:
 
 test-integration: build
 	$(VENV)/bin/python -m pytest -q tests/integration
+
+# The tree-sitter and TextMate grammars of editors/ with their own test tools.
+test-grammars:
+	@sh scripts/test-grammars.sh
 
 # --- fuzzing ------------------------------------------------------------------
 # libFuzzer harnesses (tests/fuzz/README.md), built with clang in their own

@@ -5,7 +5,8 @@
 # valgrind (the test suite runs the CLI under it) and PostgreSQL (the
 # warehouse tests start a throwaway server: tests/warehouse/pg.py) and
 # clang with libFuzzer for `make fuzz` (tests/fuzz; on Debian bookworm the
-# libFuzzer runtime, libclang_rt.fuzzer, is in libclang-rt-14-dev).
+# libFuzzer runtime, libclang_rt.fuzzer, is in libclang-rt-14-dev), and
+# Node.js with npm for the editor grammars' tests (scripts/test-grammars.sh).
 # Debian/Ubuntu only (apt-get); run as root or with sudo available.
 set -eu
 need=""
@@ -23,6 +24,8 @@ command -v valgrind >/dev/null 2>&1 || need="$need valgrind"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 command -v clang >/dev/null 2>&1 || need="$need clang"
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || need="$need libclang-rt-14-dev"
+command -v node >/dev/null 2>&1 || need="$need nodejs"
+command -v npm >/dev/null 2>&1 || need="$need npm"
 if [ -n "$need" ]; then
     echo "install-deps: installing$need"
     SUDO=""

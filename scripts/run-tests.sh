@@ -1,7 +1,8 @@
 #!/bin/sh
 # The whole test suite, as `make test` runs it (after deps and the venv):
 #   1. build with the strict warning set;
-#   2. unit tests (tests/unit), golden tests (tests/golden);
+#   2. unit tests (tests/unit), golden tests (tests/golden); the editor
+#      grammars (editors/, when npm is installed);
 #   3. unit and golden tests again under AddressSanitizer + UBSan;
 #   4. a 20-second smoke run of each libFuzzer harness (tests/fuzz);
 #      valgrind over the CLI on the examples (no leaks, no errors);
@@ -38,6 +39,13 @@ step "docs/aggregations.md matches the compiler's aggregation table"
 .venv/bin/python tools/gen_aggregations_doc.py build/signalsc - | diff -u docs/aggregations.md - \
     || { echo "docs/aggregations.md is stale: run make docs"; exit 1; }
 echo "docs: up to date"
+
+step "editor grammars: tree-sitter and TextMate (editors/)"
+if command -v npm >/dev/null 2>&1; then
+    sh scripts/test-grammars.sh
+else
+    echo "editor grammars: SKIPPED (npm is not installed; scripts/install-deps.sh installs it)"
+fi
 
 step "sanitizers (ASan + UBSan): unit and golden tests"
 $MAKE --no-print-directory test-sanitize PYTHON=.venv/bin/python
