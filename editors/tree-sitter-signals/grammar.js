@@ -238,7 +238,8 @@ module.exports = grammar({
 
     // ------------------------------------------------------------- tokens
 
-    identifier: $ => /[A-Za-z_][A-Za-z0-9_]*/,
+    // a keyword in backquotes is a name (`target`), as in the compiler
+    identifier: $ => /[A-Za-z_][A-Za-z0-9_]*|`[A-Za-z_][A-Za-z0-9_]*`/,
 
     iglu_uri: $ => /iglu:[A-Za-z0-9_.\-\/*]*/,
 

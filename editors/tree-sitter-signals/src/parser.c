@@ -1571,94 +1571,95 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(18);
+      if (eof) ADVANCE(20);
       ADVANCE_MAP(
         '!', 5,
-        '"', 45,
-        '#', 49,
-        '(', 21,
-        ')', 22,
-        ',', 23,
-        '-', 10,
-        '.', 29,
-        ':', 20,
-        '<', 25,
-        '=', 19,
-        '>', 26,
-        '[', 30,
-        '\\', 8,
-        ']', 31,
-        'i', 37,
-        '{', 34,
-        '}', 35,
+        '"', 48,
+        '#', 52,
+        '(', 23,
+        ')', 24,
+        ',', 25,
+        '-', 11,
+        '.', 31,
+        ':', 22,
+        '<', 27,
+        '=', 21,
+        '>', 28,
+        '[', 32,
+        '\\', 9,
+        ']', 33,
+        '`', 17,
+        'i', 40,
+        '{', 36,
+        '}', 37,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(16);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+          lookahead == ' ') SKIP(18);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(34);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(40);
+          ('_' <= lookahead && lookahead <= 'z')) ADVANCE(43);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(3);
-      if (lookahead == '"') ADVANCE(45);
-      if (lookahead == '#') ADVANCE(44);
-      if (lookahead == '\\') ADVANCE(8);
+      if (lookahead == '"') ADVANCE(48);
+      if (lookahead == '#') ADVANCE(47);
+      if (lookahead == '\\') ADVANCE(9);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(43);
-      if (lookahead != 0) ADVANCE(44);
+          lookahead == ' ') ADVANCE(46);
+      if (lookahead != 0) ADVANCE(47);
       END_STATE();
     case 2:
-      if (lookahead == '#') ADVANCE(49);
-      if (lookahead == 'i') ADVANCE(6);
+      if (lookahead == '#') ADVANCE(52);
+      if (lookahead == 'i') ADVANCE(7);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(35);
       END_STATE();
     case 3:
-      if (lookahead == '#') ADVANCE(49);
+      if (lookahead == '#') ADVANCE(52);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       END_STATE();
     case 4:
-      if (lookahead == ':') ADVANCE(41);
+      if (lookahead == ':') ADVANCE(44);
       END_STATE();
     case 5:
-      if (lookahead == '=') ADVANCE(24);
+      if (lookahead == '=') ADVANCE(26);
       END_STATE();
     case 6:
-      if (lookahead == 'g') ADVANCE(7);
+      if (lookahead == '`') ADVANCE(38);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('_' <= lookahead && lookahead <= 'z')) ADVANCE(6);
       END_STATE();
     case 7:
-      if (lookahead == 'l') ADVANCE(9);
+      if (lookahead == 'g') ADVANCE(8);
       END_STATE();
     case 8:
-      if (lookahead == 'u') ADVANCE(15);
+      if (lookahead == 'l') ADVANCE(10);
+      END_STATE();
+    case 9:
+      if (lookahead == 'u') ADVANCE(16);
       if (lookahead == '"' ||
           lookahead == '/' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
           lookahead == 'r' ||
-          lookahead == 't') ADVANCE(46);
-      END_STATE();
-    case 9:
-      if (lookahead == 'u') ADVANCE(4);
+          lookahead == 't') ADVANCE(49);
       END_STATE();
     case 10:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(47);
+      if (lookahead == 'u') ADVANCE(4);
       END_STATE();
     case 11:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(48);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(50);
       END_STATE();
     case 12:
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(51);
       END_STATE();
     case 13:
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(12);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(49);
       END_STATE();
     case 14:
       if (('0' <= lookahead && lookahead <= '9') ||
@@ -1671,207 +1672,220 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(14);
       END_STATE();
     case 16:
-      if (eof) ADVANCE(18);
-      ADVANCE_MAP(
-        '!', 5,
-        '"', 42,
-        '#', 49,
-        '(', 21,
-        ')', 22,
-        ',', 23,
-        '-', 10,
-        '.', 29,
-        ':', 20,
-        '<', 25,
-        '=', 19,
-        '>', 26,
-        '[', 30,
-        ']', 31,
-        'i', 37,
-        '{', 34,
-        '}', 35,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(16);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(40);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(15);
       END_STATE();
     case 17:
-      if (eof) ADVANCE(18);
-      ADVANCE_MAP(
-        '!', 5,
-        '"', 42,
-        '#', 49,
-        '(', 21,
-        ')', 22,
-        ',', 23,
-        '-', 10,
-        '.', 29,
-        ':', 20,
-        '<', 25,
-        '=', 19,
-        '>', 26,
-        '[', 30,
-        ']', 31,
-        '{', 34,
-        '}', 35,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(17);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(47);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(40);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(6);
       END_STATE();
     case 18:
-      ACCEPT_TOKEN(ts_builtin_sym_end);
+      if (eof) ADVANCE(20);
+      ADVANCE_MAP(
+        '!', 5,
+        '"', 45,
+        '#', 52,
+        '(', 23,
+        ')', 24,
+        ',', 25,
+        '-', 11,
+        '.', 31,
+        ':', 22,
+        '<', 27,
+        '=', 21,
+        '>', 28,
+        '[', 32,
+        ']', 33,
+        '`', 17,
+        'i', 40,
+        '{', 36,
+        '}', 37,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(18);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(34);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('_' <= lookahead && lookahead <= 'z')) ADVANCE(43);
       END_STATE();
     case 19:
-      ACCEPT_TOKEN(anon_sym_EQ);
+      if (eof) ADVANCE(20);
+      ADVANCE_MAP(
+        '!', 5,
+        '"', 45,
+        '#', 52,
+        '(', 23,
+        ')', 24,
+        ',', 25,
+        '-', 11,
+        '.', 31,
+        ':', 22,
+        '<', 27,
+        '=', 21,
+        '>', 28,
+        '[', 32,
+        ']', 33,
+        '`', 17,
+        '{', 36,
+        '}', 37,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(19);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(50);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('_' <= lookahead && lookahead <= 'z')) ADVANCE(43);
       END_STATE();
     case 20:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
     case 21:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+      ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
     case 22:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
     case 23:
-      ACCEPT_TOKEN(anon_sym_COMMA);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 24:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      ACCEPT_TOKEN(anon_sym_RPAREN);
       END_STATE();
     case 25:
-      ACCEPT_TOKEN(anon_sym_LT);
-      if (lookahead == '=') ADVANCE(27);
+      ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
     case 26:
-      ACCEPT_TOKEN(anon_sym_GT);
-      if (lookahead == '=') ADVANCE(28);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 27:
-      ACCEPT_TOKEN(anon_sym_LT_EQ);
+      ACCEPT_TOKEN(anon_sym_LT);
+      if (lookahead == '=') ADVANCE(29);
       END_STATE();
     case 28:
-      ACCEPT_TOKEN(anon_sym_GT_EQ);
+      ACCEPT_TOKEN(anon_sym_GT);
+      if (lookahead == '=') ADVANCE(30);
       END_STATE();
     case 29:
-      ACCEPT_TOKEN(anon_sym_DOT);
+      ACCEPT_TOKEN(anon_sym_LT_EQ);
       END_STATE();
     case 30:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_GT_EQ);
       END_STATE();
     case 31:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_DOT);
       END_STATE();
     case 32:
-      ACCEPT_TOKEN(sym_index);
-      if (lookahead == '.') ADVANCE(11);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
     case 33:
-      ACCEPT_TOKEN(sym_index);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 34:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
+      ACCEPT_TOKEN(sym_index);
+      if (lookahead == '.') ADVANCE(12);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(34);
       END_STATE();
     case 35:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
+      ACCEPT_TOKEN(sym_index);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(35);
       END_STATE();
     case 36:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == ':') ADVANCE(41);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(40);
+      ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
     case 37:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(38);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(40);
+      ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
     case 38:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(39);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(40);
       END_STATE();
     case 39:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(36);
+      if (lookahead == ':') ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(40);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(43);
       END_STATE();
     case 40:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(41);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(43);
+      END_STATE();
+    case 41:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(42);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(43);
+      END_STATE();
+    case 42:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(39);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(43);
+      END_STATE();
+    case 43:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(40);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(43);
       END_STATE();
-    case 41:
+    case 44:
       ACCEPT_TOKEN(sym_iglu_uri);
       if (lookahead == '*' ||
           ('-' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(41);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
-    case 42:
+    case 45:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 43:
+    case 46:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(44);
+      if (lookahead == '#') ADVANCE(47);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(43);
+          lookahead == ' ') ADVANCE(46);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(44);
+          lookahead != '\\') ADVANCE(47);
       END_STATE();
-    case 44:
+    case 47:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(44);
-      END_STATE();
-    case 45:
-      ACCEPT_TOKEN(anon_sym_DQUOTE2);
-      END_STATE();
-    case 46:
-      ACCEPT_TOKEN(sym_escape_sequence);
-      END_STATE();
-    case 47:
-      ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '.') ADVANCE(11);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(47);
+          lookahead != '\\') ADVANCE(47);
       END_STATE();
     case 48:
-      ACCEPT_TOKEN(sym_decimal);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(48);
+      ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
     case 49:
+      ACCEPT_TOKEN(sym_escape_sequence);
+      END_STATE();
+    case 50:
+      ACCEPT_TOKEN(sym_integer);
+      if (lookahead == '.') ADVANCE(12);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(50);
+      END_STATE();
+    case 51:
+      ACCEPT_TOKEN(sym_decimal);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(51);
+      END_STATE();
+    case 52:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(49);
+          lookahead != '\n') ADVANCE(52);
       END_STATE();
     default:
       return false;
@@ -2875,314 +2889,314 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 17},
-  [2] = {.lex_state = 17},
-  [3] = {.lex_state = 17},
-  [4] = {.lex_state = 17},
-  [5] = {.lex_state = 17},
-  [6] = {.lex_state = 17},
-  [7] = {.lex_state = 17},
-  [8] = {.lex_state = 17},
-  [9] = {.lex_state = 17},
-  [10] = {.lex_state = 17},
-  [11] = {.lex_state = 17},
-  [12] = {.lex_state = 17},
-  [13] = {.lex_state = 17},
-  [14] = {.lex_state = 17},
-  [15] = {.lex_state = 17},
-  [16] = {.lex_state = 17},
-  [17] = {.lex_state = 17},
-  [18] = {.lex_state = 17},
-  [19] = {.lex_state = 17},
-  [20] = {.lex_state = 17},
-  [21] = {.lex_state = 17},
-  [22] = {.lex_state = 17},
-  [23] = {.lex_state = 17},
-  [24] = {.lex_state = 17},
-  [25] = {.lex_state = 17},
-  [26] = {.lex_state = 17},
-  [27] = {.lex_state = 17},
-  [28] = {.lex_state = 17},
-  [29] = {.lex_state = 17},
-  [30] = {.lex_state = 17},
-  [31] = {.lex_state = 17},
-  [32] = {.lex_state = 17},
-  [33] = {.lex_state = 17},
-  [34] = {.lex_state = 17},
-  [35] = {.lex_state = 17},
-  [36] = {.lex_state = 17},
-  [37] = {.lex_state = 17},
-  [38] = {.lex_state = 17},
-  [39] = {.lex_state = 17},
-  [40] = {.lex_state = 17},
-  [41] = {.lex_state = 17},
-  [42] = {.lex_state = 17},
-  [43] = {.lex_state = 17},
-  [44] = {.lex_state = 17},
-  [45] = {.lex_state = 17},
-  [46] = {.lex_state = 17},
-  [47] = {.lex_state = 17},
-  [48] = {.lex_state = 17},
-  [49] = {.lex_state = 17},
-  [50] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [51] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [52] = {.lex_state = 17},
-  [53] = {.lex_state = 17},
-  [54] = {.lex_state = 17},
-  [55] = {.lex_state = 17},
-  [56] = {.lex_state = 17},
-  [57] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [58] = {.lex_state = 17},
-  [59] = {.lex_state = 17},
-  [60] = {.lex_state = 17},
-  [61] = {.lex_state = 17},
-  [62] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [63] = {.lex_state = 17},
-  [64] = {.lex_state = 17},
-  [65] = {.lex_state = 17},
-  [66] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [67] = {.lex_state = 17},
-  [68] = {.lex_state = 17},
-  [69] = {.lex_state = 17},
-  [70] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [71] = {.lex_state = 17},
-  [72] = {.lex_state = 17},
-  [73] = {.lex_state = 17},
-  [74] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [75] = {.lex_state = 17},
-  [76] = {.lex_state = 17},
-  [77] = {.lex_state = 17},
-  [78] = {.lex_state = 17},
-  [79] = {.lex_state = 17},
-  [80] = {.lex_state = 17},
-  [81] = {.lex_state = 17},
-  [82] = {.lex_state = 17},
-  [83] = {.lex_state = 17},
-  [84] = {.lex_state = 17},
-  [85] = {.lex_state = 17},
-  [86] = {.lex_state = 17},
-  [87] = {.lex_state = 17},
-  [88] = {.lex_state = 17},
-  [89] = {.lex_state = 17},
-  [90] = {.lex_state = 17},
-  [91] = {.lex_state = 17},
-  [92] = {.lex_state = 17},
-  [93] = {.lex_state = 17},
-  [94] = {.lex_state = 17},
-  [95] = {.lex_state = 17},
-  [96] = {.lex_state = 17},
-  [97] = {.lex_state = 17},
-  [98] = {.lex_state = 17},
-  [99] = {.lex_state = 17},
-  [100] = {.lex_state = 17},
-  [101] = {.lex_state = 17},
-  [102] = {.lex_state = 17},
-  [103] = {.lex_state = 17},
-  [104] = {.lex_state = 17},
-  [105] = {.lex_state = 17},
-  [106] = {.lex_state = 17},
-  [107] = {.lex_state = 17},
-  [108] = {.lex_state = 17},
-  [109] = {.lex_state = 17},
-  [110] = {.lex_state = 17},
-  [111] = {.lex_state = 17},
-  [112] = {.lex_state = 17},
-  [113] = {.lex_state = 17},
-  [114] = {.lex_state = 17},
-  [115] = {.lex_state = 17},
-  [116] = {.lex_state = 17},
-  [117] = {.lex_state = 17},
-  [118] = {.lex_state = 17},
-  [119] = {.lex_state = 17},
-  [120] = {.lex_state = 17},
-  [121] = {.lex_state = 17},
-  [122] = {.lex_state = 17},
-  [123] = {.lex_state = 17},
-  [124] = {.lex_state = 17},
-  [125] = {.lex_state = 17},
-  [126] = {.lex_state = 17},
-  [127] = {.lex_state = 17},
-  [128] = {.lex_state = 17},
-  [129] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [130] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [131] = {.lex_state = 17},
-  [132] = {.lex_state = 17},
-  [133] = {.lex_state = 17},
-  [134] = {.lex_state = 17},
-  [135] = {.lex_state = 17},
-  [136] = {.lex_state = 17},
-  [137] = {.lex_state = 17},
-  [138] = {.lex_state = 17},
-  [139] = {.lex_state = 17},
-  [140] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [141] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [142] = {.lex_state = 17, .reserved_word_set_id = 2},
-  [143] = {.lex_state = 17},
-  [144] = {.lex_state = 17},
-  [145] = {.lex_state = 17},
-  [146] = {.lex_state = 17},
-  [147] = {.lex_state = 17},
-  [148] = {.lex_state = 17, .reserved_word_set_id = 2},
-  [149] = {.lex_state = 17},
-  [150] = {.lex_state = 17},
-  [151] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [152] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [153] = {.lex_state = 17, .reserved_word_set_id = 2},
-  [154] = {.lex_state = 17, .reserved_word_set_id = 2},
-  [155] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [156] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [157] = {.lex_state = 17},
-  [158] = {.lex_state = 17},
-  [159] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [160] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [161] = {.lex_state = 17},
-  [162] = {.lex_state = 17},
-  [163] = {.lex_state = 17},
-  [164] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [165] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [166] = {.lex_state = 17},
-  [167] = {.lex_state = 17},
-  [168] = {.lex_state = 17},
-  [169] = {.lex_state = 17},
-  [170] = {.lex_state = 17},
-  [171] = {.lex_state = 17},
-  [172] = {.lex_state = 17},
-  [173] = {.lex_state = 17},
-  [174] = {.lex_state = 17},
-  [175] = {.lex_state = 17},
-  [176] = {.lex_state = 17},
-  [177] = {.lex_state = 17},
-  [178] = {.lex_state = 17},
-  [179] = {.lex_state = 17},
-  [180] = {.lex_state = 17},
-  [181] = {.lex_state = 17},
-  [182] = {.lex_state = 17},
-  [183] = {.lex_state = 17},
-  [184] = {.lex_state = 17},
-  [185] = {.lex_state = 17},
-  [186] = {.lex_state = 17},
-  [187] = {.lex_state = 17},
-  [188] = {.lex_state = 17},
-  [189] = {.lex_state = 17},
-  [190] = {.lex_state = 17},
-  [191] = {.lex_state = 17},
-  [192] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [193] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [194] = {.lex_state = 17, .reserved_word_set_id = 3},
-  [195] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [196] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [197] = {.lex_state = 17, .reserved_word_set_id = 3},
-  [198] = {.lex_state = 17},
-  [199] = {.lex_state = 17},
-  [200] = {.lex_state = 17, .reserved_word_set_id = 3},
-  [201] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [202] = {.lex_state = 17},
-  [203] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [1] = {.lex_state = 19},
+  [2] = {.lex_state = 19},
+  [3] = {.lex_state = 19},
+  [4] = {.lex_state = 19},
+  [5] = {.lex_state = 19},
+  [6] = {.lex_state = 19},
+  [7] = {.lex_state = 19},
+  [8] = {.lex_state = 19},
+  [9] = {.lex_state = 19},
+  [10] = {.lex_state = 19},
+  [11] = {.lex_state = 19},
+  [12] = {.lex_state = 19},
+  [13] = {.lex_state = 19},
+  [14] = {.lex_state = 19},
+  [15] = {.lex_state = 19},
+  [16] = {.lex_state = 19},
+  [17] = {.lex_state = 19},
+  [18] = {.lex_state = 19},
+  [19] = {.lex_state = 19},
+  [20] = {.lex_state = 19},
+  [21] = {.lex_state = 19},
+  [22] = {.lex_state = 19},
+  [23] = {.lex_state = 19},
+  [24] = {.lex_state = 19},
+  [25] = {.lex_state = 19},
+  [26] = {.lex_state = 19},
+  [27] = {.lex_state = 19},
+  [28] = {.lex_state = 19},
+  [29] = {.lex_state = 19},
+  [30] = {.lex_state = 19},
+  [31] = {.lex_state = 19},
+  [32] = {.lex_state = 19},
+  [33] = {.lex_state = 19},
+  [34] = {.lex_state = 19},
+  [35] = {.lex_state = 19},
+  [36] = {.lex_state = 19},
+  [37] = {.lex_state = 19},
+  [38] = {.lex_state = 19},
+  [39] = {.lex_state = 19},
+  [40] = {.lex_state = 19},
+  [41] = {.lex_state = 19},
+  [42] = {.lex_state = 19},
+  [43] = {.lex_state = 19},
+  [44] = {.lex_state = 19},
+  [45] = {.lex_state = 19},
+  [46] = {.lex_state = 19},
+  [47] = {.lex_state = 19},
+  [48] = {.lex_state = 19},
+  [49] = {.lex_state = 19},
+  [50] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [51] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [52] = {.lex_state = 19},
+  [53] = {.lex_state = 19},
+  [54] = {.lex_state = 19},
+  [55] = {.lex_state = 19},
+  [56] = {.lex_state = 19},
+  [57] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [58] = {.lex_state = 19},
+  [59] = {.lex_state = 19},
+  [60] = {.lex_state = 19},
+  [61] = {.lex_state = 19},
+  [62] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [63] = {.lex_state = 19},
+  [64] = {.lex_state = 19},
+  [65] = {.lex_state = 19},
+  [66] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [67] = {.lex_state = 19},
+  [68] = {.lex_state = 19},
+  [69] = {.lex_state = 19},
+  [70] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [71] = {.lex_state = 19},
+  [72] = {.lex_state = 19},
+  [73] = {.lex_state = 19},
+  [74] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [75] = {.lex_state = 19},
+  [76] = {.lex_state = 19},
+  [77] = {.lex_state = 19},
+  [78] = {.lex_state = 19},
+  [79] = {.lex_state = 19},
+  [80] = {.lex_state = 19},
+  [81] = {.lex_state = 19},
+  [82] = {.lex_state = 19},
+  [83] = {.lex_state = 19},
+  [84] = {.lex_state = 19},
+  [85] = {.lex_state = 19},
+  [86] = {.lex_state = 19},
+  [87] = {.lex_state = 19},
+  [88] = {.lex_state = 19},
+  [89] = {.lex_state = 19},
+  [90] = {.lex_state = 19},
+  [91] = {.lex_state = 19},
+  [92] = {.lex_state = 19},
+  [93] = {.lex_state = 19},
+  [94] = {.lex_state = 19},
+  [95] = {.lex_state = 19},
+  [96] = {.lex_state = 19},
+  [97] = {.lex_state = 19},
+  [98] = {.lex_state = 19},
+  [99] = {.lex_state = 19},
+  [100] = {.lex_state = 19},
+  [101] = {.lex_state = 19},
+  [102] = {.lex_state = 19},
+  [103] = {.lex_state = 19},
+  [104] = {.lex_state = 19},
+  [105] = {.lex_state = 19},
+  [106] = {.lex_state = 19},
+  [107] = {.lex_state = 19},
+  [108] = {.lex_state = 19},
+  [109] = {.lex_state = 19},
+  [110] = {.lex_state = 19},
+  [111] = {.lex_state = 19},
+  [112] = {.lex_state = 19},
+  [113] = {.lex_state = 19},
+  [114] = {.lex_state = 19},
+  [115] = {.lex_state = 19},
+  [116] = {.lex_state = 19},
+  [117] = {.lex_state = 19},
+  [118] = {.lex_state = 19},
+  [119] = {.lex_state = 19},
+  [120] = {.lex_state = 19},
+  [121] = {.lex_state = 19},
+  [122] = {.lex_state = 19},
+  [123] = {.lex_state = 19},
+  [124] = {.lex_state = 19},
+  [125] = {.lex_state = 19},
+  [126] = {.lex_state = 19},
+  [127] = {.lex_state = 19},
+  [128] = {.lex_state = 19},
+  [129] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [130] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [131] = {.lex_state = 19},
+  [132] = {.lex_state = 19},
+  [133] = {.lex_state = 19},
+  [134] = {.lex_state = 19},
+  [135] = {.lex_state = 19},
+  [136] = {.lex_state = 19},
+  [137] = {.lex_state = 19},
+  [138] = {.lex_state = 19},
+  [139] = {.lex_state = 19},
+  [140] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [141] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [142] = {.lex_state = 19, .reserved_word_set_id = 2},
+  [143] = {.lex_state = 19},
+  [144] = {.lex_state = 19},
+  [145] = {.lex_state = 19},
+  [146] = {.lex_state = 19},
+  [147] = {.lex_state = 19},
+  [148] = {.lex_state = 19, .reserved_word_set_id = 2},
+  [149] = {.lex_state = 19},
+  [150] = {.lex_state = 19},
+  [151] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [152] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [153] = {.lex_state = 19, .reserved_word_set_id = 2},
+  [154] = {.lex_state = 19, .reserved_word_set_id = 2},
+  [155] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [156] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [157] = {.lex_state = 19},
+  [158] = {.lex_state = 19},
+  [159] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [160] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [161] = {.lex_state = 19},
+  [162] = {.lex_state = 19},
+  [163] = {.lex_state = 19},
+  [164] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [165] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [166] = {.lex_state = 19},
+  [167] = {.lex_state = 19},
+  [168] = {.lex_state = 19},
+  [169] = {.lex_state = 19},
+  [170] = {.lex_state = 19},
+  [171] = {.lex_state = 19},
+  [172] = {.lex_state = 19},
+  [173] = {.lex_state = 19},
+  [174] = {.lex_state = 19},
+  [175] = {.lex_state = 19},
+  [176] = {.lex_state = 19},
+  [177] = {.lex_state = 19},
+  [178] = {.lex_state = 19},
+  [179] = {.lex_state = 19},
+  [180] = {.lex_state = 19},
+  [181] = {.lex_state = 19},
+  [182] = {.lex_state = 19},
+  [183] = {.lex_state = 19},
+  [184] = {.lex_state = 19},
+  [185] = {.lex_state = 19},
+  [186] = {.lex_state = 19},
+  [187] = {.lex_state = 19},
+  [188] = {.lex_state = 19},
+  [189] = {.lex_state = 19},
+  [190] = {.lex_state = 19},
+  [191] = {.lex_state = 19},
+  [192] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [193] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [194] = {.lex_state = 19, .reserved_word_set_id = 3},
+  [195] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [196] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [197] = {.lex_state = 19, .reserved_word_set_id = 3},
+  [198] = {.lex_state = 19},
+  [199] = {.lex_state = 19},
+  [200] = {.lex_state = 19, .reserved_word_set_id = 3},
+  [201] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [202] = {.lex_state = 19},
+  [203] = {.lex_state = 19, .reserved_word_set_id = 1},
   [204] = {.lex_state = 1},
   [205] = {.lex_state = 1},
   [206] = {.lex_state = 1},
   [207] = {.lex_state = 1},
-  [208] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [208] = {.lex_state = 19, .reserved_word_set_id = 1},
   [209] = {.lex_state = 0},
-  [210] = {.lex_state = 17},
+  [210] = {.lex_state = 19},
   [211] = {.lex_state = 1},
-  [212] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [212] = {.lex_state = 19, .reserved_word_set_id = 1},
   [213] = {.lex_state = 0},
-  [214] = {.lex_state = 17},
+  [214] = {.lex_state = 19},
   [215] = {.lex_state = 0},
-  [216] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [217] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [218] = {.lex_state = 17},
+  [216] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [217] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [218] = {.lex_state = 19},
   [219] = {.lex_state = 0},
-  [220] = {.lex_state = 17},
+  [220] = {.lex_state = 19},
   [221] = {.lex_state = 0},
   [222] = {.lex_state = 0},
-  [223] = {.lex_state = 17},
+  [223] = {.lex_state = 19},
   [224] = {.lex_state = 0},
   [225] = {.lex_state = 0},
   [226] = {.lex_state = 0},
   [227] = {.lex_state = 0},
-  [228] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [229] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [230] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [231] = {.lex_state = 17},
-  [232] = {.lex_state = 17},
-  [233] = {.lex_state = 17},
+  [228] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [229] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [230] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [231] = {.lex_state = 19},
+  [232] = {.lex_state = 19},
+  [233] = {.lex_state = 19},
   [234] = {.lex_state = 0},
   [235] = {.lex_state = 0},
   [236] = {.lex_state = 0},
-  [237] = {.lex_state = 17},
+  [237] = {.lex_state = 19},
   [238] = {.lex_state = 0},
   [239] = {.lex_state = 0},
   [240] = {.lex_state = 0},
   [241] = {.lex_state = 0},
-  [242] = {.lex_state = 17},
-  [243] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [242] = {.lex_state = 19},
+  [243] = {.lex_state = 19, .reserved_word_set_id = 1},
   [244] = {.lex_state = 0},
-  [245] = {.lex_state = 17},
-  [246] = {.lex_state = 17},
-  [247] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [245] = {.lex_state = 19},
+  [246] = {.lex_state = 19},
+  [247] = {.lex_state = 19, .reserved_word_set_id = 1},
   [248] = {.lex_state = 0},
   [249] = {.lex_state = 0},
   [250] = {.lex_state = 0},
-  [251] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [251] = {.lex_state = 19, .reserved_word_set_id = 1},
   [252] = {.lex_state = 0},
-  [253] = {.lex_state = 17},
-  [254] = {.lex_state = 17},
+  [253] = {.lex_state = 19},
+  [254] = {.lex_state = 19},
   [255] = {.lex_state = 0},
-  [256] = {.lex_state = 17},
-  [257] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [258] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [256] = {.lex_state = 19},
+  [257] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [258] = {.lex_state = 19, .reserved_word_set_id = 1},
   [259] = {.lex_state = 0},
-  [260] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [260] = {.lex_state = 19, .reserved_word_set_id = 1},
   [261] = {.lex_state = 0},
   [262] = {.lex_state = 0},
-  [263] = {.lex_state = 17},
-  [264] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [263] = {.lex_state = 19},
+  [264] = {.lex_state = 19, .reserved_word_set_id = 1},
   [265] = {.lex_state = 0},
-  [266] = {.lex_state = 17},
-  [267] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [268] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [269] = {.lex_state = 17},
+  [266] = {.lex_state = 19},
+  [267] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [268] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [269] = {.lex_state = 19},
   [270] = {.lex_state = 0},
   [271] = {.lex_state = 2},
-  [272] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [273] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [272] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [273] = {.lex_state = 19, .reserved_word_set_id = 1},
   [274] = {.lex_state = 0},
-  [275] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [276] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [275] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [276] = {.lex_state = 19, .reserved_word_set_id = 1},
   [277] = {.lex_state = 0},
-  [278] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [279] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [278] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [279] = {.lex_state = 19, .reserved_word_set_id = 1},
   [280] = {.lex_state = 0},
   [281] = {.lex_state = 0},
-  [282] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [282] = {.lex_state = 19, .reserved_word_set_id = 1},
   [283] = {.lex_state = 0},
-  [284] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [284] = {.lex_state = 19, .reserved_word_set_id = 1},
   [285] = {.lex_state = 0},
   [286] = {.lex_state = 0},
   [287] = {.lex_state = 0},
   [288] = {.lex_state = 0},
   [289] = {.lex_state = 2},
-  [290] = {.lex_state = 17},
-  [291] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [290] = {.lex_state = 19},
+  [291] = {.lex_state = 19, .reserved_word_set_id = 1},
   [292] = {.lex_state = 0},
   [293] = {.lex_state = 0},
-  [294] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [294] = {.lex_state = 19, .reserved_word_set_id = 1},
   [295] = {.lex_state = 0},
-  [296] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [297] = {.lex_state = 17},
+  [296] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [297] = {.lex_state = 19},
   [298] = {.lex_state = 0},
   [299] = {.lex_state = 0},
   [300] = {.lex_state = 0},
-  [301] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [302] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [303] = {.lex_state = 17},
-  [304] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [301] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [302] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [303] = {.lex_state = 19},
+  [304] = {.lex_state = 19, .reserved_word_set_id = 1},
   [305] = {.lex_state = 0},
   [306] = {.lex_state = 0},
-  [307] = {.lex_state = 17, .reserved_word_set_id = 1},
-  [308] = {.lex_state = 17, .reserved_word_set_id = 1},
+  [307] = {.lex_state = 19, .reserved_word_set_id = 1},
+  [308] = {.lex_state = 19, .reserved_word_set_id = 1},
   [309] = {.lex_state = 0},
 };
 
