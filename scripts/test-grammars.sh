@@ -39,8 +39,9 @@ VS_DIR=editors/vscode
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
+# At most 5 minutes per install: a registry that hangs must not hang CI.
 npm_here() {
-    (cd "$1" && shift && npm install --no-save --no-package-lock --no-audit --no-fund \
+    (cd "$1" && shift && timeout 300 npm install --no-save --no-package-lock --no-audit --no-fund \
         --loglevel=error --cache "$tmp/npm-cache" "$@")
 }
 
