@@ -197,8 +197,8 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
                                    "needs the table they are columns of (E0313)", name);
         return;
     }
-    sig_buf_printf(b, "view %s v%lld {\n", name, version);
-    sig_buf_printf(b, "    entity %s\n", kname);
+    sig_buf_printf(b, "view %s v%lld {\n", imp_name(m, name), version);
+    sig_buf_printf(b, "    entity %s\n", imp_name(m, kname));
     const cJSON *ttl = imp_jget(v, "ttl");
     if (ttl) {
         int64_t secs;
@@ -211,7 +211,7 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
     const cJSON *src = imp_jget(v, "batch_source");
     if (src) {
         const char *sn = imp_declare_source(m, src, imp_member(m, iv->where, "batch_source"));
-        if (sn) sig_buf_printf(b, "    source %s\n", sn);
+        if (sn) sig_buf_printf(b, "    source %s\n", imp_name(m, sn));
     }
     const cJSON *online = imp_jget(v, "online"), *offline = imp_jget(v, "offline");
     if (cJSON_IsBool(online)) sig_buf_printf(b, "    online %s\n", cJSON_IsTrue(online) ? "true" : "false");
@@ -232,7 +232,7 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
             continue;
         }
         if (!imp_check_name(m, fn, "field name", imp_member(m, w, "name"))) continue;
-        sig_buf_printf(b, "    field %s: %s", fn, ft);
+        sig_buf_printf(b, "    field %s: %s", imp_name(m, fn), ft);
         const char *fd = imp_jstr(f, "description");
         if (fd) {
             sig_buf_puts(b, " { description ");
@@ -257,7 +257,7 @@ static void put_view(im *m, sig_buf *b, const im_view *iv)
         for (i = 0; i < iv->attrs.len; i++) {
             const im_attr *a = iv->attrs.items[i];
             if (a->uses < 2) continue;
-            sig_buf_printf(b, "%s%s", first ? "" : ", ", a->name);
+            sig_buf_printf(b, "%s%s", first ? "" : ", ", imp_name(m, a->name));
             first = false;
         }
         sig_buf_putc(b, '\n');
@@ -289,7 +289,7 @@ static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
     if (!imp_members(m, s, where, carried, ignored)) return;
     const char *rmember = imp_jget(s, "attribute_groups") ? "attribute_groups" : "views";
     const cJSON *refs = imp_jget(s, rmember);
-    sig_buf_printf(b, "service %s {\n    views ", name);
+    sig_buf_printf(b, "service %s {\n    views ", imp_name(m, name));
     const cJSON *r;
     bool first = true;
     size_t i = 0;
@@ -309,7 +309,7 @@ static void put_service(im *m, sig_buf *b, const cJSON *s, const char *where)
                 name, rn, version);
             return;
         }
-        sig_buf_printf(b, "%s%s v%lld", first ? "" : ", ", rn, version);
+        sig_buf_printf(b, "%s%s v%lld", first ? "" : ", ", imp_name(m, rn), version);
         first = false;
     }
     if (first) {

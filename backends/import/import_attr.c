@@ -142,7 +142,7 @@ const char *imp_render_attribute(im *m, const cJSON *at, const char *where, cons
     if (!attr_events(m, events, where, &from)) return NULL;
     sig_ptrvec *reads = from.len ? &from : NULL;
     size_t i;
-    sig_buf_printf(&b, "%s: %s = %s(", name, type, agg);
+    sig_buf_printf(&b, "%s: %s = %s(", imp_name(m, name), type, agg);
     const cJSON *prop = imp_jget(at, "property");
     if (ai->needs_property != (prop != NULL)) { /* the checker's E0323 */
         imp_err(m, "E0931", where, ai->needs_property ? "`%s` needs a `property`" : "`%s` takes no `property`",
@@ -265,18 +265,18 @@ bool imp_declare_entity(im *m, const cJSON *k, const char *where)
     sig_buf *b = &m->entity_text;
     const char *desc = imp_jstr(k, "description"), *owner = imp_jstr(k, "owner");
     if (!key && !prop && !ttl && !desc && !owner && !ext) {
-        sig_buf_printf(b, "entity %s\n", name);
+        sig_buf_printf(b, "entity %s\n", imp_name(m, name));
         return true;
     }
-    sig_buf_printf(b, "entity %s {\n", name);
+    sig_buf_printf(b, "entity %s {\n", imp_name(m, name));
     if (prop) {
         sig_buf_puts(b, "    property ");
         if (!imp_put_property(m, b, prop, NULL, sig_arena_printf(m->a, "%s.property", where)))
             return false;
         sig_buf_putc(b, '\n');
     }
-    if (key) sig_buf_printf(b, "    key %s\n", key);
-    if (ext) sig_buf_printf(b, "    external_column %s\n", ext);
+    if (key) sig_buf_printf(b, "    key %s\n", imp_name(m, key));
+    if (ext) sig_buf_printf(b, "    external_column %s\n", imp_name(m, ext));
     if (ttl) {
         int64_t secs;
         if (!imp_duration_of(m, ttl, imp_member(m, where, "ttl"), true, &secs)) return false;
@@ -303,7 +303,7 @@ const char *imp_declare_source(im *m, const cJSON *s, const char *where)
     if (!imp_members(m, s, where, carried, NULL)) return NULL;
     imp_push(m, &m->sources, name);
     sig_buf *b = &m->source_text;
-    sig_buf_printf(b, "batch_source %s {\n", name);
+    sig_buf_printf(b, "batch_source %s {\n", imp_name(m, name));
     static const char *const keys[] = {"database", "schema", "table", "timestamp_field",
                                        "created_timestamp_column", "date_partition_column", NULL};
     for (size_t i = 0; keys[i]; i++) {

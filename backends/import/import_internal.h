@@ -67,6 +67,8 @@ typedef struct im {
 
 /* A reserved word of the language (src/keywords.def). */
 bool imp_is_keyword(const char *s);
+/* `s` as spec text: in backquotes when it is a keyword (`target`). */
+const char *imp_name(im *m, const char *s);
 /* Letters, digits and `_`, not starting with a digit. */
 bool imp_is_name(const char *s);
 /* At most 60 bytes of `s` for a message, cut at a UTF-8 boundary. */

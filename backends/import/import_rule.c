@@ -47,7 +47,7 @@ static bool put_rule_criterion(im *m, sig_buf *b, const cJSON *c, const char *wh
         return false;
     }
     if (!imp_check_name(m, view, "view name", imp_member(m, where, "attribute"))) return false;
-    sig_buf_printf(b, "%s.%s %s", view, colon + 1, op);
+    sig_buf_printf(b, "%s.%s %s", imp_name(m, view), colon + 1, op);
     if (!v) return true;
     sig_buf_putc(b, ' ');
     return imp_put_literal(m, b, v, true, imp_member(m, where, "value"));
@@ -120,7 +120,7 @@ static bool put_links(im *m, sig_buf *b, const cJSON *l, const char *kw, const c
         if (!imp_members(m, r, w, versioned ? group_link : key_link, NULL)) return false;
         const char *name = imp_jstr(r, "name");
         if (!imp_check_name(m, name, kw, imp_member(m, w, "name"))) return false;
-        sig_buf_printf(b, "%s%s", i++ ? ", " : "", name);
+        sig_buf_printf(b, "%s%s", i++ ? ", " : "", imp_name(m, name));
         const cJSON *ver = imp_jget(r, "version");
         long long v;
         if (versioned && ver) {
@@ -151,7 +151,7 @@ void imp_put_intervention(im *m, sig_buf *b, const cJSON *iv, const char *where)
         return;
     }
     sig_buf t = {.arena = m->a};
-    sig_buf_printf(&t, "intervention %s v%lld {\n    when ", name, version);
+    sig_buf_printf(&t, "intervention %s v%lld {\n    when ", imp_name(m, name), version);
     if (!put_rule(m, &t, cr, imp_member(m, where, "criteria"), false)) return;
     sig_buf_putc(&t, '\n');
     if (!put_links(m, &t, imp_jget(iv, "target_attribute_keys"), "target",

@@ -72,18 +72,23 @@ sig_diag *imp_err(im *m, const char *code, const char *where, const char *fmt, .
                      where ? ": " : "", msg);
 }
 
+const char *imp_name(im *m, const char *s)
+{
+    return imp_is_keyword(s) ? sig_arena_printf(m->a, "`%s`", s) : s;
+}
+
 /* A name the language and the API accept (E0350): letters, digits and `_`,
- * not starting with a digit, not a keyword, at most 128 bytes. Else E0932
- * at `where` (the member's JSONPath). */
+ * not starting with a digit, at most 128 bytes (a keyword is written in
+ * backquotes, imp_name). Else E0932 at `where` (the member's JSONPath). */
 bool imp_check_name(im *m, const char *s, const char *what, const char *where)
 {
     if (!s) {
         imp_err(m, "E0931", where, "%s is missing or not a string", what);
         return false;
     }
-    if (imp_is_name(s) && !imp_is_keyword(s) && strlen(s) <= 128) return true;
+    if (imp_is_name(s) && strlen(s) <= 128) return true;
     imp_err(m, "E0932", where, "%s `%s` is not a name of the language (letters, digits and `_`, "
-        "not starting with a digit, not a keyword, at most 128 characters)", what, imp_clip(m, s));
+        "not starting with a digit, at most 128 characters)", what, imp_clip(m, s));
     return false;
 }
 

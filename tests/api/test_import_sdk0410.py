@@ -287,3 +287,31 @@ def test_sdk0410_golden_bodies_round_trip(spec, tmp_path):
     p = compile_api(str(imported), "attribute-groups", again)
     assert p.returncode == 0, p.stderr + imported.read_text()
     assert bodies(again) == sent
+
+
+def test_keyword_names_import_in_backquotes(tmp_path):
+    # SDK names that are .signals keywords (an attribute `target`, a group
+    # `source`, a key `key`, a service `default`) are written in backquotes
+    # and come back unchanged.
+    with open(os.path.join(SDK0410, "supported.json")) as f:
+        key, group, service = json.load(f)
+    key["name"] = group["attribute_key"]["name"] = "key"
+    group["name"] = service["attribute_groups"][0]["name"] = "source"
+    group["attributes"][0]["name"] = "target"
+    group["attributes"][1]["name"] = "payload"
+    service["name"] = "default"
+    fixture = tmp_path / "keywords.json"
+    fixture.write_text(json.dumps([key, group, service]))
+    spec = import_spec(str(fixture), tmp_path)
+    text = spec.read_text()
+    for name in ("key", "source", "target", "payload", "default"):
+        assert "`%s`" % name in text, text
+    out = tmp_path / "out"
+    p = compile_api(str(spec), "attribute-groups", out)
+    assert p.returncode == 0, p.stderr + text
+    for obj, path in [(key, out / "attribute_keys" / "key.json"),
+                      (group, out / "attribute_groups" / "source_v1.json"),
+                      (service, out / "services" / "default.json")]:
+        with open(path) as f:
+            got = json.load(f)
+        assert without_publish_state(normalise(got, False)) == without_publish_state(normalise(obj, False)), path
