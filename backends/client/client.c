@@ -211,6 +211,24 @@ static void sleep_ms(long ms)
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
 }
 
+void api_curl_transport(CURL *k, const char *ca_file, const char *ca_path, double connect_timeout,
+                        double timeout)
+{
+    curl_easy_setopt(k, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(k, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (ca_file) curl_easy_setopt(k, CURLOPT_CAINFO, ca_file);
+    if (ca_path) curl_easy_setopt(k, CURLOPT_CAPATH, ca_path);
+    curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(k, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(k, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect_timeout * 1000));
+    curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+}
+
 size_t api_on_body(char *p, size_t size, size_t n, void *ud)
 {
     api_membuf *b = ud;
@@ -282,19 +300,7 @@ static CURLcode perform(api_client *c, const char *method, const char *url, cons
     if (strcmp(method, "DELETE") == 0 || strcmp(method, "GET") == 0) {
         /* no body */
     }
-    curl_easy_setopt(k, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(k, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (c->ca_file) curl_easy_setopt(k, CURLOPT_CAINFO, c->ca_file);
-    if (c->ca_path) curl_easy_setopt(k, CURLOPT_CAPATH, c->ca_path);
-    curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(k, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(k, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->cfg.connect_timeout * 1000));
-    curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)(c->cfg.timeout * 1000));
+    api_curl_transport(k, c->ca_file, c->ca_path, c->cfg.connect_timeout, c->cfg.timeout);
     curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, api_on_body);
     curl_easy_setopt(k, CURLOPT_WRITEDATA, mb);
     curl_easy_setopt(k, CURLOPT_HEADERFUNCTION, on_header);

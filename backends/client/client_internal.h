@@ -77,6 +77,12 @@ typedef struct api_membuf {
 } api_membuf;
 size_t api_on_body(char *p, size_t size, size_t n, void *ud);
 
+/* The transport settings every request of signalsc's shares: TLS
+ * verification on (CA file and directory when non-NULL), no redirects,
+ * http and https only, no signal handlers, and the timeouts in seconds. */
+void api_curl_transport(CURL *k, const char *ca_file, const char *ca_path, double connect_timeout,
+                        double timeout);
+
 /* The environment variable `name`, NULL when unset or empty. */
 const char *api_env(const char *name);
 

@@ -15,20 +15,9 @@ static void set_options(CURL *k, const char *url, struct curl_slist *hl, double 
     curl_easy_setopt(k, CURLOPT_URL, url);
     if (hl) curl_easy_setopt(k, CURLOPT_HTTPHEADER, hl);
     curl_easy_setopt(k, CURLOPT_HTTPGET, 1L);
-    curl_easy_setopt(k, CURLOPT_SSL_VERIFYPEER, 1L);
-    curl_easy_setopt(k, CURLOPT_SSL_VERIFYHOST, 2L);
     const char *ca = api_env("CURL_CA_BUNDLE");
     if (!ca) ca = api_env("SSL_CERT_FILE");
-    if (ca) curl_easy_setopt(k, CURLOPT_CAINFO, ca);
-    curl_easy_setopt(k, CURLOPT_FOLLOWLOCATION, 0L);
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(k, CURLOPT_PROTOCOLS_STR, "http,https");
-#else
-    curl_easy_setopt(k, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-    curl_easy_setopt(k, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(k, CURLOPT_CONNECTTIMEOUT_MS, (long)(connect_timeout * 1000));
-    curl_easy_setopt(k, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+    api_curl_transport(k, ca, NULL, connect_timeout, timeout);
     curl_easy_setopt(k, CURLOPT_WRITEFUNCTION, api_on_body);
     curl_easy_setopt(k, CURLOPT_WRITEDATA, cb);
     curl_easy_setopt(k, CURLOPT_ERRORBUFFER, errbuf);

@@ -29,6 +29,18 @@ def without_publish_state(v):
     return v
 
 
+def assert_compiles_back(spec, pairs, tmp_path):
+    """`spec` compiles for attribute groups, and each (object, file) pair's
+    file holds the object again (publish state aside)."""
+    out = tmp_path / "out"
+    p = compile_api(str(spec), "attribute-groups", out)
+    assert p.returncode == 0, p.stderr + spec.read_text()
+    for obj, rel in pairs:
+        with open(out / rel) as f:
+            got = json.load(f)
+        assert without_publish_state(normalise(got, False)) == without_publish_state(normalise(obj, False)), rel
+
+
 def test_sdk0410_round_trip(tmp_path):
     fixture = os.path.join(SDK0410, "supported.json")
     spec = import_spec(fixture, tmp_path)
@@ -120,12 +132,8 @@ def round_trips(obj, case, tmp_path):
     f = tmp_path / (case + ".json")
     f.write_text(json.dumps(obj))
     spec = import_spec(str(f), tmp_path)
-    out = tmp_path / "out"
-    p = compile_api(str(spec), "attribute-groups", out)
-    assert p.returncode == 0, p.stderr + spec.read_text()
-    with open(out / "attribute_groups" / ("%s_v%d.json" % (obj["name"], obj["version"]))) as g:
-        got = json.load(g)
-    assert without_publish_state(normalise(got, False)) == without_publish_state(normalise(obj, False))
+    assert_compiles_back(spec, [(obj, "attribute_groups/%s_v%d.json" % (obj["name"], obj["version"]))],
+                         tmp_path)
     return spec.read_text()
 
 
@@ -150,12 +158,7 @@ def test_sdk0410_key_member_round_trips(case, tmp_path):
     f.write_text(json.dumps(obj))
     spec = import_spec(str(f), tmp_path)
     assert "external_column crm_user" in spec.read_text()
-    out = tmp_path / "out"
-    p = compile_api(str(spec), "attribute-groups", out)
-    assert p.returncode == 0, p.stderr + spec.read_text()
-    with open(out / "attribute_keys" / (obj["name"] + ".json")) as g:
-        got = json.load(g)
-    assert without_publish_state(normalise(got, False)) == without_publish_state(normalise(obj, False))
+    assert_compiles_back(spec, [(obj, "attribute_keys/%s.json" % obj["name"])], tmp_path)
 
 
 @pytest.mark.parametrize("case", sorted(INCONSISTENT))
@@ -306,12 +309,5 @@ def test_keyword_names_import_in_backquotes(tmp_path):
     text = spec.read_text()
     for name in ("key", "source", "target", "payload", "default"):
         assert "`%s`" % name in text, text
-    out = tmp_path / "out"
-    p = compile_api(str(spec), "attribute-groups", out)
-    assert p.returncode == 0, p.stderr + text
-    for obj, path in [(key, out / "attribute_keys" / "key.json"),
-                      (group, out / "attribute_groups" / "source_v1.json"),
-                      (service, out / "services" / "default.json")]:
-        with open(path) as f:
-            got = json.load(f)
-        assert without_publish_state(normalise(got, False)) == without_publish_state(normalise(obj, False)), path
+    assert_compiles_back(spec, [(key, "attribute_keys/key.json"), (group, "attribute_groups/source_v1.json"),
+                                (service, "services/default.json")], tmp_path)
