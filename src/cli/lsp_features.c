@@ -116,15 +116,23 @@ static bool word_at(const lsp_doc *d, const cJSON *params, const sig_source **sr
     return lsp_word_at(s->text, s->len, off, start, len);
 }
 
+/* The declaration of the name under the request's position: false when
+ * there is no model or no declared name there. *ctx: the model's context. */
+static bool decl_at(const lsp_doc *d, const cJSON *params, sig_ctx **ctx, const sig_model **model,
+                    decl *found)
+{
+    const sig_model *m = lsp_model(d, ctx);
+    const sig_source *s;
+    size_t a, n;
+    if (model) *model = m;
+    return m && word_at(d, params, &s, &a, &n) && find_decl(m, s->text + a, n, found);
+}
+
 cJSON *lsp_definition(const lsp_doc *d, const cJSON *params)
 {
     sig_ctx *ctx;
-    const sig_model *m = lsp_model(d, &ctx);
-    const sig_source *s;
-    size_t a, n;
     decl found;
-    if (!m || !word_at(d, params, &s, &a, &n) || !find_decl(m, s->text + a, n, &found))
-        return NULL;
+    if (!decl_at(d, params, &ctx, NULL, &found)) return NULL;
     return lsp_location(d, ctx, found.loc);
 }
 
@@ -189,12 +197,8 @@ static void add_ref(sig_loc loc, const char *w, size_t n, void *data)
 cJSON *lsp_references(const lsp_doc *d, const cJSON *params)
 {
     sig_ctx *ctx;
-    const sig_model *m = lsp_model(d, &ctx);
-    const sig_source *s;
-    size_t a, n;
     decl found;
-    if (!m || !word_at(d, params, &s, &a, &n) || !find_decl(m, s->text + a, n, &found))
-        return NULL;
+    if (!decl_at(d, params, &ctx, NULL, &found)) return NULL;
     const cJSON *rc = cJSON_GetObjectItemCaseSensitive(params, "context");
     refs r = {d, d->ctx, found.name, found.loc,
               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rc, "includeDeclaration")),
@@ -223,14 +227,12 @@ cJSON *lsp_rename(const lsp_doc *d, const cJSON *params, const char **why)
 {
     const cJSON *nn = cJSON_GetObjectItemCaseSensitive(params, "newName");
     sig_ctx *ctx;
-    const sig_model *m = lsp_model(d, &ctx);
-    const sig_source *s;
-    size_t a, n;
+    const sig_model *m;
     decl found, clash;
     *why = NULL;
     if (!cJSON_IsString(nn) || !valid_name(nn->valuestring))
         *why = "the new name must be [A-Za-z_][A-Za-z0-9_]* and not a reserved word";
-    else if (!m || !word_at(d, params, &s, &a, &n) || !find_decl(m, s->text + a, n, &found))
+    else if (!decl_at(d, params, &ctx, &m, &found))
         *why = "there is no declared name here";
     else if (find_decl(m, nn->valuestring, strlen(nn->valuestring), &clash))
         *why = "that name is already declared";
